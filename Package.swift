@@ -1,0 +1,108 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One set of compiler settings for every target: Swift 6 strict concurrency and explicit existentials.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "distillguard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "distillguard", targets: ["distillguard"]),
+        .library(name: "DistillGuardCore", targets: ["DistillGuardCore"]),
+        .library(name: "DistillGuardStore", targets: ["DistillGuardStore"]),
+        .library(name: "DistillGuardServer", targets: ["DistillGuardServer"]),
+        .library(name: "DistillGuardSimulator", targets: ["DistillGuardSimulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "DistillGuardCore",
+            dependencies: ["CZlib"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DistillGuardStore",
+            dependencies: [
+                "DistillGuardCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DistillGuardServer",
+            dependencies: [
+                "DistillGuardCore",
+                "DistillGuardStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DistillGuardSimulator",
+            dependencies: ["DistillGuardCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DistillGuardTesting",
+            dependencies: ["DistillGuardCore"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "distillguard",
+            dependencies: [
+                "DistillGuardCore",
+                "DistillGuardStore",
+                "DistillGuardServer",
+                "DistillGuardSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DistillGuardCoreTests",
+            dependencies: ["DistillGuardCore", "DistillGuardTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DistillGuardStoreTests",
+            dependencies: ["DistillGuardStore", "DistillGuardTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DistillGuardServerTests",
+            dependencies: [
+                "DistillGuardServer",
+                "DistillGuardTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DistillGuardSimulatorTests",
+            dependencies: ["DistillGuardSimulator", "DistillGuardTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DistillGuardCLITests",
+            dependencies: ["distillguard", "DistillGuardTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

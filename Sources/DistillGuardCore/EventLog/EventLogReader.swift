@@ -1,0 +1,142 @@
+/// Reads event logs (JSON Lines, plain or gzip, or `-` for standard input) in bounded memory and
+/// applies the contract's rules for bad input.
+///
+/// - A line that fails to decode is counted, kept as a `RejectedLine` sample, and copied unchanged
+///   to the reject file with its reason beside it. Every valid line around it is delivered.
+/// - An event whose `id` was already seen is a duplicate: counted and not delivered.
+/// - Empty lines carry nothing and are counted as blank, not rejected. A UTF-8 byte-order mark at
+///   the start of a line and a `\r` before the `\n` are tolerated.
+public struct EventLogReader {
+    public struct Configuration: Sendable {
+        /// Where rejected lines are copied (and `PATH.reasons.jsonl` written); nil to only count them.
+        public var rejectsPath: String?
+        /// Draw a progress bar on standard error when it is a terminal.
+        public var showProgress: Bool
+        /// Longest line held in memory; longer lines are rejected and streamed to the reject file.
+        public var maximumLineBytes: Int
+        /// How many rejects to keep in `Summary.rejectSamples`.
+        public var rejectSampleLimit: Int
+
+        public init(
+            rejectsPath: String? = nil, showProgress: Bool = false,
+            maximumLineBytes: Int = 64 << 20, rejectSampleLimit: Int = 20
+        ) {
+            self.rejectsPath = rejectsPath
+            self.showProgress = showProgress
+            self.maximumLineBytes = maximumLineBytes
+            self.rejectSampleLimit = rejectSampleLimit
+        }
+    }
+
+    /// Counts for one read, and what went wrong where.
+    public struct Summary: Sendable {
+        public var files: [String] = []
+        /// Valid, first-seen events delivered.
+        public var events = 0
+        public var rejected = 0
+        public var duplicates = 0
+        public var blankLines = 0
+        /// Bytes read from the files as stored (compressed bytes for gzip).
+        public var bytesRead: Int64 = 0
+        /// The first rejects, with their reasons.
+        public var rejectSamples: [RejectedLine] = []
+        /// Problems with a file as a whole, such as a truncated gzip stream.
+        public var warnings: [String] = []
+        /// Where rejected lines were written, when any were.
+        public var rejectsPath: String?
+        public var rejectReasonsPath: String?
+    }
+
+    public var configuration: Configuration
+    private var duplicates = DuplicateFilter()
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Reads every file in order and calls `body` with each valid, first-seen event.
+    ///
+    /// Duplicate ids are recognised across all files given to this reader, and across calls.
+    public mutating func read(_ paths: [String], _ body: (Event) throws -> Void) throws -> Summary {
+        var summary = Summary(files: paths)
+        let rejects = RejectWriter(path: configuration.rejectsPath)
+        let progress = ProgressMeter(enabled: configuration.showProgress && SystemIO.isTerminal(SystemIO.standardError))
+        defer { progress.finish() }
+        var bytesBefore: Int64 = 0
+        for path in paths {
+            let source = try ByteSources.open(path)
+            var lines = LineReader(source: source, maximumLineBytes: configuration.maximumLineBytes)
+            defer { lines.deallocate() }
+            let label = path == "-" ? "stdin" : path
+            var total: Int64?
+            if let size = source.totalBytes { total = bytesBefore + size }
+            try lines.forEach { piece in
+                switch piece {
+                case .line(let bytes, let number):
+                    try handleLine(bytes, number: number, path: label, summary: &summary, rejects: rejects, body: body)
+                case .overlong(let bytes, let number, let isFirst, let isLast):
+                    try rejects.writeRaw(bytes, endOfLine: isLast)
+                    if isFirst {
+                        let reason = EventRejection(
+                            code: .invalidValue, field: "",
+                            message: "line is longer than \(configuration.maximumLineBytes) bytes; it was copied to the reject file unread")
+                        try recordReject(RejectedLine(file: label, line: number, reason: reason), summary: &summary, rejects: rejects)
+                    }
+                }
+                if (summary.events & 1023) == 0 {
+                    progress.update(events: summary.events, bytesRead: bytesBefore + source.bytesConsumed, totalBytes: total, label: label)
+                }
+            }
+            if let problem = lines.endProblem {
+                summary.warnings.append("\(label): \(problem); every complete line before that point was read")
+            }
+            bytesBefore += lines.bytesConsumed
+        }
+        summary.bytesRead = bytesBefore
+        try rejects.close()
+        if summary.rejected > 0, rejects.path != nil {
+            summary.rejectsPath = rejects.path
+            summary.rejectReasonsPath = rejects.reasonsPath
+        }
+        return summary
+    }
+
+    private mutating func handleLine(
+        _ raw: UnsafeRawBufferPointer, number: Int, path: String, summary: inout Summary, rejects: RejectWriter,
+        body: (Event) throws -> Void
+    ) throws {
+        var line = raw
+        if line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
+            line = UnsafeRawBufferPointer(rebasing: line[3...])
+        }
+        if let last = line.last, last == 0x0D {
+            line = UnsafeRawBufferPointer(rebasing: line[..<(line.count - 1)])
+        }
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            summary.blankLines += 1
+            return
+        }
+        let event: Event
+        do {
+            event = try EventDecoder.decode(line: line)
+        } catch {
+            try rejects.writeRaw(raw, endOfLine: true)
+            try recordReject(RejectedLine(file: path, line: number, reason: error), summary: &summary, rejects: rejects)
+            return
+        }
+        guard duplicates.insert(event.id) else {
+            summary.duplicates += 1
+            return
+        }
+        summary.events += 1
+        try body(event)
+    }
+
+    private func recordReject(_ rejected: RejectedLine, summary: inout Summary, rejects: RejectWriter) throws {
+        summary.rejected += 1
+        if summary.rejectSamples.count < configuration.rejectSampleLimit {
+            summary.rejectSamples.append(rejected)
+        }
+        try rejects.writeReason(rejected)
+    }
+}

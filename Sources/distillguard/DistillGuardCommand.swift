@@ -1,0 +1,19 @@
+import ArgumentParser
+
+@main
+struct DistillGuardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "distillguard",
+        abstract: "Detect and stop distillation campaigns against LLM APIs.",
+        discussion: """
+            Reads API exchange logs (JSON Lines; see docs/event-format.md), finds accounts and
+            clusters of accounts that harvest a model's outputs, and explains each verdict.
+            """,
+        version: DistillGuardVersion.current,
+        subcommands: [InspectCommand.self]
+    )
+}
+
+enum DistillGuardVersion {
+    static let current = "0.1.0"
+}

@@ -105,14 +105,7 @@ public struct EventLogReader {
         _ raw: UnsafeRawBufferPointer, number: Int, path: String, summary: inout Summary, rejects: RejectWriter,
         body: (Event) throws -> Void
     ) throws {
-        var line = raw
-        if line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
-            line = UnsafeRawBufferPointer(rebasing: line[3...])
-        }
-        if let last = line.last, last == 0x0D {
-            line = UnsafeRawBufferPointer(rebasing: line[..<(line.count - 1)])
-        }
-        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+        guard let line = EventLine.content(of: raw) else {
             summary.blankLines += 1
             return
         }

@@ -40,6 +40,16 @@ struct LineReader {
         var end = 0
         var overlongNumber: Int?
         while true {
+            if end - start > maximumLineBytes || (overlongNumber != nil && end > start) {
+                // No newline within the limit: hand out what we hold as part of an over-long line.
+                let number = overlongNumber ?? (lineNumber + 1)
+                if overlongNumber == nil { lineNumber += 1 }
+                let piece = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
+                try body(.overlong(piece, number: number, isFirst: overlongNumber == nil, isLast: false))
+                overlongNumber = number
+                start = 0
+                end = 0
+            }
             if end == buffer.count {
                 if start > 0 {
                     // Move the partial line to the front.
@@ -47,13 +57,6 @@ struct LineReader {
                     if pending > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: pending) }
                     start = 0
                     end = pending
-                } else if end >= maximumLineBytes || overlongNumber != nil {
-                    // Still no newline: emit what we hold as part of an over-long line.
-                    let number = overlongNumber ?? (lineNumber + 1)
-                    if overlongNumber == nil { lineNumber += 1 }
-                    try body(.overlong(UnsafeRawBufferPointer(rebasing: buffer[0..<end]), number: number, isFirst: overlongNumber == nil, isLast: false))
-                    overlongNumber = number
-                    end = 0
                 } else {
                     grow()
                 }
@@ -67,6 +70,9 @@ struct LineReader {
                 if let number = overlongNumber {
                     try body(.overlong(line, number: number, isFirst: false, isLast: true))
                     overlongNumber = nil
+                } else if line.count > maximumLineBytes {
+                    lineNumber += 1
+                    try body(.overlong(line, number: lineNumber, isFirst: true, isLast: true))
                 } else {
                     lineNumber += 1
                     try body(.line(line, number: lineNumber))
@@ -77,6 +83,9 @@ struct LineReader {
         }
         if let number = overlongNumber {
             try body(.overlong(UnsafeRawBufferPointer(rebasing: buffer[start..<end]), number: number, isFirst: false, isLast: true))
+        } else if end - start > maximumLineBytes {
+            lineNumber += 1
+            try body(.overlong(UnsafeRawBufferPointer(rebasing: buffer[start..<end]), number: lineNumber, isFirst: true, isLast: true))
         } else if end > start {
             lineNumber += 1
             try body(.line(UnsafeRawBufferPointer(rebasing: buffer[start..<end]), number: lineNumber))
@@ -89,7 +98,7 @@ struct LineReader {
     }
 
     private mutating func grow() {
-        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: min(buffer.count * 2, maximumLineBytes + 1), alignment: 8)
+        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 8)
         bigger.copyMemory(from: UnsafeRawBufferPointer(buffer))
         buffer.deallocate()
         buffer = bigger

@@ -33,7 +33,8 @@ final class ProgressMeter {
             let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
             let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
             line += "[\(bar)] \(Int(fraction * 100))% "
-            line += "\(events) events  \(format(rate)) ev/s  \(format(megabytes))/\(format(Double(totalBytes) / 1_048_576)) MB  ETA \(duration(remaining))"
+            line +=
+                "\(events) events  \(format(rate)) ev/s  \(format(megabytes))/\(format(Double(totalBytes) / 1_048_576)) MB  ETA \(duration(remaining))"
         } else {
             line += "\(events) events  \(format(rate)) ev/s  \(format(megabytes)) MB"
         }

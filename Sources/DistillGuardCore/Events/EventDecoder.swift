@@ -41,7 +41,8 @@ public enum EventDecoder {
         guard !id.isEmpty else { throw EventRejection.invalid("id", "must not be empty") }
         let timestampText = try root.requiredString("timestamp")
         guard let timestamp = Timestamp(rfc3339: timestampText) else {
-            throw EventRejection.invalid("timestamp", "'\(timestampText)' is not an RFC 3339 timestamp with offset, e.g. 2026-02-01T12:00:00Z")
+            throw EventRejection.invalid(
+                "timestamp", "'\(timestampText)' is not an RFC 3339 timestamp with offset, e.g. 2026-02-01T12:00:00Z")
         }
         let accountID = try root.requiredString("account_id")
         guard !accountID.isEmpty else { throw EventRejection.invalid("account_id", "must not be empty") }

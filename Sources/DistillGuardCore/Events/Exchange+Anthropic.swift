@@ -57,7 +57,8 @@ extension Exchange {
             case "document": turn.attachments.append(.document)
             case "tool_use", "server_tool_use":
                 turn.toolCalls.append(
-                    ToolCall(id: try block.string("id"), name: try block.requiredString("name"), arguments: block.jsonText("input") ?? "{}"))
+                    ToolCall(id: try block.string("id"), name: try block.requiredString("name"), arguments: block.jsonText("input") ?? "{}")
+                )
             case "tool_result":
                 turn.toolResults.append(
                     ToolResult(
@@ -97,7 +98,8 @@ extension Exchange {
             case "redacted_thinking": reasoningRedacted = true
             case "tool_use", "server_tool_use":
                 outputToolCalls.append(
-                    ToolCall(id: try block.string("id"), name: try block.requiredString("name"), arguments: block.jsonText("input") ?? "{}"))
+                    ToolCall(id: try block.string("id"), name: try block.requiredString("name"), arguments: block.jsonText("input") ?? "{}")
+                )
             default: break
             }
         }

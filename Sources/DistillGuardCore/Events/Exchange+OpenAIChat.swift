@@ -32,7 +32,8 @@ extension Exchange {
                 let result = ToolResult(callID: try message.string("tool_call_id") ?? message.string("name"), content: text)
                 turns.append(Turn(role: .tool, toolResults: [result]))
             default:
-                throw EventRejection.invalid(message.path(of: "role"), "'\(role)' is not a Chat Completions role (system, developer, user, assistant, tool)")
+                throw EventRejection.invalid(
+                    message.path(of: "role"), "'\(role)' is not a Chat Completions role (system, developer, user, assistant, tool)")
             }
         }
         system = systemParts.joined(separator: "\n\n")
@@ -71,7 +72,8 @@ extension Exchange {
 
     static func openAIChatToolCall(_ call: FieldReader) throws -> ToolCall {
         if let function = try call.object("function") {
-            return ToolCall(id: try call.string("id"), name: try function.requiredString("name"), arguments: try function.string("arguments") ?? "")
+            return ToolCall(
+                id: try call.string("id"), name: try function.requiredString("name"), arguments: try function.string("arguments") ?? "")
         }
         if let custom = try call.object("custom") {
             return ToolCall(id: try call.string("id"), name: try custom.requiredString("name"), arguments: try custom.string("input") ?? "")

@@ -44,7 +44,8 @@ extension Exchange {
             case "user": turns.append(Turn(role: .user, text: text, attachments: attachments))
             case "assistant": turns.append(Turn(role: .assistant, text: text))
             default:
-                throw EventRejection.invalid(item.path(of: "role"), "'\(role)' is not a Responses role (system, developer, user, assistant)")
+                throw EventRejection.invalid(
+                    item.path(of: "role"), "'\(role)' is not a Responses role (system, developer, user, assistant)")
             }
         case "function_call", "custom_tool_call":
             let call = ToolCall(

@@ -143,4 +143,9 @@ public struct Sampling: Sendable, Equatable {
 public struct ResponseError: Sendable, Equatable {
     public var type: String?
     public var message: String?
+
+    public init(type: String?, message: String?) {
+        self.type = type
+        self.message = message
+    }
 }

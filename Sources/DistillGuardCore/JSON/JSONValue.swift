@@ -2,7 +2,7 @@
 ///
 /// Objects keep their keys in document order, so that a value written back out is byte-stable
 /// (the simulator relies on this for reproducible output).
-public enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -68,6 +68,22 @@ public enum JSONValue: Sendable, Equatable {
     /// Member lookup on an object; `nil` for any other type or a missing key.
     public subscript(key: String) -> JSONValue? {
         objectValue?[key]
+    }
+}
+
+extension JSONValue: Equatable {
+    /// Numbers compare by value, so `1000` equals `1e3`.
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.int, .double), (.double, .int), (.double, .double): return lhs.doubleValue == rhs.doubleValue
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        default: return false
+        }
     }
 }
 

@@ -1,0 +1,31 @@
+import DistillGuardCore
+import Hummingbird
+import Logging
+
+/// Settings of the HTTP service.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Largest request body accepted, in bytes; larger requests get 413.
+    public var maximumBodyBytes: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 16 << 20) {
+        self.host = host
+        self.port = port
+        self.maximumBodyBytes = maximumBodyBytes
+    }
+}
+
+/// Builds the HTTP application; callable from tests (HummingbirdTesting) and from the CLI.
+public func buildApplication(
+    configuration: ServerConfiguration, logger: Logger = Logger(label: "distillguard")
+) -> some ApplicationProtocol {
+    let router = Router()
+    HealthRoutes().register(on: router)
+    ValidationRoutes(maximumBodyBytes: configuration.maximumBodyBytes).register(on: router)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "distillguard"),
+        logger: logger
+    )
+}

@@ -1,0 +1,43 @@
+import DistillGuardCore
+
+/// Durable storage of ingested events, idempotent by event id.
+///
+/// Implementations: `SQLiteEventStore` (embedded, the default). The core never imports this
+/// module; the server and CLI inject a store through this protocol.
+public protocol EventStore: Sendable {
+    /// Stores each event whose id is new; returns, in order, whether each one was new.
+    func insert(_ events: [StoredEvent]) async throws -> [Bool]
+
+    /// Number of distinct events stored.
+    func eventCount() async throws -> Int
+
+    /// Stored events of one account, oldest first.
+    func events(account accountID: String, limit: Int) async throws -> [StoredEvent]
+}
+
+/// The compact form of an event that is kept: envelope keys for queries, plus the original line.
+public struct StoredEvent: Sendable, Equatable {
+    public var id: String
+    public var timestamp: Timestamp
+    public var accountID: String
+    public var api: String
+    public var model: String?
+    /// The event exactly as received (one JSON Lines record).
+    public var line: String
+
+    public init(id: String, timestamp: Timestamp, accountID: String, api: String, model: String?, line: String) {
+        self.id = id
+        self.timestamp = timestamp
+        self.accountID = accountID
+        self.api = api
+        self.model = model
+        self.line = line
+    }
+
+    /// The stored form of a decoded event and the line it came from.
+    public init(_ event: Event, line: String) {
+        self.init(
+            id: event.id, timestamp: event.timestamp, accountID: event.accountID, api: event.api.rawValue,
+            model: event.exchange.model, line: line)
+    }
+}

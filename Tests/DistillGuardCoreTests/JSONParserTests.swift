@@ -1,0 +1,66 @@
+import DistillGuardCore
+import Testing
+
+struct JSONParserTests {
+    @Test func parsesEveryValueType() throws {
+        let value = try JSONParser.parse(#" {"a": [1, -2.5, 1e3, true, false, null, "x"], "b": {}, "c": []} "#)
+        #expect(value["a"] == [1, -2.5, 1000, true, false, nil, "x"])
+        #expect(value["b"] == .object(JSONObject()))
+        #expect(value["c"] == [])
+    }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        let value = try JSONParser.parse(#""tab\t quote\" slash\/ \u00e9 \ud83d\ude00 \\""#)
+        #expect(value == .string("tab\t quote\" slash/ é 😀 \\"))
+    }
+
+    @Test func keepsNonASCIIText() throws {
+        #expect(try JSONParser.parse(#"["日本語で考えて", "Подумай шаг за шагом"]"#) == ["日本語で考えて", "Подумай шаг за шагом"])
+    }
+
+    @Test(arguments: [
+        ("{\"a\":1,}", 7, "expected an object key"),
+        ("[1 2]", 3, "expected ',' or ']'"),
+        ("{\"a\" 1}", 5, "expected ':'"),
+        ("\"abc", 0, "unterminated string"),
+        ("01", 1, "leading zeros"),
+        ("{\"a\":1} x", 8, "after the end of the document"),
+        ("\"\\ud800\"", 7, "unpaired surrogate"),
+        ("\"a\tb\"", 2, "control character"),
+        ("", 0, "expected a value"),
+        ("nul", 0, "end of input in literal"),
+    ])
+    func reportsWhereAndWhy(text: String, offset: Int, fragment: String) {
+        #expect {
+            _ = try JSONParser.parse(text)
+        } throws: { error in
+            guard let error = error as? JSONSyntaxError else { return false }
+            return error.offset == offset && error.message.contains(fragment)
+        }
+    }
+
+    @Test func rejectsInvalidUTF8() {
+        let bytes: [UInt8] = [0x22, 0xC3, 0x28, 0x22]
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(bytes) }
+    }
+
+    @Test func capsNestingDepth() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect {
+            _ = try JSONParser.parse(deep)
+        } throws: { error in
+            (error as? JSONSyntaxError)?.message.contains("nesting deeper") == true
+        }
+    }
+
+    @Test func writerRoundTripsAndKeepsKeyOrder() throws {
+        let text = #"{"z":1,"a":[true,null,"line\nbreak \"q\" \u0001"],"m":{"k":-3.25}}"#
+        let value = try JSONParser.parse(text)
+        #expect(value.description == text)
+        #expect(try JSONParser.parse(value.description) == value)
+    }
+
+    @Test func lastDuplicateKeyWins() throws {
+        #expect(try JSONParser.parse(#"{"a":1,"a":2}"#)["a"] == 2)
+    }
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every test of the project: dependencies, formatting, then the Swift test suite.
+# This is the command the README names and .ci/run calls.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-test-dependencies.sh
+scripts/check-format.sh
+swift build --build-tests
+swift test --skip-build

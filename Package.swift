@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "DistillGuardCore", targets: ["DistillGuardCore"]),
         .library(name: "DistillGuardStore", targets: ["DistillGuardStore"]),
         .library(name: "DistillGuardServer", targets: ["DistillGuardServer"]),
+        .library(name: "DistillGuardSimulator", targets: ["DistillGuardSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -53,6 +54,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "DistillGuardSimulator",
+            dependencies: ["DistillGuardCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DistillGuardTesting",
             dependencies: ["DistillGuardCore"],
             swiftSettings: swiftSettings
@@ -63,6 +69,7 @@ let package = Package(
                 "DistillGuardCore",
                 "DistillGuardStore",
                 "DistillGuardServer",
+                "DistillGuardSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -85,6 +92,11 @@ let package = Package(
                 "DistillGuardTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DistillGuardSimulatorTests",
+            dependencies: ["DistillGuardSimulator", "DistillGuardTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -10,7 +10,7 @@ struct DistillGuardCommand: ParsableCommand {
             clusters of accounts that harvest a model's outputs, and explains each verdict.
             """,
         version: DistillGuardVersion.current,
-        subcommands: [InspectCommand.self]
+        subcommands: [DemoCommand.self, SimulateCommand.self, InspectCommand.self]
     )
 }
 

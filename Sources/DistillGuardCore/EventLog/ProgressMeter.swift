@@ -2,17 +2,17 @@
 ///
 /// Drawn only when standard error is a terminal, at most four times a second, so piping output
 /// to a file or running under CI prints nothing.
-final class ProgressMeter {
+public final class ProgressMeter {
     private let enabled: Bool
     private let started = SystemIO.monotonicSeconds()
     private var lastDraw = 0.0
     private var drewSomething = false
 
-    init(enabled: Bool) {
+    public init(enabled: Bool) {
         self.enabled = enabled
     }
 
-    static func forTerminal() -> ProgressMeter {
+    public static func forTerminal() -> ProgressMeter {
         ProgressMeter(enabled: SystemIO.isTerminal(SystemIO.standardError))
     }
 
@@ -41,7 +41,24 @@ final class ProgressMeter {
         SystemIO.printError(line + "  \(label)")
     }
 
-    func finish() {
+    /// Progress towards a known count: `done` of `total` items, e.g. events written.
+    public func update(done: Int, total: Int, unit: String) {
+        guard enabled else { return }
+        let now = SystemIO.monotonicSeconds()
+        guard now - lastDraw >= 0.25 else { return }
+        lastDraw = now
+        drewSomething = true
+        let elapsed = max(now - started, 0.001)
+        let fraction = total > 0 ? min(Double(done) / Double(total), 1) : 0
+        let width = 24
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
+        let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+        SystemIO.printError(
+            "\r\u{1B}[2K[\(bar)] \(Int(fraction * 100))% \(done) \(unit)  \(format(Double(done) / elapsed)) \(unit)/s  ETA \(duration(remaining))")
+    }
+
+    public func finish() {
         guard enabled, drewSomething else { return }
         SystemIO.printError("\r\u{1B}[2K")
     }

@@ -1,0 +1,40 @@
+import DistillGuardCore
+
+/// One simulated account: who it is (envelope facts) and its traffic state.
+struct SimulatedAccount {
+    let index: Int
+    let id: String
+    let population: Int
+    let createdAt: Timestamp
+    /// Active window; events fall inside it.
+    let activeFrom: Timestamp
+    let activeUntil: Timestamp
+    let tier: String
+    let paymentFingerprint: String
+    let emailDomain: String
+    let verified: Bool
+    let country: String
+    let timeZoneOffset: Double
+    let organizationID: String?
+    let system: Network.AutonomousSystem
+    let fixedIP: String
+    let clients: [String: Network.Client]
+    let preferredModels: [String: String]
+    let expectedEvents: Double
+    /// Peak rate for thinning, events per second.
+    var peakRate: Double = 0
+    var rng: SeededRandom
+    var nextTime: Timestamp
+    var conversation: Conversation?
+    var sequence = 0
+
+    /// The running conversation of an account, for multi-turn requests (bounded length).
+    struct Conversation {
+        var api: String
+        var model: String
+        var system: String?
+        var turns: [(role: String, text: String)]
+        var lastAt: Timestamp
+        var corpusFollowups: [String]
+    }
+}

@@ -1,0 +1,164 @@
+import DistillGuardCore
+
+/// Decides what each population's next request looks like.
+struct RequestPlanner {
+    let scenario: Scenario
+    let releaseAt: Timestamp?
+    let corpus: PromptCorpus?
+
+    func plan(for account: inout SimulatedAccount, population: Population, at time: Timestamp) -> RequestPlan {
+        var rng = account.rng
+        defer { account.rng = rng }
+        let api = rng.pick(weights: population.apis.sorted { $0.key < $1.key })
+        let model = chooseModel(api: api, account: account, population: population, at: time, &rng)
+        let reasoningRate = population.reasoningRate ?? 0.1
+        let maxBudgetRate = population.maxBudgetRate ?? 0.02
+        var plan = RequestPlan(
+            api: api, model: model, system: population.systemPrompts.map { rng.pick($0) }, turns: [],
+            maxTokens: rng.pick([1024, 2048, 4096, 4096, 8192]), temperature: rng.chance(0.4) ? rng.pick([0, 0.2, 0.7, 1]) : nil,
+            responseCharacters: rng.int(400...2200))
+        if rng.chance(reasoningRate) {
+            plan.reasoning = api == "anthropic.messages" ? .budget(rng.pick([2048, 4000, 8000, 16000])) : .effort(rng.pick(["medium", "high"]))
+        }
+        if rng.chance(maxBudgetRate) { maxOut(&plan, &rng) }
+        plan.stream = rng.chance(0.3)
+
+        switch population.behavior {
+        case .organic:
+            organic(&plan, &account, at: time, &rng)
+        case .reseller:
+            plan.endUser = "eu_\(account.index)_\(rng.int(0..<(population.endUsers ?? 300)))"
+            organic(&plan, &account, at: time, &rng)
+        case .resellerMixed:
+            if rng.chance(population.hiddenStreamShare ?? 0.35) {
+                plan.endUser = rng.chance(0.5) ? nil : "eu_\(account.index)_h\(rng.int(0..<4))"
+                templated(&plan, population, &rng)
+                plan.responseKind = .stepByStep
+                plan.reasoning = api == "anthropic.messages" ? .budget(16000) : .effort("high")
+                maxOut(&plan, &rng)
+            } else {
+                plan.endUser = "eu_\(account.index)_\(rng.int(0..<(population.endUsers ?? 300)))"
+                organic(&plan, &account, at: time, &rng)
+            }
+        case .batchJob:
+            templated(&plan, population, &rng)
+            plan.responseKind = .json
+            plan.responseCharacters = rng.int(150...400)
+            plan.maxTokens = 1024
+            plan.temperature = 0
+            plan.stream = false
+        case .evalHarness:
+            templated(&plan, population, &rng)
+            plan.responseKind = .stepByStep
+            plan.temperature = 0
+            plan.maxTokens = 4096
+        case .llmJudge:
+            templated(&plan, population, &rng)
+            plan.responseKind = .judgement
+            plan.responseCharacters = rng.int(300...900)
+            plan.temperature = 0
+        case .universityClass:
+            templated(&plan, population, &rng)
+            plan.responseKind = .code
+        case .agentPlatform:
+            if population.templates != nil { templated(&plan, population, &rng) } else { organic(&plan, &account, at: time, &rng) }
+            addTools(&plan, count: rng.int(2...5), &rng)
+        case .reasoningHarvest, .evasive:
+            templated(&plan, population, &rng)
+            plan.responseKind = plan.turns.last?.text.contains("Rewrite") == true ? .rewrite : .stepByStep
+            plan.responseCharacters = rng.int(1500...3500)
+        case .agenticHarvest:
+            templated(&plan, population, &rng)
+            addTools(&plan, count: rng.int(3...6), &rng)
+            if plan.turns.last?.text.contains("computer") == true {
+                plan.tools.append(
+                    RequestPlan.Tool(
+                        name: "computer", description: "", parameters: "{}",
+                        builtIn: api == "anthropic.messages" ? "computer_20250124" : "computer_use_preview"))
+            }
+            plan.responseKind = .code
+            plan.responseCharacters = rng.int(1500...3500)
+        case .codingHydra:
+            templated(&plan, population, &rng)
+            addTools(&plan, count: rng.int(2...4), &rng)
+            plan.responseKind = .code
+            plan.responseCharacters = rng.int(1200...3000)
+        }
+        return plan
+    }
+
+    func maxOut(_ plan: inout RequestPlan, _ rng: inout SeededRandom) {
+        plan.maxTokens = plan.api == "anthropic.messages" ? rng.pick([32000, 64000]) : rng.pick([65536, 100000, 128000])
+        if plan.reasoning != .none { plan.reasoning = plan.api == "anthropic.messages" ? .budget(rng.pick([24000, 31999])) : .effort("high") }
+    }
+
+    func chooseModel(api: String, account: SimulatedAccount, population: Population, at time: Timestamp, _ rng: inout SeededRandom) -> String {
+        let lineup = scenario.models[api]!
+        let preferred = account.preferredModels[api] ?? lineup.current[0]
+        guard let releaseAt, let newModel = lineup.new, time >= releaseAt else { return preferred }
+        let hours = Double(time.milliseconds - releaseAt.milliseconds) / 3_600_000
+        let target = population.newModelShare ?? 0.1
+        let ramp = population.newModelRampHours ?? 120
+        let share = target * min(1, hours / max(ramp, 0.01))
+        return rng.chance(share) ? newModel : preferred
+    }
+
+    func templated(_ plan: inout RequestPlan, _ population: Population, _ rng: inout SeededRandom) {
+        let template = rng.pick(population.templates ?? ["{paragraph}"])
+        var text = TemplateFiller.fill(template, &rng)
+        if let rate = population.paraphrase, rate > 0 { text = TemplateFiller.paraphrase(text, &rng, rate: rate) }
+        plan.turns = [("user", text)]
+    }
+
+    func addTools(_ plan: inout RequestPlan, count: Int, _ rng: inout SeededRandom) {
+        var names = Set<String>()
+        while plan.tools.count < count {
+            let tool = rng.pick(Vocabulary.toolSchemas)
+            if names.insert(tool.name).inserted {
+                plan.tools.append(RequestPlan.Tool(name: tool.name, description: tool.description, parameters: tool.parameters))
+            }
+        }
+        if rng.chance(0.45), let tool = plan.tools.first {
+            plan.priorToolStep = (tool.name, #"{"path":"src/\#(TextGenerator.identifier(&rng)).py"}"#, TextGenerator.paragraph(&rng, sentences: 1...3))
+        }
+        if rng.chance(0.5) { plan.respondsWithToolCall = rng.pick(plan.tools.filter { $0.builtIn == nil }).name }
+    }
+
+    /// Ordinary chat: new conversations or follow-ups, built-in prompts or the real corpus.
+    func organic(_ plan: inout RequestPlan, _ account: inout SimulatedAccount, at time: Timestamp, _ rng: inout SeededRandom) {
+        if var conversation = account.conversation, time.milliseconds - conversation.lastAt.milliseconds < 40 * 60_000, rng.chance(0.45),
+            conversation.turns.count < 12
+        {
+            let followup = conversation.corpusFollowups.isEmpty ? OrganicPrompts.followup(&rng) : conversation.corpusFollowups.removeFirst()
+            conversation.turns.append(("assistant", TextGenerator.paragraph(&rng, sentences: 2...6)))
+            conversation.turns.append(("user", followup))
+            conversation.lastAt = time
+            plan.api = conversation.api
+            plan.model = conversation.model
+            plan.system = conversation.system
+            plan.turns = conversation.turns
+            account.conversation = conversation
+            return
+        }
+        var followups: [String] = []
+        let text: String
+        if let corpus, !corpus.conversations.isEmpty, rng.chance(0.6) {
+            let conversation = rng.pick(corpus.conversations)
+            text = conversation.text
+            followups = conversation.followups
+        } else {
+            text = OrganicPrompts.prompt(&rng)
+        }
+        if plan.system == nil, rng.chance(0.25) {
+            plan.system = rng.pick([
+                "You are a helpful assistant.", "You are a friendly tutor. Keep answers short.",
+                "You are an expert software engineer.", "Answer in the user's language.",
+                "You are a helpful assistant for \(rng.pick(Vocabulary.companies)) customers.",
+            ])
+        }
+        plan.turns = [("user", text)]
+        plan.responseKind = text.contains("```") || text.contains("code") ? .code : .prose
+        account.conversation = SimulatedAccount.Conversation(
+            api: plan.api, model: plan.model, system: plan.system, turns: plan.turns, lastAt: time, corpusFollowups: followups)
+    }
+}

@@ -79,7 +79,8 @@ enum ScenarioLoader {
             if let builtIn = try BuiltInScenarios.scenario(named: nameOrPath) { return builtIn }
             guard let data = FileManager.default.contents(atPath: nameOrPath) else {
                 throw CommandFailure(
-                    "'\(nameOrPath)' is neither a built-in scenario (\(BuiltInScenarios.names.joined(separator: ", "))) nor a readable file")
+                    "'\(nameOrPath)' is neither a built-in scenario (\(BuiltInScenarios.names.joined(separator: ", "))) nor a readable file"
+                )
             }
             return try Scenario.decode(data, source: nameOrPath)
         } catch let error as ScenarioError {
@@ -98,7 +99,9 @@ enum ScenarioLoader {
         }
     }
 
-    static func simulate(_ scenario: Scenario, seed: UInt64, scale: Simulation.Scale, corpus: PromptCorpus?, into directory: String) throws
+    static func simulate(
+        _ scenario: Scenario, seed: UInt64, scale: Simulation.Scale, corpus: PromptCorpus?, into directory: String
+    ) throws
         -> Simulation.Summary
     {
         let simulation = Simulation(scenario: scenario, seed: seed, scale: scale, corpus: corpus)
@@ -116,14 +119,19 @@ enum ScenarioLoader {
 
 enum SimulationReport {
     static func text(_ summary: Simulation.Summary, directory: String) -> String {
-        var lines = ["wrote \(summary.events) events from \(summary.accounts) accounts to \(directory)/events.jsonl (labels: \(directory)/labels.jsonl)", ""]
+        var lines = [
+            "wrote \(summary.events) events from \(summary.accounts) accounts to \(directory)/events.jsonl (labels: \(directory)/labels.jsonl)",
+            "",
+        ]
         lines.append("population".padding(toLength: 36, withPad: " ", startingAt: 0) + "label    accounts    events")
         for population in summary.populations {
             let name = population.name.padding(toLength: 36, withPad: " ", startingAt: 0)
             let label = population.label.padding(toLength: 7, withPad: " ", startingAt: 0)
             let accounts = String(summary.accountsByPopulation[population.name] ?? 0)
             let events = String(summary.eventsByPopulation[population.name] ?? 0)
-            lines.append("\(name)\(label)\(String(repeating: " ", count: max(1, 11 - accounts.count)))\(accounts)\(String(repeating: " ", count: max(1, 10 - events.count)))\(events)")
+            lines.append(
+                "\(name)\(label)\(String(repeating: " ", count: max(1, 11 - accounts.count)))\(accounts)\(String(repeating: " ", count: max(1, 10 - events.count)))\(events)"
+            )
         }
         return lines.joined(separator: "\n")
     }

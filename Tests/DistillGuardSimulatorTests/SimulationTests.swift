@@ -1,1 +1,170 @@
+import DistillGuardCore
+import DistillGuardSimulator
+import DistillGuardTesting
+import Foundation
 import Testing
+
+/// Runs the built-in scenario at a reduced size so the suite stays quick; the properties checked
+/// do not depend on size.
+struct SimulationTests {
+    let directory = TemporaryDirectory()
+
+    func feb2026(events: Int = 6000) throws -> Scenario {
+        var scenario = try #require(try BuiltInScenarios.scenario(named: "feb-2026"))
+        scenario.events.small = events
+        return scenario
+    }
+
+    func simulate(
+        _ scenario: Scenario, seed: UInt64, into name: String, corpus: PromptCorpus? = nil
+    ) throws -> (
+        events: String, labels: String, summary: Simulation.Summary
+    ) {
+        let events = directory.file("\(name)-events.jsonl")
+        let labels = directory.file("\(name)-labels.jsonl")
+        let summary = try Simulation(scenario: scenario, seed: seed, scale: .small, corpus: corpus).run(
+            eventsPath: events, labelsPath: labels)
+        return (events, labels, summary)
+    }
+
+    func labels(_ path: String) throws -> [String: JSONValue] {
+        var byAccount: [String: JSONValue] = [:]
+        try JSONLinesFile.forEachLine(path) { line in
+            let value = try JSONParser.parse(line)
+            byAccount[value["account_id"]!.stringValue!] = value
+        }
+        return byAccount
+    }
+
+    @Test func sameSeedGivesByteIdenticalOutput() throws {
+        let scenario = try feb2026(events: 3000)
+        let a = try simulate(scenario, seed: 11, into: "a")
+        let b = try simulate(scenario, seed: 11, into: "b")
+        let c = try simulate(scenario, seed: 12, into: "c")
+        let bytes = { (path: String) in FileManager.default.contents(atPath: path)! }
+        #expect(bytes(a.events) == bytes(b.events))
+        #expect(bytes(a.labels) == bytes(b.labels))
+        #expect(bytes(a.events) != bytes(c.events))
+    }
+
+    @Test func everyLineConformsToTheContractInEveryAPIShape() throws {
+        let run = try simulate(try feb2026(), seed: 3, into: "contract")
+        var reader = EventLogReader(configuration: .init(rejectsPath: directory.file("rejects.jsonl")))
+        var apis: [Event.API: Int] = [:]
+        var previous = Timestamp(milliseconds: .min)
+        var checked = 0
+        let summary = try reader.read([run.events]) { event in
+            apis[event.api, default: 0] += 1
+            #expect(event.timestamp >= previous, "events are in time order")
+            previous = event.timestamp
+            #expect(event.client.ip != nil && event.client.asn != nil && event.client.country != nil)
+            #expect(event.client.userAgent?.contains(where: \.isNumber) == true, "user agents carry SDK versions")
+            #expect(event.account.createdAt != nil && event.account.tier != nil && event.account.paymentFingerprint != nil)
+            #expect(event.account.emailDomain != nil && event.account.verified != nil)
+            #expect(event.account.createdAt! <= event.timestamp, "no account is used before it exists")
+            #expect(event.response != nil && !event.exchange.outputText.isEmpty)
+            #expect((event.usage.inputTokens ?? 0) > 0 && (event.usage.outputTokens ?? 0) > 0)
+            #expect(event.usage.outputTokens! >= event.exchange.outputText.utf8.count / 8, "usage is consistent with the response")
+            if event.exchange.reasoning.enabled, event.api == .anthropicMessages {
+                #expect(!event.exchange.reasoningText.isEmpty, "thinking requested → thinking block returned")
+            }
+            checked += 1
+        }
+        #expect(summary.rejected == 0 && summary.duplicates == 0)
+        #expect(checked == run.summary.events)
+        #expect(Set(apis.keys) == Set(Event.API.allCases))
+        #expect(apis.values.allSatisfy { $0 > 100 })
+    }
+
+    @Test func everyCampaignAndHardNegativeKindIsLabelled() throws {
+        let run = try simulate(try feb2026(events: 3000), seed: 4, into: "labels")
+        let labels = try labels(run.labels)
+        let kinds = Set(labels.values.compactMap { $0["kind"]?.stringValue })
+        #expect(
+            kinds.isSuperset(of: [
+                "organic", "early_adopter", "enterprise_batch", "eval_harness", "llm_judge", "reseller", "agent_platform",
+                "university_class", "reasoning_harvest", "agentic_harvest", "coding_hydra", "reseller_mixed", "evasive",
+            ]))
+        let campaigns = Set(labels.values.compactMap { $0["campaign"]?.stringValue })
+        #expect(campaigns == ["reasoning-harvest", "agentic-harvest", "coding-hydra", "reseller-mixed", "evasive"])
+        for label in labels.values {
+            let isAttack = label["label"] == "attack"
+            #expect(isAttack == (label["campaign"]?.stringValue != nil), "attacks and only attacks name a campaign")
+        }
+        #expect(labels.count == run.summary.accounts)
+    }
+
+    @Test func theHydraMovesAboutHalfItsTrafficToTheNewModelWithinADay() throws {
+        let run = try simulate(try feb2026(events: 20000), seed: 5, into: "hydra")
+        let labels = try labels(run.labels)
+        let release = Timestamp(rfc3339: "2026-02-09T00:00:00Z")!
+        var before = (new: 0, all: 0)
+        var after = (new: 0, all: 0)
+        var reader = EventLogReader()
+        _ = try reader.read([run.events]) { event in
+            guard labels[event.accountID]?["kind"] == "coding_hydra" else { return }
+            let isNew = ["claude-opus-4-6", "gpt-5.3"].contains(event.exchange.model ?? "")
+            if event.timestamp < release {
+                before.all += 1
+                before.new += isNew ? 1 : 0
+            } else if event.timestamp >= release.adding(seconds: 86_400), event.timestamp < release.adding(seconds: 3 * 86_400) {
+                after.all += 1
+                after.new += isNew ? 1 : 0
+            }
+        }
+        #expect(before.new == 0, "nobody uses a model before it exists")
+        let share = Double(after.new) / Double(max(after.all, 1))
+        #expect(after.all > 100)
+        #expect(share > 0.35 && share < 0.65, "about half after 24 hours, got \(share)")
+    }
+
+    @Test func corpusPromptsAreMixedIntoBenignTrafficOnly() throws {
+        let corpus = PromptCorpus(
+            conversations: (0..<50).map {
+                .init(text: "CORPUS-MARKER-\($0) how do I bake bread at altitude?", followups: ["CORPUS-FOLLOWUP-\($0) and without yeast?"])
+            })
+        let run = try simulate(try feb2026(events: 4000), seed: 6, into: "corpus", corpus: corpus)
+        let labels = try labels(run.labels)
+        var benignWithCorpus = 0
+        var followups = 0
+        var reader = EventLogReader()
+        _ = try reader.read([run.events]) { event in
+            let text = event.exchange.turns.map(\.text).joined(separator: "\n")
+            guard text.contains("CORPUS-") else { return }
+            #expect(labels[event.accountID]?["label"] == "benign" || labels[event.accountID]?["kind"] == "reseller_mixed")
+            benignWithCorpus += 1
+            if text.contains("CORPUS-FOLLOWUP-") { followups += 1 }
+        }
+        #expect(benignWithCorpus > 200)
+        #expect(followups > 0, "a corpus conversation's follow-ups become later turns")
+    }
+
+    @Test func loadsACorpusFileAndSkipsUnusableLines() throws {
+        let text = [#"{"id":1,"text":"hello there","followups":["more"]}"#, #"{"id":2}"#, "not json", #"{"text":"   "}"#].joined(
+            separator: "\n")
+        let path = directory.write("corpus.jsonl.gz", bytes: Gzip.compress(Array(text.utf8)))
+        let (corpus, skipped) = try PromptCorpus.load(path: path)
+        #expect(corpus.conversations.count == 1)
+        #expect(corpus.conversations[0].followups == ["more"])
+        #expect(skipped == 3)
+    }
+
+    @Test(arguments: [
+        (#""countries": ["US"#, #""countries": ["XX"#, "unknown country code 'XX'"),
+        (#""share": 0.36"#, #""share": 0.5"#, "add up to"),
+        (#""label": "benign""#, #""label": "fine""#, "`label` must be attack or benign"),
+        (#""start": "2026-02-01T00:00:00Z""#, #""start": "Feb 1""#, "RFC 3339"),
+        (#""behavior": "organic""#, #""behavior": "chaos""#, "behavior"),
+        (#""kind": "organic", "#, "", "`populations[0].kind` is required"),
+    ])
+    func badScenariosFailWithTheFieldAtFault(original: String, replacement: String, message: String) throws {
+        let json = try #require(BuiltInScenarios.json(named: "feb-2026"))
+        #expect(json.contains(original))
+        let broken = json.replacingOccurrences(of: original, with: replacement, options: [], range: json.range(of: original))
+        #expect {
+            _ = try Scenario.decode(Data(broken.utf8), source: "my.json")
+        } throws: { error in
+            "\(error)".hasPrefix("my.json: ") && "\(error)".contains(message)
+        }
+    }
+}

@@ -25,7 +25,8 @@ public enum LineResult: Sendable, Equatable {
 public enum EventBatch {
     /// Calls `body` with each line's number, raw bytes and decoded result.
     public static func decode(
-        _ bytes: UnsafeRawBufferPointer, _ body: (_ number: Int, _ raw: UnsafeRawBufferPointer, _ result: Result<Event, EventRejection>?) throws -> Void
+        _ bytes: UnsafeRawBufferPointer,
+        _ body: (_ number: Int, _ raw: UnsafeRawBufferPointer, _ result: Result<Event, EventRejection>?) throws -> Void
     ) rethrows {
         var number = 0
         var start = 0

@@ -55,7 +55,8 @@ public final class ProgressMeter {
         let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
         let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
         SystemIO.printError(
-            "\r\u{1B}[2K[\(bar)] \(Int(fraction * 100))% \(done) \(unit)  \(format(Double(done) / elapsed)) \(unit)/s  ETA \(duration(remaining))")
+            "\r\u{1B}[2K[\(bar)] \(Int(fraction * 100))% \(done) \(unit)  \(format(Double(done) / elapsed)) \(unit)/s  ETA \(duration(remaining))"
+        )
     }
 
     public func finish() {

@@ -102,11 +102,25 @@ enum Network {
         let curl = ("t13d3112h2_e8f1e7e78f70_6bebaf5329ac", "h2:3:100:10485760")
         let roll = rng.unit()
         if api == "anthropic.messages" {
-            if roll < 0.55 { return Client(userAgent: "Anthropic/Python \(rng.pick(["0.49.0", "0.52.2", "0.57.1", "0.64.0"]))", tlsFingerprint: python.0, httpFingerprint: python.1) }
-            if roll < 0.85 { return Client(userAgent: "Anthropic/JS \(rng.pick(["0.39.0", "0.50.4", "0.56.0"]))", tlsFingerprint: node.0, httpFingerprint: node.1) }
+            if roll < 0.55 {
+                return Client(
+                    userAgent: "Anthropic/Python \(rng.pick(["0.49.0", "0.52.2", "0.57.1", "0.64.0"]))", tlsFingerprint: python.0,
+                    httpFingerprint: python.1)
+            }
+            if roll < 0.85 {
+                return Client(
+                    userAgent: "Anthropic/JS \(rng.pick(["0.39.0", "0.50.4", "0.56.0"]))", tlsFingerprint: node.0, httpFingerprint: node.1)
+            }
         } else {
-            if roll < 0.55 { return Client(userAgent: "OpenAI/Python \(rng.pick(["1.76.0", "1.99.9", "2.3.0", "2.8.1"]))", tlsFingerprint: python.0, httpFingerprint: python.1) }
-            if roll < 0.85 { return Client(userAgent: "OpenAI/JS \(rng.pick(["4.96.0", "5.12.2", "6.1.0"]))", tlsFingerprint: node.0, httpFingerprint: node.1) }
+            if roll < 0.55 {
+                return Client(
+                    userAgent: "OpenAI/Python \(rng.pick(["1.76.0", "1.99.9", "2.3.0", "2.8.1"]))", tlsFingerprint: python.0,
+                    httpFingerprint: python.1)
+            }
+            if roll < 0.85 {
+                return Client(
+                    userAgent: "OpenAI/JS \(rng.pick(["4.96.0", "5.12.2", "6.1.0"]))", tlsFingerprint: node.0, httpFingerprint: node.1)
+            }
         }
         if roll < 0.93 { return Client(userAgent: "Go-http-client/2.0", tlsFingerprint: go.0, httpFingerprint: go.1) }
         return Client(userAgent: "curl/\(rng.pick(["7.88.1", "8.5.0", "8.11.1"]))", tlsFingerprint: curl.0, httpFingerprint: curl.1)

@@ -29,7 +29,9 @@ struct PopulationSetup {
             var rng = SeededRandom(seed: simulation.seed, stream: UInt64(populationIndex) << 32)
             let count = population.accounts * ((population.scaleAccounts ?? true) ? simulation.scale.accountFactor : 1)
             let windows = sharedWindows(population.activity, &rng)
-            let weights = (0..<count).map { _ in population.volume == .heavyTailed ? min(rng.pareto(alpha: 1.25), 200) : rng.double(0.7...1.3) }
+            let weights = (0..<count).map { _ in
+                population.volume == .heavyTailed ? min(rng.pareto(alpha: 1.25), 200) : rng.double(0.7...1.3)
+            }
             let weightTotal = weights.reduce(0, +)
             let organization = "org_" + rng.hex(10)
             let bursts = (0..<max(population.creationBursts ?? 0, 1)).map { _ in
@@ -101,7 +103,9 @@ struct PopulationSetup {
             let lineup = simulation.scenario.models[api]!.current
             preferred[api] = rng.chance(0.6) ? lineup[0] : rng.pick(lineup)
         }
-        let defaultDomains = ["gmail.com", "outlook.com", "yahoo.com", "proton.me", "icloud.com", "qq.com", "163.com", "naver.com", "gmx.de"]
+        let defaultDomains = [
+            "gmail.com", "outlook.com", "yahoo.com", "proton.me", "icloud.com", "qq.com", "163.com", "naver.com", "gmx.de",
+        ]
         return SimulatedAccount(
             index: index,
             id: "acct_" + rng.hex(12),

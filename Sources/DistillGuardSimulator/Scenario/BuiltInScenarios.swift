@@ -18,7 +18,7 @@ public enum BuiltInScenarios {
     }
 
     /// Two weeks of traffic modelled on the campaigns disclosed in February 2026, with the hard
-    /// negatives that share one tell-tale each with the attackers. New models ship on day 9.
+    /// negatives that share one tell-tale each with the attackers. New models ship on day 9 (2026-02-09).
     static let feb2026 = #"""
         {
           "name": "feb-2026",
@@ -26,7 +26,7 @@ public enum BuiltInScenarios {
           "start": "2026-02-01T00:00:00Z",
           "days": 14,
           "events": { "small": 50000, "medium": 500000, "large": 5000000 },
-          "release_day": 9,
+          "release_day": 8,
           "models": {
             "anthropic.messages": { "current": ["claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-5"], "new": "claude-opus-4-6" },
             "openai.chat_completions": { "current": ["gpt-5", "gpt-5-mini", "gpt-4.1"], "new": "gpt-5.3" },

@@ -12,7 +12,7 @@ public struct Scenario: Codable, Sendable {
     public var days: Double
     /// Total events at each scale.
     public var events: ScaleSizes
-    /// Day (from `start`, fractional allowed) on which the new models in `models` are released.
+    /// Days after `start` (fractional allowed) when the new models in `models` are released: 8 is the ninth day.
     public var releaseDay: Double?
     /// Models per API: those in use at the start, and the one released on `release_day`.
     public var models: [String: ModelLineup]
@@ -200,7 +200,9 @@ extension Scenario {
         for (index, population) in populations.enumerated() {
             let at = "`populations[\(index)]` (\(population.name))"
             guard names.insert(population.name).inserted else { throw fail("\(at): duplicate population name") }
-            guard population.label == "attack" || population.label == "benign" else { throw fail("\(at): `label` must be attack or benign") }
+            guard population.label == "attack" || population.label == "benign" else {
+                throw fail("\(at): `label` must be attack or benign")
+            }
             guard population.share > 0, population.accounts > 0 else { throw fail("\(at): `share` and `accounts` must be positive") }
             guard population.createdDays.count == 2, population.createdDays[0] <= population.createdDays[1] else {
                 throw fail("\(at): `created_days` must be [from, to] with from <= to")

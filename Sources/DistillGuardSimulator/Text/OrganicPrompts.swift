@@ -3,28 +3,45 @@ enum OrganicPrompts {
     static func prompt(_ rng: inout SeededRandom) -> String {
         if rng.chance(0.14) { return nonEnglish(&rng) }
         switch rng.int(0..<18) {
-        case 0: return "Can you explain \(rng.pick(Vocabulary.concepts)) like I'm \(rng.pick(["five", "a high school student", "a new engineer", "my grandmother"]))?"
+        case 0:
+            return
+                "Can you explain \(rng.pick(Vocabulary.concepts)) like I'm \(rng.pick(["five", "a high school student", "a new engineer", "my grandmother"]))?"
         case 1: return "Write a \(rng.pick(Vocabulary.tones)) \(rng.pick(Vocabulary.genres)) about \(rng.pick(Vocabulary.subjects))."
         case 2:
             let snippet = TextGenerator.code(&rng)
-            return "Why does this \(snippet.language) code fail with \"\(rng.pick(Vocabulary.errors))\"?\n\n```\(snippet.language)\n\(snippet.code)\n```"
+            return
+                "Why does this \(snippet.language) code fail with \"\(rng.pick(Vocabulary.errors))\"?\n\n```\(snippet.language)\n\(snippet.code)\n```"
         case 3: return "How do I \(rng.pick(Vocabulary.codingTasks)) in \(rng.pick(Vocabulary.programmingLanguages))?"
         case 4: return "Help me \(rng.pick(Vocabulary.everydayTasks)). \(rng.chance(0.5) ? TextGenerator.sentence(&rng) : "")"
         case 5: return "Summarize this in \(rng.int(2...6)) bullet points:\n\n\(TextGenerator.prose(&rng, characters: rng.int(300...1500)))"
         case 6: return "Translate to \(rng.pick(Vocabulary.naturalLanguages)): \"\(TextGenerator.sentence(&rng))\""
         case 7: return "What's the difference between \(rng.pick(Vocabulary.concepts)) and \(rng.pick(Vocabulary.concepts))?"
-        case 8: return "Proofread this email and make it more \(rng.pick(Vocabulary.tones)):\n\nHi \(rng.pick(Vocabulary.firstNames)),\n\(TextGenerator.paragraph(&rng, sentences: 2...6))\n\nThanks"
-        case 9: return "\(rng.pick(["hey", "hi", "ok so", "quick question:"])) \(rng.pick(["is it normal that", "why does", "should I worry if"])) my \(rng.pick(["laptop", "sourdough", "car", "cat", "knee", "tomato plant"])) \(rng.pick(["makes a clicking noise", "is so flat", "won't start in the cold", "sleeps all day", "hurts after running", "has yellow leaves"]))?"
-        case 10: return "Give me \(rng.int(3...15)) name ideas for \(rng.pick(["a coffee shop", "a podcast about history", "a budgeting app", "a fantasy kingdom", "my D&D character", "a bakery"]))"
+        case 8:
+            return
+                "Proofread this email and make it more \(rng.pick(Vocabulary.tones)):\n\nHi \(rng.pick(Vocabulary.firstNames)),\n\(TextGenerator.paragraph(&rng, sentences: 2...6))\n\nThanks"
+        case 9:
+            return
+                "\(rng.pick(["hey", "hi", "ok so", "quick question:"])) \(rng.pick(["is it normal that", "why does", "should I worry if"])) my \(rng.pick(["laptop", "sourdough", "car", "cat", "knee", "tomato plant"])) \(rng.pick(["makes a clicking noise", "is so flat", "won't start in the cold", "sleeps all day", "hurts after running", "has yellow leaves"]))?"
+        case 10:
+            return
+                "Give me \(rng.int(3...15)) name ideas for \(rng.pick(["a coffee shop", "a podcast about history", "a budgeting app", "a fantasy kingdom", "my D&D character", "a bakery"]))"
         case 11:
             let snippet = TextGenerator.code(&rng)
             return "Refactor this to be more readable and add type hints/comments:\n```\(snippet.language)\n\(snippet.code)\n```"
-        case 12: return "I have \(rng.pick(Vocabulary.datasets)) in a spreadsheet. Which chart should I use to show \(rng.pick(["the trend", "outliers", "the distribution", "seasonality"]))?"
+        case 12:
+            return
+                "I have \(rng.pick(Vocabulary.datasets)) in a spreadsheet. Which chart should I use to show \(rng.pick(["the trend", "outliers", "the distribution", "seasonality"]))?"
         case 13: return "Is \(rng.pick(Vocabulary.concepts)) related to \(rng.pick(Vocabulary.concepts))? \(TextGenerator.sentence(&rng))"
         case 14: return TextGenerator.mathProblem(&rng)
-        case 15: return "Write a SQL query that \(rng.pick(["finds the top 5 customers by revenue", "counts orders per day", "lists users who never logged in", "joins orders with refunds"])) given tables \(rng.pick(["orders(id, customer_id, amount, created_at)", "users(id, email, last_login)", "events(user_id, type, ts)"]))."
-        case 16: return "What are the pros and cons of \(rng.pick(["renting vs buying", "remote work", "electric cars", "learning Rust first", "index funds vs stocks", "homeschooling"]))? Keep it \(rng.pick(["short", "balanced", "detailed"]))."
-        default: return "\(rng.pick(Vocabulary.firstNames)) asked me about \(rng.pick(Vocabulary.concepts)) and I had no idea. \(rng.pick(["What should I tell them?", "Can you give me a quick overview?", "Where do I start?"]))"
+        case 15:
+            return
+                "Write a SQL query that \(rng.pick(["finds the top 5 customers by revenue", "counts orders per day", "lists users who never logged in", "joins orders with refunds"])) given tables \(rng.pick(["orders(id, customer_id, amount, created_at)", "users(id, email, last_login)", "events(user_id, type, ts)"]))."
+        case 16:
+            return
+                "What are the pros and cons of \(rng.pick(["renting vs buying", "remote work", "electric cars", "learning Rust first", "index funds vs stocks", "homeschooling"]))? Keep it \(rng.pick(["short", "balanced", "detailed"]))."
+        default:
+            return
+                "\(rng.pick(Vocabulary.firstNames)) asked me about \(rng.pick(Vocabulary.concepts)) and I had no idea. \(rng.pick(["What should I tell them?", "Can you give me a quick overview?", "Where do I start?"]))"
         }
     }
 

@@ -6,6 +6,11 @@ public struct PromptCorpus: Sendable {
     public struct Conversation: Sendable {
         public var text: String
         public var followups: [String]
+
+        public init(text: String, followups: [String] = []) {
+            self.text = text
+            self.followups = followups
+        }
     }
 
     public private(set) var conversations: [Conversation] = []
@@ -26,9 +31,10 @@ public struct PromptCorpus: Sendable {
                 return
             }
             let followups = (value["followups"]?.arrayValue ?? []).compactMap(\.stringValue)
-            conversations.append(Conversation(text: String(text.prefix(maximumCharacters)), followups: followups.map { String($0.prefix(maximumCharacters)) }))
+            conversations.append(
+                Conversation(
+                    text: String(text.prefix(maximumCharacters)), followups: followups.map { String($0.prefix(maximumCharacters)) }))
         }
         return (PromptCorpus(conversations: conversations), skipped)
     }
 }
-

@@ -21,7 +21,8 @@ enum ResponseText {
             let outro = TextGenerator.prose(&rng, characters: max(characters - snippet.code.count - intro.count, 80))
             return "\(intro)\n\n```\(snippet.language)\n\(snippet.code)\n```\n\n\(outro)"
         case .json:
-            return #"{"name":"\#(rng.pick(Vocabulary.firstNames))","product":"\#(rng.pick(["router", "subscription", "invoice", "mobile app", "printer"]))","category":"\#(rng.pick(["billing", "technical", "account", "shipping"]))","urgency":"\#(rng.pick(["low", "medium", "high"]))"}"#
+            return
+                #"{"name":"\#(rng.pick(Vocabulary.firstNames))","product":"\#(rng.pick(["router", "subscription", "invoice", "mobile app", "printer"]))","category":"\#(rng.pick(["billing", "technical", "account", "shipping"]))","urgency":"\#(rng.pick(["low", "medium", "high"]))"}"#
         case .judgement:
             return "\(TextGenerator.paragraph(&rng, sentences: 2...5))\n\nRating: [[\(rng.int(1...10))]]"
         case .rewrite:

@@ -127,13 +127,31 @@ enum Vocabulary {
     static let toolSchemas: [(name: String, description: String, parameters: String)] = [
         ("run_tests", "Run the project's test suite and return failures", #"{"type":"object","properties":{"path":{"type":"string"}}}"#),
         ("read_file", "Read a file from the repository", #"{"type":"object","properties":{"path":{"type":"string"}},"required":["path"]}"#),
-        ("write_file", "Write content to a file", #"{"type":"object","properties":{"path":{"type":"string"},"content":{"type":"string"}},"required":["path","content"]}"#),
-        ("bash", "Run a shell command in the sandbox", #"{"type":"object","properties":{"command":{"type":"string"}},"required":["command"]}"#),
-        ("search_docs", "Search internal documentation", #"{"type":"object","properties":{"query":{"type":"string"}},"required":["query"]}"#),
+        (
+            "write_file", "Write content to a file",
+            #"{"type":"object","properties":{"path":{"type":"string"},"content":{"type":"string"}},"required":["path","content"]}"#
+        ),
+        (
+            "bash", "Run a shell command in the sandbox",
+            #"{"type":"object","properties":{"command":{"type":"string"}},"required":["command"]}"#
+        ),
+        (
+            "search_docs", "Search internal documentation",
+            #"{"type":"object","properties":{"query":{"type":"string"}},"required":["query"]}"#
+        ),
         ("get_weather", "Current weather for a city", #"{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"#),
-        ("create_ticket", "Create a support ticket", #"{"type":"object","properties":{"title":{"type":"string"},"priority":{"type":"string","enum":["low","high"]}}}"#),
+        (
+            "create_ticket", "Create a support ticket",
+            #"{"type":"object","properties":{"title":{"type":"string"},"priority":{"type":"string","enum":["low","high"]}}}"#
+        ),
         ("query_database", "Run a read-only SQL query", #"{"type":"object","properties":{"sql":{"type":"string"}},"required":["sql"]}"#),
-        ("python", "Execute Python code and return stdout", #"{"type":"object","properties":{"code":{"type":"string"}},"required":["code"]}"#),
-        ("send_email", "Send an email on the user's behalf", #"{"type":"object","properties":{"to":{"type":"string"},"body":{"type":"string"}}}"#),
+        (
+            "python", "Execute Python code and return stdout",
+            #"{"type":"object","properties":{"code":{"type":"string"}},"required":["code"]}"#
+        ),
+        (
+            "send_email", "Send an email on the user's behalf",
+            #"{"type":"object","properties":{"to":{"type":"string"},"body":{"type":"string"}}}"#
+        ),
     ]
 }

@@ -33,7 +33,8 @@ struct EventBuilder {
             response = chatResponse(plan, answer: answer, toolArguments: toolArguments, usage: usage, time: time, &rng)
         default:
             request = responsesRequest(plan)
-            response = responsesResponse(plan, answer: answer, thinking: thinking, toolArguments: toolArguments, usage: usage, time: time, &rng)
+            response = responsesResponse(
+                plan, answer: answer, thinking: thinking, toolArguments: toolArguments, usage: usage, time: time, &rng)
         }
         var envelope = JSONObject()
         envelope["id"] = .string(id)
@@ -72,9 +73,16 @@ struct EventBuilder {
         if let step = plan.priorToolStep {
             messages.append([
                 "role": "assistant",
-                "content": [["type": "tool_use", "id": "toolu_01", "name": .string(step.name), "input": (try? JSONParser.parse(step.arguments)) ?? [:]]],
+                "content": [
+                    [
+                        "type": "tool_use", "id": "toolu_01", "name": .string(step.name),
+                        "input": (try? JSONParser.parse(step.arguments)) ?? [:],
+                    ]
+                ],
             ])
-            messages.append(["role": "user", "content": [["type": "tool_result", "tool_use_id": "toolu_01", "content": .string(step.result)]]])
+            messages.append([
+                "role": "user", "content": [["type": "tool_result", "tool_use_id": "toolu_01", "content": .string(step.result)]],
+            ])
         }
         if let last = plan.turns.last {
             if plan.priorToolStep != nil, case .object(var toolTurn)? = messages.last, case .array(var blocks)? = toolTurn["content"] {
@@ -92,7 +100,9 @@ struct EventBuilder {
                     if let builtIn = tool.builtIn {
                         return ["type": .string(builtIn), "name": "computer", "display_width_px": 1280, "display_height_px": 800]
                     }
-                    return ["name": .string(tool.name), "description": .string(tool.description), "input_schema": Self.schema(tool.parameters)]
+                    return [
+                        "name": .string(tool.name), "description": .string(tool.description), "input_schema": Self.schema(tool.parameters),
+                    ]
                 })
         }
         switch plan.reasoning {
@@ -116,7 +126,10 @@ struct EventBuilder {
         }
         content.append(["type": "text", "text": .string(answer)])
         if let name = plan.respondsWithToolCall, let toolArguments {
-            content.append(["type": "tool_use", "id": .string("toolu_" + rng.hex(20)), "name": .string(name), "input": (try? JSONParser.parse(toolArguments)) ?? [:]])
+            content.append([
+                "type": "tool_use", "id": .string("toolu_" + rng.hex(20)), "name": .string(name),
+                "input": (try? JSONParser.parse(toolArguments)) ?? [:],
+            ])
         }
         return [
             "id": .string("msg_" + rng.hex(24)), "type": "message", "role": "assistant", "model": .string(plan.model),
@@ -131,12 +144,16 @@ struct EventBuilder {
         var body = JSONObject()
         body["model"] = .string(plan.model)
         var messages: [JSONValue] = []
-        if let system = plan.system { messages.append(["role": .string(plan.reasoning == .none ? "system" : "developer"), "content": .string(system)]) }
+        if let system = plan.system {
+            messages.append(["role": .string(plan.reasoning == .none ? "system" : "developer"), "content": .string(system)])
+        }
         messages += plan.turns.dropLast().map { ["role": .string($0.role), "content": .string($0.text)] }
         if let step = plan.priorToolStep {
             messages.append([
                 "role": "assistant", "content": nil,
-                "tool_calls": [["id": "call_01", "type": "function", "function": ["name": .string(step.name), "arguments": .string(step.arguments)]]],
+                "tool_calls": [
+                    ["id": "call_01", "type": "function", "function": ["name": .string(step.name), "arguments": .string(step.arguments)]]
+                ],
             ])
             messages.append(["role": "tool", "tool_call_id": "call_01", "content": .string(step.result)])
         }
@@ -146,7 +163,12 @@ struct EventBuilder {
         if !functions.isEmpty {
             body["tools"] = .array(
                 functions.map {
-                    ["type": "function", "function": ["name": .string($0.name), "description": .string($0.description), "parameters": Self.schema($0.parameters)]]
+                    [
+                        "type": "function",
+                        "function": [
+                            "name": .string($0.name), "description": .string($0.description), "parameters": Self.schema($0.parameters),
+                        ],
+                    ]
                 })
         }
         switch plan.reasoning {
@@ -170,7 +192,12 @@ struct EventBuilder {
     ) -> JSONValue {
         var message: JSONObject = ["role": "assistant", "content": .string(answer), "refusal": nil]
         if let name = plan.respondsWithToolCall, let toolArguments {
-            message["tool_calls"] = [["id": .string("call_" + rng.hex(24)), "type": "function", "function": ["name": .string(name), "arguments": .string(toolArguments)]]]
+            message["tool_calls"] = [
+                [
+                    "id": .string("call_" + rng.hex(24)), "type": "function",
+                    "function": ["name": .string(name), "arguments": .string(toolArguments)],
+                ]
+            ]
         }
         var usageBody: JSONObject = [
             "prompt_tokens": .int(Int64(usage.inputTokens ?? 0)), "completion_tokens": .int(Int64(usage.outputTokens ?? 0)),
@@ -182,7 +209,10 @@ struct EventBuilder {
             "model": .string(plan.model),
             "choices": .array(
                 (0..<plan.n).map { index in
-                    ["index": .int(Int64(index)), "message": .object(message), "finish_reason": plan.respondsWithToolCall == nil ? "stop" : "tool_calls"]
+                    [
+                        "index": .int(Int64(index)), "message": .object(message),
+                        "finish_reason": plan.respondsWithToolCall == nil ? "stop" : "tool_calls",
+                    ]
                 }),
             "usage": .object(usageBody),
         ]
@@ -202,7 +232,9 @@ struct EventBuilder {
                 return ["role": .string(turn.role), "content": [["type": .string(partType), "text": .string(turn.text)]]]
             }
             if let step = plan.priorToolStep {
-                items.append(["type": "function_call", "call_id": "call_01", "name": .string(step.name), "arguments": .string(step.arguments)])
+                items.append([
+                    "type": "function_call", "call_id": "call_01", "name": .string(step.name), "arguments": .string(step.arguments),
+                ])
                 items.append(["type": "function_call_output", "call_id": "call_01", "output": .string(step.result)])
             }
             if let last = plan.turns.last { items.append(["role": .string(last.role), "content": .string(last.text)]) }
@@ -211,8 +243,13 @@ struct EventBuilder {
         if !plan.tools.isEmpty {
             body["tools"] = .array(
                 plan.tools.map { tool in
-                    if tool.builtIn != nil { return ["type": "computer_use_preview", "display_width": 1280, "display_height": 800, "environment": "browser"] }
-                    return ["type": "function", "name": .string(tool.name), "description": .string(tool.description), "parameters": Self.schema(tool.parameters)]
+                    if tool.builtIn != nil {
+                        return ["type": "computer_use_preview", "display_width": 1280, "display_height": 800, "environment": "browser"]
+                    }
+                    return [
+                        "type": "function", "name": .string(tool.name), "description": .string(tool.description),
+                        "parameters": Self.schema(tool.parameters),
+                    ]
                 })
         }
         switch plan.reasoning {
@@ -232,11 +269,14 @@ struct EventBuilder {
     ) -> JSONValue {
         var output: [JSONValue] = []
         if plan.reasoning != .none {
-            output.append(["type": "reasoning", "id": .string("rs_" + rng.hex(32)), "summary": [["type": "summary_text", "text": .string(thinking)]]])
+            output.append([
+                "type": "reasoning", "id": .string("rs_" + rng.hex(32)), "summary": [["type": "summary_text", "text": .string(thinking)]],
+            ])
         }
         if let name = plan.respondsWithToolCall, let toolArguments {
             output.append([
-                "type": "function_call", "id": .string("fc_" + rng.hex(32)), "call_id": .string("call_" + rng.hex(24)), "name": .string(name),
+                "type": "function_call", "id": .string("fc_" + rng.hex(32)), "call_id": .string("call_" + rng.hex(24)),
+                "name": .string(name),
                 "arguments": .string(toolArguments), "status": "completed",
             ])
         }
@@ -259,4 +299,3 @@ struct EventBuilder {
         (try? JSONParser.parse(text)) ?? ["type": "object"]
     }
 }
-

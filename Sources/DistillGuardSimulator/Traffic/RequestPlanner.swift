@@ -18,7 +18,8 @@ struct RequestPlanner {
             maxTokens: rng.pick([1024, 2048, 4096, 4096, 8192]), temperature: rng.chance(0.4) ? rng.pick([0, 0.2, 0.7, 1]) : nil,
             responseCharacters: rng.int(400...2200))
         if rng.chance(reasoningRate) {
-            plan.reasoning = api == "anthropic.messages" ? .budget(rng.pick([2048, 4000, 8000, 16000])) : .effort(rng.pick(["medium", "high"]))
+            plan.reasoning =
+                api == "anthropic.messages" ? .budget(rng.pick([2048, 4000, 8000, 16000])) : .effort(rng.pick(["medium", "high"]))
         }
         if rng.chance(maxBudgetRate) { maxOut(&plan, &rng) }
         plan.stream = rng.chance(0.3)
@@ -89,10 +90,14 @@ struct RequestPlanner {
 
     func maxOut(_ plan: inout RequestPlan, _ rng: inout SeededRandom) {
         plan.maxTokens = plan.api == "anthropic.messages" ? rng.pick([32000, 64000]) : rng.pick([65536, 100000, 128000])
-        if plan.reasoning != .none { plan.reasoning = plan.api == "anthropic.messages" ? .budget(rng.pick([24000, 31999])) : .effort("high") }
+        if plan.reasoning != .none {
+            plan.reasoning = plan.api == "anthropic.messages" ? .budget(rng.pick([24000, 31999])) : .effort("high")
+        }
     }
 
-    func chooseModel(api: String, account: SimulatedAccount, population: Population, at time: Timestamp, _ rng: inout SeededRandom) -> String {
+    func chooseModel(
+        api: String, account: SimulatedAccount, population: Population, at time: Timestamp, _ rng: inout SeededRandom
+    ) -> String {
         let lineup = scenario.models[api]!
         let preferred = account.preferredModels[api] ?? lineup.current[0]
         guard let releaseAt, let newModel = lineup.new, time >= releaseAt else { return preferred }
@@ -119,7 +124,9 @@ struct RequestPlanner {
             }
         }
         if rng.chance(0.45), let tool = plan.tools.first {
-            plan.priorToolStep = (tool.name, #"{"path":"src/\#(TextGenerator.identifier(&rng)).py"}"#, TextGenerator.paragraph(&rng, sentences: 1...3))
+            plan.priorToolStep = (
+                tool.name, #"{"path":"src/\#(TextGenerator.identifier(&rng)).py"}"#, TextGenerator.paragraph(&rng, sentences: 1...3)
+            )
         }
         if rng.chance(0.5) { plan.respondsWithToolCall = rng.pick(plan.tools.filter { $0.builtIn == nil }).name }
     }

@@ -56,7 +56,8 @@ public final class SQLiteEventStore: EventStore {
         try await writer.read { db in
             let rows = try Row.fetchAll(
                 db,
-                sql: "SELECT id, timestamp_ms, account_id, api, model, line FROM event WHERE account_id = ? ORDER BY timestamp_ms, id LIMIT ?",
+                sql:
+                    "SELECT id, timestamp_ms, account_id, api, model, line FROM event WHERE account_id = ? ORDER BY timestamp_ms, id LIMIT ?",
                 arguments: [accountID, limit])
             return rows.map { row in
                 StoredEvent(

@@ -10,7 +10,9 @@ struct DistillGuardCommand: ParsableCommand {
             clusters of accounts that harvest a model's outputs, and explains each verdict.
             """,
         version: DistillGuardVersion.current,
-        subcommands: [DemoCommand.self, SimulateCommand.self, InspectCommand.self]
+        subcommands: [
+            DemoCommand.self, SimulateCommand.self, AnalyzeCommand.self, EvalCommand.self, TrainCommand.self, InspectCommand.self,
+        ]
     )
 }
 

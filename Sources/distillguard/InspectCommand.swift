@@ -31,7 +31,7 @@ struct InspectCommand: ParsableCommand {
     }
 
     func run() throws {
-        var reader = EventLogReader(configuration: .init(rejectsPath: rejects, showProgress: true))
+        var reader = EventLogReader(configuration: .init(rejectsPath: rejects, showProgress: true, retainNativeBodies: false))
         var summary = LogSummary()
         let read: EventLogReader.Summary
         do {

@@ -16,11 +16,19 @@ public struct EventLogReader {
         public var maximumLineBytes: Int
         /// How many rejects to keep in `Summary.rejectSamples`.
         public var rejectSampleLimit: Int
+        /// Threads that decode lines (order is kept whatever the number); defaults to the core count.
+        public var decodingThreads: Int
+        /// Keep each event's provider-native request and response JSON; analysis needs only the
+        /// normalized view, and dropping the trees early saves time and memory.
+        public var retainNativeBodies: Bool
 
         public init(
             rejectsPath: String? = nil, showProgress: Bool = false,
-            maximumLineBytes: Int = 64 << 20, rejectSampleLimit: Int = 20
+            maximumLineBytes: Int = 64 << 20, rejectSampleLimit: Int = 20,
+            decodingThreads: Int = ParallelLineDecoder.processorCount, retainNativeBodies: Bool = true
         ) {
+            self.decodingThreads = decodingThreads
+            self.retainNativeBodies = retainNativeBodies
             self.rejectsPath = rejectsPath
             self.showProgress = showProgress
             self.maximumLineBytes = maximumLineBytes
@@ -58,6 +66,17 @@ public struct EventLogReader {
     ///
     /// Duplicate ids are recognised across all files given to this reader, and across calls.
     public mutating func read(_ paths: [String], _ body: (Event) throws -> Void) throws -> Summary {
+        try read(paths, computeFeatures: false) { event, _ in try body(event) }
+    }
+
+    /// Like `read`, and also computes each event's detection features on the decoding threads.
+    public mutating func readWithFeatures(_ paths: [String], _ body: (Event, ExchangeFeatures) throws -> Void) throws -> Summary {
+        try read(paths, computeFeatures: true) { event, features in try body(event, features!) }
+    }
+
+    private mutating func read(
+        _ paths: [String], computeFeatures: Bool, _ body: (Event, ExchangeFeatures?) throws -> Void
+    ) throws -> Summary {
         var summary = Summary(files: paths)
         let rejects = RejectWriter(path: configuration.rejectsPath)
         let progress = ProgressMeter(enabled: configuration.showProgress && SystemIO.isTerminal(SystemIO.standardError))
@@ -70,11 +89,20 @@ public struct EventLogReader {
             let label = path == "-" ? "stdin" : path
             var total: Int64?
             if let size = source.totalBytes { total = bytesBefore + size }
+            let options = ParallelLineDecoder.WorkerOptions(
+                computeFeatures: computeFeatures, retainNativeBodies: configuration.retainNativeBodies)
+            var batch = ParallelLineDecoder(workers: configuration.decodingThreads, options: options)
             try lines.forEach { piece in
                 switch piece {
                 case .line(let bytes, let number):
-                    try handleLine(bytes, number: number, path: label, summary: &summary, rejects: rejects, body: body)
+                    batch.append(bytes, number: number)
+                    if batch.isFull {
+                        try drain(&batch, path: label, summary: &summary, rejects: rejects, body: body)
+                        progress.update(
+                            events: summary.events, bytesRead: bytesBefore + source.bytesConsumed, totalBytes: total, label: label)
+                    }
                 case .overlong(let bytes, let number, let isFirst, let isLast):
+                    try drain(&batch, path: label, summary: &summary, rejects: rejects, body: body)
                     try rejects.writeRaw(bytes, endOfLine: isLast)
                     if isFirst {
                         let reason = EventRejection(
@@ -83,10 +111,8 @@ public struct EventLogReader {
                         try recordReject(RejectedLine(file: label, line: number, reason: reason), summary: &summary, rejects: rejects)
                     }
                 }
-                if (summary.events & 1023) == 0 {
-                    progress.update(events: summary.events, bytesRead: bytesBefore + source.bytesConsumed, totalBytes: total, label: label)
-                }
             }
+            try drain(&batch, path: label, summary: &summary, rejects: rejects, body: body)
             if let problem = lines.endProblem {
                 summary.warnings.append("\(label): \(problem); every complete line before that point was read")
             }
@@ -101,28 +127,26 @@ public struct EventLogReader {
         return summary
     }
 
-    private mutating func handleLine(
-        _ raw: UnsafeRawBufferPointer, number: Int, path: String, summary: inout Summary, rejects: RejectWriter,
-        body: (Event) throws -> Void
+    private mutating func drain(
+        _ batch: inout ParallelLineDecoder, path: String, summary: inout Summary, rejects: RejectWriter,
+        body: (Event, ExchangeFeatures?) throws -> Void
     ) throws {
-        guard let line = EventLine.content(of: raw) else {
-            summary.blankLines += 1
-            return
+        try batch.drain { line, raw, decoded in
+            switch decoded {
+            case .blank:
+                summary.blankLines += 1
+            case .rejected(let rejection):
+                try rejects.writeRaw(raw, endOfLine: true)
+                try recordReject(RejectedLine(file: path, line: line.number, reason: rejection), summary: &summary, rejects: rejects)
+            case .event(let event, let features):
+                guard duplicates.insert(event.id) else {
+                    summary.duplicates += 1
+                    return
+                }
+                summary.events += 1
+                try body(event, features)
+            }
         }
-        let event: Event
-        do {
-            event = try EventDecoder.decode(line: line)
-        } catch {
-            try rejects.writeRaw(raw, endOfLine: true)
-            try recordReject(RejectedLine(file: path, line: number, reason: error), summary: &summary, rejects: rejects)
-            return
-        }
-        guard duplicates.insert(event.id) else {
-            summary.duplicates += 1
-            return
-        }
-        summary.events += 1
-        try body(event)
     }
 
     private func recordReject(_ rejected: RejectedLine, summary: inout Summary, rejects: RejectWriter) throws {

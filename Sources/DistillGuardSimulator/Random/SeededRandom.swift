@@ -97,8 +97,16 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     /// A lowercase hex string of `count` characters.
     public mutating func hex(_ count: Int) -> String {
-        let digits = Array("0123456789abcdef")
-        return String((0..<count).map { _ in digits[int(0..<16)] })
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(count)
+        var bits = next()
+        for index in 0..<count {
+            if index % 16 == 0, index > 0 { bits = next() }
+            let nibble = UInt8(truncatingIfNeeded: bits & 0xF)
+            bytes.append(nibble < 10 ? 0x30 + nibble : 0x57 + nibble)
+            bits >>= 4
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

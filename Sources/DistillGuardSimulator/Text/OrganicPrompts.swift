@@ -47,22 +47,30 @@ enum OrganicPrompts {
 
     static func nonEnglish(_ rng: inout SeededRandom) -> String {
         let n = rng.int(2...20)
-        let options = [
-            "¿Puedes explicarme cómo funciona \(rng.pick(["la inflación", "la fotosíntesis", "el sistema inmunológico", "una red neuronal"])) con un ejemplo?",
-            "Escribe un poema corto sobre \(rng.pick(["el mar", "mi ciudad", "la lluvia", "el otoño"])).",
-            "Peux-tu m'aider à rédiger une lettre de motivation pour un poste de \(rng.pick(["développeur", "infirmière", "comptable", "professeur"])) ?",
-            "Quelle est la différence entre \(rng.pick(["un virus et une bactérie", "la météo et le climat", "l'ADN et l'ARN"])) ?",
-            "Kannst du mir erklären, wie \(rng.pick(["Zinseszins", "ein Verbrennungsmotor", "die Photosynthese", "Blockchain"])) funktioniert?",
-            "如何用Python读取一个大文件并统计每行的单词数？",
-            "请帮我写一封给\(rng.pick(["老师", "房东", "客户", "同事"]))的邮件，说明我\(rng.pick(["下周请假", "付款会晚几天", "需要延期提交报告"]))。",
-            "\(rng.pick(["東京", "大阪", "京都"]))で\(n)日間の旅行プランを立ててください。",
-            "この文章を自然な英語に翻訳してください：「\(rng.pick(["明日の会議は午後に変更になりました", "ご返信ありがとうございます", "資料を添付しました"]))」",
-            "\(rng.pick(["파이썬", "자바스크립트", "엑셀"]))에서 \(rng.pick(["리스트를 정렬하는", "중복을 제거하는", "날짜를 변환하는"])) 방법을 알려줘",
-            "다음 주 \(rng.pick(["면접", "발표", "시험"]))을 준비하는 방법을 알려주세요.",
-            "Como faço para \(rng.pick(["economizar dinheiro", "aprender inglês rápido", "fazer pão caseiro"]))? Me dê \(n % 7 + 3) dicas.",
-            "Объясни простыми словами, что такое \(rng.pick(["квантовая запутанность", "инфляция", "нейронная сеть"])).",
-        ]
-        return rng.pick(options)
+        switch rng.int(0..<13) {
+        case 0:
+            return
+                "¿Puedes explicarme cómo funciona \(rng.pick(["la inflación", "la fotosíntesis", "el sistema inmunológico", "una red neuronal"])) con un ejemplo?"
+        case 1: return "Escribe un poema corto sobre \(rng.pick(["el mar", "mi ciudad", "la lluvia", "el otoño"]))."
+        case 2:
+            return
+                "Peux-tu m'aider à rédiger une lettre de motivation pour un poste de \(rng.pick(["développeur", "infirmière", "comptable", "professeur"])) ?"
+        case 3:
+            return "Quelle est la différence entre \(rng.pick(["un virus et une bactérie", "la météo et le climat", "l'ADN et l'ARN"])) ?"
+        case 4:
+            return
+                "Kannst du mir erklären, wie \(rng.pick(["Zinseszins", "ein Verbrennungsmotor", "die Photosynthese", "Blockchain"])) funktioniert?"
+        case 5: return "如何用Python读取一个大文件并统计每行的单词数？"
+        case 6: return "请帮我写一封给\(rng.pick(["老师", "房东", "客户", "同事"]))的邮件，说明我\(rng.pick(["下周请假", "付款会晚几天", "需要延期提交报告"]))。"
+        case 7: return "\(rng.pick(["東京", "大阪", "京都"]))で\(n)日間の旅行プランを立ててください。"
+        case 8: return "この文章を自然な英語に翻訳してください：「\(rng.pick(["明日の会議は午後に変更になりました", "ご返信ありがとうございます", "資料を添付しました"]))」"
+        case 9: return "\(rng.pick(["파이썬", "자바스크립트", "엑셀"]))에서 \(rng.pick(["리스트를 정렬하는", "중복을 제거하는", "날짜를 변환하는"])) 방법을 알려줘"
+        case 10: return "다음 주 \(rng.pick(["면접", "발표", "시험"]))을 준비하는 방법을 알려주세요."
+        case 11:
+            return
+                "Como faço para \(rng.pick(["economizar dinheiro", "aprender inglês rápido", "fazer pão caseiro"]))? Me dê \(n % 7 + 3) dicas."
+        default: return "Объясни простыми словами, что такое \(rng.pick(["квантовая запутанность", "инфляция", "нейронная сеть"]))."
+        }
     }
 
     static func followup(_ rng: inout SeededRandom) -> String {

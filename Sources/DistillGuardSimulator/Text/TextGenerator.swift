@@ -3,15 +3,26 @@
 /// Everything is driven by the caller's `SeededRandom`, so output is reproducible.
 enum TextGenerator {
     static func sentence(_ rng: inout SeededRandom) -> String {
-        let shapes = [
-            "The \(rng.pick(Vocabulary.adjectives)) \(rng.pick(Vocabulary.nouns)) \(rng.pick(Vocabulary.verbs)) the \(rng.pick(Vocabulary.nouns)).",
-            "In most cases, a \(rng.pick(Vocabulary.adjectives)) \(rng.pick(Vocabulary.nouns)) \(rng.pick(Vocabulary.verbs)) how the \(rng.pick(Vocabulary.nouns)) works.",
-            "\(rng.pick(Vocabulary.firstNames)) noticed that the \(rng.pick(Vocabulary.nouns)) \(rng.pick(Vocabulary.verbs)) every \(rng.pick(["morning", "quarter", "season", "release", "week"])).",
-            "This \(rng.pick(Vocabulary.verbs)) the \(rng.pick(Vocabulary.adjectives)) \(rng.pick(Vocabulary.nouns)) by about \(rng.int(2...90)) percent.",
-            "Because the \(rng.pick(Vocabulary.nouns)) is \(rng.pick(Vocabulary.adjectives)), it \(rng.pick(Vocabulary.verbs)) the \(rng.pick(Vocabulary.nouns)) over time.",
-            "\(rng.pick(Vocabulary.companies)) reported that its \(rng.pick(Vocabulary.nouns)) \(rng.pick(Vocabulary.verbs)) the \(rng.pick(Vocabulary.adjectives)) \(rng.pick(Vocabulary.nouns)).",
-        ]
-        return rng.pick(shapes)
+        switch rng.int(0..<6) {
+        case 0:
+            return
+                "The \(rng.pick(Vocabulary.adjectives)) \(rng.pick(Vocabulary.nouns)) \(rng.pick(Vocabulary.verbs)) the \(rng.pick(Vocabulary.nouns))."
+        case 1:
+            return
+                "In most cases, a \(rng.pick(Vocabulary.adjectives)) \(rng.pick(Vocabulary.nouns)) \(rng.pick(Vocabulary.verbs)) how the \(rng.pick(Vocabulary.nouns)) works."
+        case 2:
+            return
+                "\(rng.pick(Vocabulary.firstNames)) noticed that the \(rng.pick(Vocabulary.nouns)) \(rng.pick(Vocabulary.verbs)) every \(rng.pick(Vocabulary.periods))."
+        case 3:
+            return
+                "This \(rng.pick(Vocabulary.verbs)) the \(rng.pick(Vocabulary.adjectives)) \(rng.pick(Vocabulary.nouns)) by about \(rng.int(2...90)) percent."
+        case 4:
+            return
+                "Because the \(rng.pick(Vocabulary.nouns)) is \(rng.pick(Vocabulary.adjectives)), it \(rng.pick(Vocabulary.verbs)) the \(rng.pick(Vocabulary.nouns)) over time."
+        default:
+            return
+                "\(rng.pick(Vocabulary.companies)) reported that its \(rng.pick(Vocabulary.nouns)) \(rng.pick(Vocabulary.verbs)) the \(rng.pick(Vocabulary.adjectives)) \(rng.pick(Vocabulary.nouns))."
+        }
     }
 
     static func paragraph(_ rng: inout SeededRandom, sentences: ClosedRange<Int>) -> String {

@@ -86,6 +86,8 @@ enum Vocabulary {
         "modern", "expensive", "natural", "careful", "rural", "digital",
     ]
 
+    static let periods = ["morning", "quarter", "season", "release", "week"]
+
     static let firstNames = [
         "Maria", "James", "Wei", "Aisha", "Lukas", "Priya", "Diego", "Yuki", "Olga", "Kwame", "Sofia", "Omar",
         "Hannah", "Jin", "Fatima", "Noah", "Elena", "Ravi", "Chloe", "Mateo",

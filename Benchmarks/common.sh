@@ -1,0 +1,27 @@
+# Shared by the benchmark scripts: build in release, find tools, measure a command.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="${BENCH_DIR:-/tmp/distillguard-bench}"
+mkdir -p "$work"
+echo "building release binary…" >&2
+(cd "$root" && swift build -c release --product distillguard >&2)
+bin="$root/.build/release/distillguard"
+[ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2; }
+
+# measure LABEL COMMAND...: runs COMMAND, prints "LABEL seconds peak_rss_mib".
+measure() {
+    local label=$1
+    shift
+    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/out.txt"
+    read -r seconds kib <"$work/time.txt"
+    echo "$label $seconds $((kib / 1024))"
+}
+
+# simulate_events NAME EVENTS SEED: a simulated feb-2026 log of about EVENTS events in $work/NAME.
+simulate_events() {
+    local name=$1 events=$2 seed=$3
+    if [ ! -s "$work/$name/events.jsonl" ]; then
+        "$bin" simulate --print-scenario feb-2026 | sed "s/\"small\": 50000/\"small\": $events/" >"$work/$name.scenario.json"
+        "$bin" simulate --scenario "$work/$name.scenario.json" --seed "$seed" --out "$work/$name" >&2
+    fi
+}

@@ -1,0 +1,172 @@
+/// The detection engine: one instance replays a log (`analyze`) or follows live traffic, with
+/// the same code, so a verdict's `first_flagged_at` means the same in both.
+///
+/// Feed it events in time order with their features (`ingest`); every `checkpointSeconds` of
+/// event time it re-scores the accounts that were active, and records when each first crossed into
+/// `review` or `attack`. `finish()` scores everyone, links accounts into clusters and explains
+/// every verdict.
+public struct DetectionEngine: Sendable {
+    public var model: ScoringModel
+    public let checkpointSeconds: Double
+    private(set) var profiles: [AccountProfile] = []
+    private var accountIndex: [String: Int] = [:]
+    private(set) var templates = TemplateRegistry()
+    private var capabilityCounts = [Int](repeating: 0, count: Capability.allCases.count)
+    private var paymentAccounts: [String: Int] = [:]
+    private var modelFirstSeen: [String: Timestamp] = [:]
+    private var firstFlags: [Int: [Verdict.Kind: Timestamp]] = [:]
+    private var active: Set<Int> = []
+    private var nextCheckpoint: Timestamp?
+    public private(set) var logStart: Timestamp?
+    public private(set) var logEnd: Timestamp?
+    public private(set) var events = 0
+    public private(set) var outOfOrder = 0
+    /// Exchanges per account per hour, kept only for flagged accounts' timelines (bounded by hours × flagged accounts).
+    private var hourly: [Int: [Int: Int]] = [:]
+
+    public init(model: ScoringModel = .default, checkpointSeconds: Double = 1800) {
+        self.model = model
+        self.checkpointSeconds = checkpointSeconds
+    }
+
+    public static let cloudASNs: Set<Int> = [
+        16509, 14618, 15169, 396982, 8075, 14061, 24940, 16276, 45102, 132203, 63949, 20473, 31898, 13335,
+    ]
+
+    /// Adds one exchange. Events should arrive in time order; late ones are still counted.
+    public mutating func ingest(_ event: Event, _ features: ExchangeFeatures) {
+        let time = event.timestamp
+        if let end = logEnd, time.milliseconds < end.milliseconds - 3_600_000 { outOfOrder += 1 }
+        if logStart == nil {
+            logStart = time
+            nextCheckpoint = time.adding(seconds: checkpointSeconds)
+        }
+        while let next = nextCheckpoint, time >= next {
+            checkpoint()
+            nextCheckpoint = next.adding(seconds: checkpointSeconds)
+        }
+        logEnd = max(logEnd ?? time, time)
+        events += 1
+
+        let index: Int
+        if let known = accountIndex[event.accountID] {
+            index = known
+        } else {
+            index = profiles.count
+            accountIndex[event.accountID] = index
+            profiles.append(AccountProfile(accountID: event.accountID, at: time))
+            if let payment = event.account.paymentFingerprint { paymentAccounts[payment, default: 0] += 1 }
+        }
+        let accountHash = StableHash.hash(event.accountID)
+        let template = templates.assign(features.signature)
+        templates.record(template, features: features, account: accountHash, at: time, prompt: event.exchange.lastUserText)
+        capabilityCounts[features.capability.rawValue] += 1
+        var newModelLag: Double?
+        if let model = event.exchange.model {
+            let firstSeen = modelFirstSeen[model] ?? time
+            if modelFirstSeen[model] == nil { modelFirstSeen[model] = time }
+            if let start = logStart, firstSeen.milliseconds - start.milliseconds > 86_400_000 {
+                newModelLag = Double(time.milliseconds - firstSeen.milliseconds) / 3_600_000
+            }
+        }
+        let isCloud = event.client.asn.map(Self.cloudASNs.contains) ?? false
+        profiles[index].add(event, features, template: template, isCloud: isCloud, newModelLag: newModelLag)
+        if firstFlags[index] != nil, let start = logStart {
+            hourly[index, default: [:]][Int((time.milliseconds - start.milliseconds) / 3_600_000), default: 0] += 1
+        }
+        active.insert(index)
+    }
+
+    var context: AccountSignals.Context {
+        let total = Double(max(capabilityCounts.reduce(0, +), 1))
+        return AccountSignals.Context(
+            capabilityShare: capabilityCounts.map { Double($0) / total }, templates: templates.stats, paymentAccounts: paymentAccounts)
+    }
+
+    /// Re-scores the accounts active since the last checkpoint and records first flags.
+    mutating func checkpoint() {
+        guard !active.isEmpty else { return }
+        let context = self.context
+        for index in active {
+            let profile = profiles[index]
+            let signals = AccountSignals(profile, context: context)
+            let verdict = model.verdict(score: model.score(signals), signals: signals, exchanges: profile.exchanges)
+            recordFlag(index, verdict, at: profile.lastSeen)
+        }
+        active.removeAll(keepingCapacity: true)
+        if let end = logEnd { templates.prune(now: end) }
+    }
+
+    private mutating func recordFlag(_ index: Int, _ verdict: Verdict.Kind, at time: Timestamp) {
+        guard verdict != .benign else { return }
+        var flags = firstFlags[index] ?? [:]
+        if flags[verdict] == nil { flags[verdict] = time }
+        if verdict == .attack, flags[.review] == nil { flags[.review] = time }
+        firstFlags[index] = flags
+    }
+
+    /// Scores every account, links flagged accounts into clusters and explains each verdict.
+    public mutating func finish(eventsRejected: Int = 0) -> AnalysisResult {
+        let context = self.context
+        var verdicts: [Int: (kind: Verdict.Kind, score: Double, signals: AccountSignals)] = [:]
+        for index in profiles.indices {
+            let signals = AccountSignals(profiles[index], context: context)
+            let score = model.score(signals)
+            let kind = model.verdict(score: score, signals: signals, exchanges: profiles[index].exchanges)
+            recordFlag(index, kind, at: profiles[index].lastSeen)
+            if kind != .benign { verdicts[index] = (kind, score, signals) }
+        }
+        let linker = ClusterLinker(profiles: profiles, flagged: Set(verdicts.keys), templates: templates.stats)
+        let clusters = linker.clusters()
+        var clusterOf: [Int: String] = [:]
+        for (number, members) in clusters.enumerated() where members.count > 1 {
+            for member in members { clusterOf[member] = ClusterLinker.clusterID(number + 1) }
+        }
+        let explainer = EvidenceWriter(profiles: profiles, context: context, paymentAccounts: paymentAccounts)
+        var accounts: [AccountVerdict] = verdicts.map { index, verdict in
+            let profile = profiles[index]
+            return AccountVerdict(
+                accountID: profile.accountID, verdict: verdict.kind, score: verdict.score, clusterID: clusterOf[index],
+                firstFlaggedAt: firstFlags[index]?[verdict.kind],
+                signals: model.contributions(verdict.signals).prefix(8).map {
+                    Signal(name: $0.name, value: $0.value, contribution: $0.contribution)
+                },
+                evidence: explainer.evidence(
+                    for: index, signals: verdict.signals, clusterSize: clusters.first { $0.contains(index) }?.count ?? 1),
+                exchanges: profile.exchanges, firstSeen: profile.firstSeen, lastSeen: profile.lastSeen)
+        }
+        accounts.sort { $0.score != $1.score ? $0.score > $1.score : $0.accountID < $1.accountID }
+        let clusterVerdicts = clusters.enumerated().compactMap { number, members -> ClusterVerdict? in
+            guard members.count > 1 else { return nil }
+            return linker.verdict(
+                id: ClusterLinker.clusterID(number + 1), members: members, verdicts: verdicts.mapValues { ($0.kind, $0.score) },
+                firstFlags: firstFlags, hourly: hourly, logStart: logStart, logEnd: logEnd, explainer: explainer)
+        }
+        return AnalysisResult(
+            eventsAnalyzed: events, eventsRejected: eventsRejected, accountsAnalyzed: profiles.count, accounts: accounts,
+            clusters: clusterVerdicts.sorted { $0.score != $1.score ? $0.score > $1.score : $0.clusterID < $1.clusterID },
+            templates: templateVerdicts(), logStart: logStart, logEnd: logEnd, outOfOrderEvents: outOfOrder)
+    }
+
+    func templateVerdicts() -> [TemplateVerdict] {
+        templates.stats.values.filter { $0.exchanges >= 20 && $0.accounts.count >= 2 }.compactMap { stats in
+            let score = stats.harvestScore
+            let kind: Verdict.Kind = score >= 0.75 ? .attack : (score >= 0.5 ? .review : .benign)
+            guard kind != .benign else { return nil }
+            let capability = stats.capabilities.indices.max { stats.capabilities[$0] < stats.capabilities[$1] } ?? 0
+            return TemplateVerdict(
+                label: stats.label, verdict: kind, score: score, accounts: stats.accounts.count, exchanges: stats.exchanges,
+                skeleton: stats.skeleton, example: stats.example, capability: Capability(rawValue: capability)!.name,
+                cotRate: stats.rate(stats.cot))
+        }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.label < $1.label }
+    }
+
+    /// Profiles, for training (`distillguard train`).
+    public func signalsByAccount() -> [(accountID: String, exchanges: Int, signals: AccountSignals)] {
+        let context = self.context
+        return profiles.map { ($0.accountID, $0.exchanges, AccountSignals($0, context: context)) }
+    }
+
+    /// The template a prompt signature would be assigned to, if it is already known.
+    public func templateStats(_ id: Int) -> TemplateStats? { templates.stats[id] }
+}

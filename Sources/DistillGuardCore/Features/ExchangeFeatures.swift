@@ -1,0 +1,66 @@
+/// Everything the engine needs from one exchange, computed once, purely, from the event.
+public struct ExchangeFeatures: Sendable {
+    public var skeleton: PromptSkeleton
+    public var signature: TemplateSignature
+    /// Hash of the exact prompt text: the same prompt sampled again.
+    public var promptHash: UInt64
+    public var cotElicitation: Bool
+    public var rubricGrading: Bool
+    public var sensitiveRewrite: Bool
+    /// Extended thinking or high reasoning effort requested.
+    public var reasoningRequested: Bool
+    /// A maximal output or thinking budget requested (≥ 32k output tokens or ≥ 16k thinking tokens).
+    public var maximalBudget: Bool
+    /// More than one completion requested (`n` > 1).
+    public var multipleSamples: Bool
+    public var capability: Capability
+    public var inputTokens: Int
+    public var outputTokens: Int
+
+    /// Requested output budgets at or above this count as maximal.
+    public static let maximalOutputTokens = 32_000
+    public static let maximalThinkingTokens = 16_000
+
+    public init(_ event: Event) {
+        let exchange = event.exchange
+        let prompt = exchange.lastUserText
+        skeleton = PromptSkeleton(prompt)
+        signature = TemplateSignature(skeleton)
+        promptHash = StableHash.hash(prompt)
+        let bits = Detectors.tags(prompt)
+        let systemBits = exchange.system.isEmpty ? 0 : Detectors.tags(exchange.system)
+        cotElicitation = Detectors.has(bits | systemBits, .cot)
+        rubricGrading = Detectors.has(bits | systemBits, .rubric)
+        sensitiveRewrite = Detectors.has(bits, .sensitive) && (Detectors.has(bits, .rewrite) || Detectors.has(bits, .cot))
+        let effort = exchange.reasoning.effort ?? ""
+        reasoningRequested =
+            (exchange.reasoning.enabled && (exchange.reasoning.budgetTokens ?? 8000) >= 4000) || effort == "high" || effort == "xhigh"
+        maximalBudget =
+            (exchange.maxOutputTokens ?? 0) >= Self.maximalOutputTokens
+            || (exchange.reasoning.budgetTokens ?? 0) >= Self.maximalThinkingTokens
+        multipleSamples = exchange.sampling.n > 1
+        capability = Self.capability(exchange, bits: bits)
+        inputTokens = event.usage.inputTokens ?? prompt.utf8.count / 4
+        outputTokens = event.usage.outputTokens ?? exchange.outputText.utf8.count / 4
+    }
+
+    static func capability(_ exchange: Exchange, bits: UInt64) -> Capability {
+        let tools = exchange.tools
+        let hasComputerTool = tools.contains { $0.kind.hasPrefix("computer") || $0.name == "computer" }
+        if hasComputerTool || (Detectors.has(bits, .computer) && !tools.isEmpty) { return .computerUse }
+        let agenticToolNames: Set<String> = ["bash", "run_tests", "write_file", "read_file", "str_replace_editor", "python", "shell"]
+        if !tools.isEmpty
+            && (Detectors.has(bits, .code) || tools.contains { agenticToolNames.contains($0.name) || $0.kind.hasPrefix("bash") })
+        {
+            return Detectors.has(bits, .data) ? .dataAnalysis : .agenticCoding
+        }
+        if !tools.isEmpty { return .toolUse }
+        if Detectors.has(bits, .data) { return .dataAnalysis }
+        if Detectors.has(bits, .code) { return .coding }
+        if exchange.turns.last(where: { $0.role == .user })?.attachments.contains(.image) == true { return .vision }
+        if Detectors.has(bits, .math) { return .mathReasoning }
+        if Detectors.has(bits, .translation) { return .translation }
+        if Detectors.has(bits, .writing) { return .writing }
+        return .chat
+    }
+}

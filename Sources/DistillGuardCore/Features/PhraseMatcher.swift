@@ -1,0 +1,73 @@
+/// Finds many phrases in one pass over the text (Aho–Corasick over UTF-8 bytes, ASCII letters
+/// matched case-insensitively).
+///
+/// Detectors use it so that checking a prompt against hundreds of phrases in a dozen languages
+/// costs one linear scan.
+public struct PhraseMatcher: Sendable {
+    private var goto: [[UInt8: Int32]] = [[:]]
+    private var fail: [Int32] = [0]
+    private var outputs: [[Int32]] = [[]]
+    public let phrases: [(text: String, tag: Int)]
+
+    /// - Parameter phrases: each phrase with an integer tag reported when it matches.
+    public init(_ phrases: [(String, Int)]) {
+        self.phrases = phrases.map { (text: $0.0, tag: $0.1) }
+        for (index, phrase) in phrases.enumerated() {
+            var state = 0
+            for byte in phrase.0.utf8 {
+                let b = Self.fold(byte)
+                if let next = goto[state][b] {
+                    state = Int(next)
+                } else {
+                    goto.append([:])
+                    fail.append(0)
+                    outputs.append([])
+                    goto[state][b] = Int32(goto.count - 1)
+                    state = goto.count - 1
+                }
+            }
+            outputs[state].append(Int32(index))
+        }
+        var queue: [Int] = []
+        for (_, next) in goto[0] { queue.append(Int(next)) }
+        var head = 0
+        while head < queue.count {
+            let state = queue[head]
+            head += 1
+            for (byte, next) in goto[state] {
+                let child = Int(next)
+                queue.append(child)
+                var f = Int(fail[state])
+                while f != 0, goto[f][byte] == nil { f = Int(fail[f]) }
+                let target = goto[f][byte].map(Int.init) ?? 0
+                fail[child] = Int32(target == child ? 0 : target)
+                outputs[child] += outputs[Int(fail[child])]
+            }
+        }
+    }
+
+    @inline(__always) static func fold(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+    }
+
+    /// Calls `found` with the index of every phrase occurrence in `text` (first `limit` bytes).
+    public func scan(_ text: String, limit: Int = 8192, _ found: (Int) -> Void) {
+        var state = 0
+        var count = 0
+        for byte in text.utf8 {
+            count += 1
+            if count > limit { break }
+            let b = Self.fold(byte)
+            while state != 0, goto[state][b] == nil { state = Int(fail[state]) }
+            state = goto[state][b].map(Int.init) ?? 0
+            for match in outputs[state] { found(Int(match)) }
+        }
+    }
+
+    /// Distinct tags that occur in `text`, as a bit set.
+    public func tags(in text: String, limit: Int = 8192) -> UInt64 {
+        var bits: UInt64 = 0
+        scan(text, limit: limit) { bits |= 1 << UInt64(phrases[$0].tag) }
+        return bits
+    }
+}

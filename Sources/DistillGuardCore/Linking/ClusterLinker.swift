@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Links flagged accounts that act as one campaign into clusters ("hydras").
+///
+/// Two flagged accounts are joined when they share a payment fingerprint or a harvesting
+/// template; shared /24 networks and creation bursts are counted as supporting links. Union-find
+/// keeps this near-linear in the number of flagged accounts.
+struct ClusterLinker {
+    let profiles: [AccountProfile]
+    let flagged: Set<Int>
+    let templates: [Int: TemplateStats]
+
+    static func clusterID(_ number: Int) -> String {
+        let digits = String(number)
+        return "cluster-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    func harvestTemplates(_ index: Int) -> [Int] {
+        profiles[index].templates.filter { entry in
+            guard let stats = templates[entry.id] else { return false }
+            return stats.harvestScore >= 0.5 && Double(entry.count) >= max(2, 0.05 * Double(profiles[index].exchanges))
+        }.map(\.id)
+    }
+
+    /// Connected components over strong links, largest first (ties by first member).
+    func clusters() -> [[Int]] {
+        var parent: [Int: Int] = [:]
+        func find(_ x: Int) -> Int {
+            var root = x
+            while let p = parent[root], p != root { root = p }
+            var node = x
+            while let p = parent[node], p != root {
+                parent[node] = root
+                node = p
+            }
+            return root
+        }
+        func union(_ a: Int, _ b: Int) {
+            let ra = find(a)
+            let rb = find(b)
+            if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+        }
+        var byKey: [String: Int] = [:]
+        for index in flagged.sorted() {
+            parent[index] = index
+            var keys: [String] = []
+            if let payment = profiles[index].account.paymentFingerprint { keys.append("pay:" + payment) }
+            keys += harvestTemplates(index).map { "tpl:\($0)" }
+            for key in keys {
+                if let other = byKey[key] { union(index, other) } else { byKey[key] = index }
+            }
+        }
+        var groups: [Int: [Int]] = [:]
+        for index in flagged.sorted() { groups[find(index), default: []].append(index) }
+        return groups.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
+    }
+
+    func verdict(
+        id: String, members: [Int], verdicts: [Int: (kind: Verdict.Kind, score: Double)], firstFlags: [Int: [Verdict.Kind: Timestamp]],
+        hourly: [Int: [Int: Int]], logStart: Timestamp?, logEnd: Timestamp?, explainer: EvidenceWriter
+    ) -> ClusterVerdict {
+        let scores = members.compactMap { verdicts[$0]?.score }.sorted(by: >)
+        let attacks = members.filter { verdicts[$0]?.kind == .attack }.count
+        let kind: Verdict.Kind = attacks * 2 >= members.count ? .attack : .review
+        let mean = scores.reduce(0, +) / Double(max(scores.count, 1))
+        let score = min(1, mean + 0.02 * log2(Double(members.count)))
+        var capabilityCounts = [Int](repeating: 0, count: Capability.allCases.count)
+        var exchanges = 0
+        for member in members {
+            exchanges += profiles[member].exchanges
+            for (i, c) in profiles[member].capabilities.enumerated() { capabilityCounts[i] += c }
+        }
+        let capabilities = capabilityCounts.enumerated().filter { $0.element > 0 }
+            .sorted { $0.element > $1.element }
+            .map { (name: Capability(rawValue: $0.offset)!.name, share: Double($0.element) / Double(max(exchanges, 1))) }
+        var templateCounts: [Int: Int] = [:]
+        for member in members { for t in harvestTemplates(member) { templateCounts[t, default: 0] += 1 } }
+        let sharedTemplates = templateCounts.filter { $0.value >= 2 || members.count == 1 }.sorted { $0.value > $1.value }
+        let links = linkCounts(members)
+        var timeline: [Int] = []
+        if let start = logStart, let end = logEnd {
+            let hours = Int((end.milliseconds - start.milliseconds) / 3_600_000) + 1
+            timeline = [Int](repeating: 0, count: hours)
+            for member in members { for (hour, count) in hourly[member] ?? [:] where hour < hours { timeline[hour] += count } }
+        }
+        let first = members.compactMap { firstFlags[$0]?[kind] ?? firstFlags[$0]?[.review] }.min()
+        return ClusterVerdict(
+            clusterID: id, verdict: kind, score: score, accounts: members.map { profiles[$0].accountID }.sorted(), exchanges: exchanges,
+            capabilities: capabilities, templates: sharedTemplates.map { TemplateStats.label($0.key) }, links: links,
+            evidence: explainer.clusterEvidence(members: members, links: links, templates: sharedTemplates.map { ($0.key, $0.value) }),
+            hourly: timeline, firstFlaggedAt: first)
+    }
+
+    /// How many members share each kind of artefact with at least one other member.
+    func linkCounts(_ members: [Int]) -> [(name: String, count: Int)] {
+        func shared(_ key: (Int) -> [String]) -> Int {
+            var owners: [String: Int] = [:]
+            for member in members { for k in Set(key(member)) { owners[k, default: 0] += 1 } }
+            return members.filter { member in key(member).contains { (owners[$0] ?? 0) >= 2 } }.count
+        }
+        let payment = shared { profiles[$0].account.paymentFingerprint.map { [$0] } ?? [] }
+        let template = shared { harvestTemplates($0).map(String.init) }
+        let prefix = shared { profiles[$0].lastIPPrefix.map { [$0] } ?? [] }
+        let domain = shared { profiles[$0].account.emailDomain.map { [$0] } ?? [] }
+        let burst = shared { index in
+            profiles[index].account.createdAt.map { ["\($0.milliseconds / 10_800_000)"] } ?? []
+        }
+        return [
+            ("shared_payment_fingerprint", payment), ("shared_template", template), ("shared_ip_prefix", prefix),
+            ("shared_email_domain", domain), ("creation_burst", burst),
+        ].filter { $0.1 > 0 }
+    }
+}

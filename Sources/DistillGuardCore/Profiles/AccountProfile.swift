@@ -1,0 +1,184 @@
+/// What is known about one account, updated one exchange at a time in bounded memory.
+///
+/// Counts and sketches only: no list grows with the number of exchanges.
+public struct AccountProfile: Sendable {
+    public let accountID: String
+    public private(set) var exchanges = 0
+    public private(set) var firstSeen: Timestamp
+    public private(set) var lastSeen: Timestamp
+    public private(set) var inputTokens = 0
+    public private(set) var outputTokens = 0
+    public private(set) var cot = 0
+    public private(set) var rubric = 0
+    public private(set) var rewrite = 0
+    public private(set) var reasoning = 0
+    public private(set) var maximalBudget = 0
+    public private(set) var multipleSamples = 0
+    public private(set) var repeatedPrompts = 0
+    /// Exchanges per capability.
+    public private(set) var capabilities = [Int](repeating: 0, count: Capability.allCases.count)
+    /// Exchanges per UTC hour of day.
+    public private(set) var hours = [Int](repeating: 0, count: 24)
+    /// Gaps between consecutive exchanges: count, mean and variance of log-seconds (Welford).
+    public private(set) var gapCount = 0
+    public private(set) var gapMean = 0.0
+    private var gapM2 = 0.0
+    /// The busiest templates of the account (space-saving, `templateSlots` entries: any template
+    /// above 1/32 of the account's traffic is guaranteed a slot), with how the
+    /// account itself uses each: elicitation (CoT, rubric, rewrite) and maximal budgets.
+    public private(set) var templates: [TemplateUse] = []
+
+    public struct TemplateUse: Sendable {
+        public var id: Int
+        /// Space-saving estimate: requests since the slot was taken plus `inherited`.
+        public var count: Int
+        /// The count inherited from the template this one displaced (the estimate's error bound).
+        public var inherited = 0
+        public var elicitation = 0
+        public var maximalBudget = 0
+
+        /// Requests of this template counted since it took its slot.
+        public var own: Int { count - inherited }
+
+        /// The account's own use of this template is a harvesting stream: nearly always eliciting
+        /// reasoning or grading, mostly with maximal budgets.
+        public var isHarvesting: Bool {
+            own >= 6 && Double(elicitation) >= 0.7 * Double(own) && Double(maximalBudget) >= 0.5 * Double(own)
+        }
+    }
+    public static let templateSlots = 32
+    public private(set) var ipPrefixes = DistinctCounter()
+    public private(set) var endUsers = DistinctCounter()
+    public private(set) var cloudExchanges = 0
+    /// Exchanges on a model first seen after the log began, and how soon after its first sighting.
+    public private(set) var newModelExchanges = 0
+    public private(set) var newModelLagHours: Double?
+    private var recentPrompts: [UInt64] = []
+    public private(set) var account: AccountInfo
+    public private(set) var organizationID: String?
+    public private(set) var lastIPPrefix: String?
+    public private(set) var lastASN: Int?
+    public private(set) var lastUserAgent: String?
+    public private(set) var countries = DistinctCounter()
+
+    public init(accountID: String, at time: Timestamp) {
+        self.accountID = accountID
+        firstSeen = time
+        lastSeen = time
+        account = AccountInfo()
+    }
+
+    mutating func add(_ event: Event, _ features: ExchangeFeatures, template: Int, isCloud: Bool, newModelLag: Double?) {
+        if exchanges > 0 {
+            let gap = max(Double(event.timestamp.milliseconds - lastSeen.milliseconds) / 1000, 0.5)
+            gapCount += 1
+            let x = log(gap)
+            let delta = x - gapMean
+            gapMean += delta / Double(gapCount)
+            gapM2 += delta * (x - gapMean)
+        }
+        exchanges += 1
+        lastSeen = max(lastSeen, event.timestamp)
+        inputTokens += features.inputTokens
+        outputTokens += features.outputTokens
+        if features.cotElicitation { cot += 1 }
+        if features.rubricGrading { rubric += 1 }
+        if features.sensitiveRewrite { rewrite += 1 }
+        if features.reasoningRequested { reasoning += 1 }
+        if features.maximalBudget { maximalBudget += 1 }
+        if features.multipleSamples { multipleSamples += 1 }
+        capabilities[features.capability.rawValue] += 1
+        hours[Int((event.timestamp.seconds / 3600).truncatingRemainder(dividingBy: 24))] += 1
+        countTemplate(
+            template, elicitation: features.cotElicitation || features.rubricGrading || features.sensitiveRewrite,
+            maximal: features.maximalBudget)
+        if recentPrompts.contains(features.promptHash) { repeatedPrompts += 1 }
+        recentPrompts.append(features.promptHash)
+        if recentPrompts.count > 32 { recentPrompts.removeFirst() }
+        if let prefix = Self.prefix24(event.client.ip) {
+            ipPrefixes.insert(StableHash.hash(prefix))
+            lastIPPrefix = prefix
+        }
+        if let endUser = event.endUserID { endUsers.insert(StableHash.hash(endUser)) }
+        if let country = event.client.country { countries.insert(StableHash.hash(country)) }
+        if isCloud { cloudExchanges += 1 }
+        if let lag = newModelLag {
+            newModelExchanges += 1
+            newModelLagHours = min(newModelLagHours ?? lag, lag)
+        }
+        lastASN = event.client.asn ?? lastASN
+        lastUserAgent = event.client.userAgent ?? lastUserAgent
+        merge(event.account)
+        organizationID = event.organizationID ?? organizationID
+    }
+
+    private mutating func merge(_ info: AccountInfo) {
+        account.createdAt = info.createdAt ?? account.createdAt
+        account.tier = info.tier ?? account.tier
+        account.paymentFingerprint = info.paymentFingerprint ?? account.paymentFingerprint
+        account.emailDomain = info.emailDomain ?? account.emailDomain
+        account.verified = info.verified ?? account.verified
+        account.declaredCountry = info.declaredCountry ?? account.declaredCountry
+    }
+
+    private mutating func countTemplate(_ id: Int, elicitation: Bool, maximal: Bool) {
+        let index: Int
+        if let known = templates.firstIndex(where: { $0.id == id }) {
+            index = known
+            templates[index].count += 1
+        } else if templates.count < Self.templateSlots {
+            templates.append(TemplateUse(id: id, count: 1))
+            index = templates.count - 1
+        } else {
+            // Space-saving: the new template takes over the smallest slot and inherits its count.
+            index = templates.indices.min { templates[$0].count < templates[$1].count }!
+            templates[index] = TemplateUse(id: id, count: templates[index].count + 1, inherited: templates[index].count)
+        }
+        if elicitation { templates[index].elicitation += 1 }
+        if maximal { templates[index].maximalBudget += 1 }
+    }
+
+    /// Requests in templates the account uses as a harvesting stream.
+    public var harvestingStream: Int { templates.filter(\.isHarvesting).reduce(0) { $0 + $1.own } }
+
+    /// Standard deviation of log inter-arrival gaps: low means machine-regular timing.
+    public var gapDeviation: Double { gapCount > 1 ? (gapM2 / Double(gapCount - 1)).squareRoot() : 0 }
+
+    /// The account's top template and the share of its exchanges on it.
+    public var topTemplate: (id: Int, share: Double)? {
+        guard let top = templates.max(by: { $0.count < $1.count }), exchanges > 0 else { return nil }
+        return (top.id, Double(top.count) / Double(exchanges))
+    }
+
+    public var dominantCapability: (capability: Capability, share: Double) {
+        let index = capabilities.indices.max { capabilities[$0] < capabilities[$1] } ?? 0
+        return (Capability(rawValue: index)!, exchanges > 0 ? Double(capabilities[index]) / Double(exchanges) : 0)
+    }
+
+    /// Shannon entropy (bits) of the UTC hour histogram: 4.58 is perfectly flat.
+    public var hourEntropy: Double {
+        let total = Double(hours.reduce(0, +))
+        guard total > 0 else { return 0 }
+        return hours.reduce(0.0) { sum, count in
+            guard count > 0 else { return sum }
+            let p = Double(count) / total
+            return sum - p * log2(p)
+        }
+    }
+
+    static func prefix24(_ ip: String?) -> String? {
+        guard let ip else { return nil }
+        if ip.contains(":") { return ip.split(separator: ":").prefix(3).joined(separator: ":") + "::/48" }
+        let parts = ip.split(separator: ".")
+        guard parts.count == 4 else { return nil }
+        return "\(parts[0]).\(parts[1]).\(parts[2]).0/24"
+    }
+
+    func rate(_ count: Int) -> Double { exchanges > 0 ? Double(count) / Double(exchanges) : 0 }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

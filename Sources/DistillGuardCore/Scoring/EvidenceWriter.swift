@@ -1,0 +1,99 @@
+/// Turns signals into sentences a trust-and-safety analyst can check against the log.
+struct EvidenceWriter {
+    let profiles: [AccountProfile]
+    let context: AccountSignals.Context
+    let paymentAccounts: [String: Int]
+
+    func percent(_ x: Double) -> String { "\(Int((x * 100).rounded()))%" }
+
+    func evidence(for index: Int, signals: AccountSignals, clusterSize: Int) -> [String] {
+        let p = profiles[index]
+        var lines: [String] = []
+        if let top = p.topTemplate, let stats = context.templates[top.id] {
+            let count = Int((top.share * Double(p.exchanges)).rounded())
+            lines.append(
+                "\(count) of \(p.exchanges) requests match template \(stats.label), used by \(stats.accounts.count) accounts: \"\(stats.skeleton.prefix(90))…\""
+            )
+        }
+        if p.cot > 0 {
+            lines.append(
+                "\(p.cot) of \(p.exchanges) requests (\(percent(p.rate(p.cot)))) ask for step-by-step reasoning or a chain of thought")
+        }
+        if p.rubric > 0 { lines.append("\(p.rubric) requests ask the model to grade answers against a rubric (reward-model use)") }
+        if p.rewrite > 0 { lines.append("\(p.rewrite) requests ask for \"safe\" rewrites of politically sensitive questions") }
+        if p.maximalBudget > 0 {
+            lines.append(
+                "\(percent(p.rate(p.maximalBudget))) of requests ask for maximal output or thinking budgets (≥32k output or ≥16k thinking tokens)"
+            )
+        }
+        if p.reasoning > 0 {
+            lines.append("\(percent(p.rate(p.reasoning))) of requests turn on extended thinking or high reasoning effort")
+        }
+        let dominant = p.dominantCapability
+        let baseline = context.capabilityShare[dominant.capability.rawValue]
+        if dominant.share - baseline > 0.3 {
+            lines.append(
+                "\(percent(dominant.share)) of requests target \(dominant.capability.name) (\(percent(baseline)) across all traffic)")
+        }
+        if let payment = p.account.paymentFingerprint, let shared = paymentAccounts[payment], shared > 1 {
+            lines.append("payment fingerprint \(payment) is shared with \(shared - 1) other account(s)")
+        }
+        if let created = p.account.createdAt {
+            let days = Double(p.firstSeen.milliseconds - created.milliseconds) / 86_400_000
+            if days < 30 {
+                lines.append(
+                    "account created \(created.rfc3339), first request \(String(format1: days)) days later; tier \(p.account.tier ?? "unknown"), \(p.account.verified == true ? "verified" : "unverified")"
+                )
+            }
+        }
+        if p.ipPrefixes.count >= 5, p.ipPrefixes.count * 3 >= p.exchanges {
+            lines.append("requests came from \(p.ipPrefixes.count) different /24 networks in \(p.exchanges) requests (rotating proxies)")
+        }
+        if p.newModelExchanges > 0, let lag = p.newModelLagHours, lag <= 48 {
+            lines.append(
+                "moved \(percent(p.rate(p.newModelExchanges))) of its traffic to a newly released model, starting \(String(format1: lag)) h after its first appearance"
+            )
+        }
+        if signals["harvest_substream"] > 0 {
+            let stream = p.templates.filter(\.isHarvesting)
+            let labels = stream.map { TemplateStats.label($0.id) }.joined(separator: ", ")
+            lines.append(
+                "serves \(p.endUsers.count) end users, and \(p.harvestingStream) of its \(p.exchanges) requests (\(percent(signals["harvest_substream"]))) form a dense harvesting sub-stream in templates \(labels): reasoning or grading elicited with maximal budgets"
+            )
+        }
+        if clusterSize > 1 { lines.append("linked to \(clusterSize - 1) other flagged account(s) in the same cluster") }
+        return lines
+    }
+
+    func clusterEvidence(members: [Int], links: [(name: String, count: Int)], templates: [(id: Int, accounts: Int)]) -> [String] {
+        var lines: [String] = []
+        for (id, accounts) in templates.prefix(3) {
+            if let stats = context.templates[id] {
+                lines.append(
+                    "\(accounts) member accounts use template \(stats.label) (\(stats.exchanges) requests overall, \(percent(stats.rate(stats.cot))) eliciting reasoning): \"\(stats.skeleton.prefix(80))…\""
+                )
+            }
+        }
+        for link in links {
+            lines.append(
+                "\(link.count) of \(members.count) accounts have a \(link.name.replacingOccurrences("_", " ")) in common with another member"
+            )
+        }
+        let created = members.compactMap { profiles[$0].account.createdAt }.sorted()
+        if let first = created.first, let last = created.last, created.count > 2 {
+            lines.append("accounts created between \(first.rfc3339) and \(last.rfc3339)")
+        }
+        return lines
+    }
+}
+
+extension String {
+    init(format1 value: Double) {
+        let tenths = (value * 10).rounded() / 10
+        self = tenths == tenths.rounded() ? String(Int(tenths)) : String(tenths)
+    }
+
+    func replacingOccurrences(_ target: Character, _ replacement: Character) -> String {
+        String(map { $0 == target ? replacement : $0 })
+    }
+}

@@ -1,0 +1,145 @@
+/// A logistic model over `AccountSignals`, with the thresholds that turn scores into verdicts.
+///
+/// `distillguard train` fits it to labelled logs (`ScoringModel.fit`); the default shipped with the
+/// product is `ScoringModel.default`, fitted on simulated `feb-2026` traffic (see docs/detection.md).
+public struct ScoringModel: Sendable, Equatable {
+    public var weights: [Double]
+    public var bias: Double
+    /// Scores at or above this are `attack`.
+    public var attackThreshold: Double
+    /// Scores at or above this (and below attack) are `review`.
+    public var reviewThreshold: Double
+    /// Accounts with fewer exchanges are never flagged on their own signals.
+    public var minimumExchanges: Int
+    /// A reseller-like account (many end users) with at least this share of its requests in a
+    /// harvesting sub-stream is `attack` whatever its blended score: mixing a stream into real
+    /// customers' traffic is exactly how hydra resellers hide it.
+    public var substreamShare: Double
+    /// … and at least this many requests in that stream.
+    public static let substreamMinimumRequests = 20
+
+    public init(
+        weights: [Double], bias: Double, attackThreshold: Double, reviewThreshold: Double, minimumExchanges: Int = 5,
+        substreamShare: Double = 0.1
+    ) {
+        precondition(weights.count == AccountSignals.names.count, "one weight per signal")
+        self.weights = weights
+        self.bias = bias
+        self.attackThreshold = attackThreshold
+        self.reviewThreshold = reviewThreshold
+        self.minimumExchanges = minimumExchanges
+        self.substreamShare = substreamShare
+    }
+
+    public func score(_ signals: AccountSignals) -> Double {
+        var z = bias
+        for (w, x) in zip(weights, signals.values) { z += w * x }
+        return 1 / (1 + exp(-z))
+    }
+
+    /// Each signal's value and its contribution (weight × value) to the log-odds, largest first.
+    public func contributions(_ signals: AccountSignals) -> [(name: String, value: Double, contribution: Double)] {
+        zip(AccountSignals.names, zip(weights, signals.values))
+            .map { (name: $0.0, value: $0.1.1, contribution: $0.1.0 * $0.1.1) }
+            .sorted { abs($0.contribution) > abs($1.contribution) }
+    }
+
+    public func verdict(score: Double, signals: AccountSignals, exchanges: Int) -> Verdict.Kind {
+        guard exchanges >= minimumExchanges else { return .benign }
+        let substream = signals["harvest_substream"]
+        if substream >= substreamShare, substream * Double(exchanges) >= Double(Self.substreamMinimumRequests) { return .attack }
+        if score >= attackThreshold { return .attack }
+        if score >= reviewThreshold { return .review }
+        return .benign
+    }
+}
+
+extension ScoringModel {
+    /// Fits weights by batch gradient descent on the log-loss with L2 regularisation, classes
+    /// weighted equally, then sets thresholds from the data: `attack` just above the highest-scoring
+    /// benign account (so no labelled benign account would be acted on) and `review` at the 99th
+    /// percentile of benign scores.
+    public static func fit(
+        _ samples: [(signals: AccountSignals, isAttack: Bool)], iterations: Int = 3000, learningRate: Double = 0.5, l2: Double = 0.001,
+        minimumExchanges: Int = 5
+    ) -> ScoringModel {
+        let dimension = AccountSignals.names.count
+        var weights = [Double](repeating: 0, count: dimension)
+        var bias = 0.0
+        let positives = Double(max(samples.filter(\.isAttack).count, 1))
+        let negatives = Double(max(samples.count - Int(positives), 1))
+        for _ in 0..<iterations {
+            var gradient = [Double](repeating: 0, count: dimension)
+            var gradientBias = 0.0
+            var totalWeight = 0.0
+            for sample in samples {
+                var z = bias
+                for i in 0..<dimension { z += weights[i] * sample.signals.values[i] }
+                let p = 1 / (1 + exp(-z))
+                let weight = sample.isAttack ? 0.5 / positives : 0.5 / negatives
+                let error = (p - (sample.isAttack ? 1 : 0)) * weight
+                for i in 0..<dimension { gradient[i] += error * sample.signals.values[i] }
+                gradientBias += error
+                totalWeight += weight
+            }
+            for i in 0..<dimension { weights[i] -= learningRate * (gradient[i] / totalWeight + l2 * weights[i]) }
+            bias -= learningRate * gradientBias / totalWeight
+        }
+        var model = ScoringModel(
+            weights: weights, bias: bias, attackThreshold: 0.5, reviewThreshold: 0.3, minimumExchanges: minimumExchanges)
+        let benignScores = samples.filter { !$0.isAttack }.map { model.score($0.signals) }.sorted()
+        if let highest = benignScores.last {
+            model.attackThreshold = min(max(0.5, highest + 0.02), 0.995)
+            let p99 = benignScores[min(benignScores.count - 1, Int(Double(benignScores.count) * 0.99))]
+            model.reviewThreshold = min(max(0.3, p99), model.attackThreshold - 0.01)
+        }
+        return model
+    }
+
+    /// The model as JSON, for `distillguard train --out` and `analyze --model`.
+    public var json: JSONValue {
+        [
+            "format": "distillguard-model-1",
+            "signals": .array(AccountSignals.names.map { .string($0) }),
+            "weights": .array(weights.map { .double($0) }),
+            "bias": .double(bias),
+            "attack_threshold": .double(attackThreshold),
+            "review_threshold": .double(reviewThreshold),
+            "minimum_exchanges": .int(Int64(minimumExchanges)),
+            "substream_share": .double(substreamShare),
+        ]
+    }
+
+    /// Reads a model file; signals are matched by name, so files stay readable as signals are added.
+    public init(json: JSONValue, source: String) throws {
+        func fail(_ message: String) -> ModelFileError { ModelFileError(description: "\(source): \(message)") }
+        guard json["format"] == "distillguard-model-1" else {
+            throw fail("not a DistillGuard model (format distillguard-model-1 expected)")
+        }
+        guard let names = json["signals"]?.arrayValue?.compactMap(\.stringValue),
+            let values = json["weights"]?.arrayValue?.compactMap(\.doubleValue),
+            names.count == values.count
+        else { throw fail("`signals` and `weights` must be arrays of the same length") }
+        var weights = [Double](repeating: 0, count: AccountSignals.names.count)
+        for (name, value) in zip(names, values) {
+            guard let index = AccountSignals.names.firstIndex(of: name) else { throw fail("unknown signal '\(name)'") }
+            weights[index] = value
+        }
+        guard let bias = json["bias"]?.doubleValue, let attack = json["attack_threshold"]?.doubleValue,
+            let review = json["review_threshold"]?.doubleValue, (0...1).contains(attack), (0...1).contains(review), review <= attack
+        else { throw fail("`bias`, `attack_threshold` and `review_threshold` are required, thresholds in [0, 1] with review ≤ attack") }
+        self.init(
+            weights: weights, bias: bias, attackThreshold: attack, reviewThreshold: review,
+            minimumExchanges: json["minimum_exchanges"]?.intValue ?? 5, substreamShare: json["substream_share"]?.doubleValue ?? 0.1)
+    }
+}
+
+public struct ModelFileError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,114 @@
+/// Verdict types of the output contract (`docs/verdicts.md`).
+public enum Verdict {
+    public enum Kind: String, Sendable, Comparable {
+        case benign, review, attack
+
+        var rank: Int {
+            switch self {
+            case .benign: 0
+            case .review: 1
+            case .attack: 2
+            }
+        }
+
+        public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rank < rhs.rank }
+    }
+}
+
+public struct Signal: Sendable {
+    public var name: String
+    public var value: Double
+    public var contribution: Double
+}
+
+public struct AccountVerdict: Sendable {
+    public var accountID: String
+    public var verdict: Verdict.Kind
+    public var score: Double
+    public var clusterID: String?
+    public var firstFlaggedAt: Timestamp?
+    public var signals: [Signal]
+    public var evidence: [String]
+    public var exchanges: Int
+    public var firstSeen: Timestamp
+    public var lastSeen: Timestamp
+}
+
+public struct ClusterVerdict: Sendable {
+    public var clusterID: String
+    public var verdict: Verdict.Kind
+    public var score: Double
+    public var accounts: [String]
+    public var exchanges: Int
+    public var capabilities: [(name: String, share: Double)]
+    public var templates: [String]
+    public var links: [(name: String, count: Int)]
+    public var evidence: [String]
+    /// Exchanges per hour of the log, for the report's timeline.
+    public var hourly: [Int]
+    public var firstFlaggedAt: Timestamp?
+}
+
+public struct TemplateVerdict: Sendable {
+    public var label: String
+    public var verdict: Verdict.Kind
+    public var score: Double
+    public var accounts: Int
+    public var exchanges: Int
+    public var skeleton: String
+    public var example: String
+    public var capability: String
+    public var cotRate: Double
+}
+
+/// Everything `analyze` produces.
+public struct AnalysisResult: Sendable {
+    public var eventsAnalyzed: Int
+    public var eventsRejected: Int
+    public var accountsAnalyzed: Int
+    public var accounts: [AccountVerdict]
+    public var clusters: [ClusterVerdict]
+    public var templates: [TemplateVerdict]
+    public var logStart: Timestamp?
+    public var logEnd: Timestamp?
+    public var outOfOrderEvents: Int
+
+    /// The verdicts file of the output contract, plus `exchanges` per account and `templates`.
+    public var json: JSONValue {
+        func number(_ x: Double) -> JSONValue { .double((x * 10000).rounded() / 10000) }
+        let accountValues: [JSONValue] = accounts.map { a in
+            [
+                "account_id": .string(a.accountID), "verdict": .string(a.verdict.rawValue), "score": number(a.score),
+                "cluster_id": a.clusterID.map { .string($0) } ?? .null,
+                "first_flagged_at": a.firstFlaggedAt.map { .string($0.rfc3339) } ?? .null,
+                "signals": .array(
+                    a.signals.map { ["name": .string($0.name), "value": number($0.value), "contribution": number($0.contribution)] }),
+                "evidence": .array(a.evidence.map { .string($0) }),
+                "exchanges": .int(Int64(a.exchanges)),
+            ]
+        }
+        let clusterValues: [JSONValue] = clusters.map { c in
+            [
+                "cluster_id": .string(c.clusterID), "verdict": .string(c.verdict.rawValue), "score": number(c.score),
+                "accounts": .array(c.accounts.map { .string($0) }), "exchanges": .int(Int64(c.exchanges)),
+                "capabilities": .object(JSONObject(c.capabilities.map { (key: $0.name, value: number($0.share)) })),
+                "templates": .array(c.templates.map { .string($0) }),
+                "links": .object(JSONObject(c.links.map { (key: $0.name, value: .int(Int64($0.count))) })),
+                "evidence": .array(c.evidence.map { .string($0) }),
+                "first_flagged_at": c.firstFlaggedAt.map { .string($0.rfc3339) } ?? .null,
+            ]
+        }
+        let templateValues: [JSONValue] = templates.map { t in
+            [
+                "template_id": .string(t.label), "verdict": .string(t.verdict.rawValue), "score": number(t.score),
+                "accounts": .int(Int64(t.accounts)), "exchanges": .int(Int64(t.exchanges)), "skeleton": .string(t.skeleton),
+                "capability": .string(t.capability),
+            ]
+        }
+        return [
+            "events_analyzed": .int(Int64(eventsAnalyzed)), "events_rejected": .int(Int64(eventsRejected)),
+            "accounts_analyzed": .int(Int64(accountsAnalyzed)), "accounts": .array(accountValues), "clusters": .array(clusterValues),
+            "templates": .array(templateValues),
+        ]
+    }
+}

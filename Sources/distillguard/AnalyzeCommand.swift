@@ -1,0 +1,106 @@
+import ArgumentParser
+import DistillGuardCore
+import Foundation
+
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Replay event logs through the detection engine and write verdicts (and an HTML report).",
+        discussion: """
+            Events are replayed in the order of the files, which should each be in time order (as
+            gateways write them); the engine re-scores active accounts every 30 minutes of event
+            time, so first_flagged_at is when an account first crossed into its verdict. The verdicts
+            file follows the output contract (docs/verdicts.md).
+            """
+    )
+
+    @Argument(help: "Event logs (JSON Lines, plain or gzip), or - for standard input.")
+    var files: [String]
+
+    @Option(name: .long, help: "Write verdicts here (JSON).")
+    var json: String
+
+    @Option(name: .long, help: "Write a single-file HTML report here.")
+    var html: String?
+
+    @Option(name: .long, help: "Scoring model from `distillguard train` (default: the shipped model).")
+    var model: String?
+
+    @Option(name: .long, help: "Copy rejected lines here, unchanged (reasons go to PATH.reasons.jsonl).")
+    var rejects: String = "distillguard-rejects.jsonl"
+
+    func run() throws {
+        let scoring = try ModelFile.load(model)
+        let result = try Analysis.run(files: files, model: scoring, rejects: rejects)
+        try Analysis.write(result, json: json, html: html)
+        print(Analysis.summary(result, json: json, html: html))
+    }
+}
+
+/// Shared by `analyze` and `demo`.
+enum Analysis {
+    static func run(files: [String], model: ScoringModel, rejects: String) throws -> AnalysisResult {
+        var reader = EventLogReader(configuration: .init(rejectsPath: rejects, showProgress: true, retainNativeBodies: false))
+        var engine = DetectionEngine(model: model)
+        let read: EventLogReader.Summary
+        do {
+            read = try reader.readWithFeatures(files) { event, features in engine.ingest(event, features) }
+        } catch let error as FileError {
+            throw CommandFailure(error.description)
+        }
+        Diagnostics.reportProblems(read)
+        let result = engine.finish(eventsRejected: read.rejected)
+        if result.outOfOrderEvents > 0 {
+            StandardError.print(
+                "warning: \(result.outOfOrderEvents) events were more than an hour older than events before them; give files in time order for exact first_flagged_at times"
+            )
+        }
+        return result
+    }
+
+    static func write(_ result: AnalysisResult, json: String, html: String?) throws {
+        do {
+            let writer = try BufferedFileWriter(path: json)
+            try writer.write(result.json.description + "\n")
+            try writer.close()
+            if let html {
+                let report = try BufferedFileWriter(path: html)
+                try report.write(HTMLReport(result: result).render())
+                try report.close()
+            }
+        } catch let error as FileError {
+            throw CommandFailure(error.description)
+        }
+    }
+
+    static func summary(_ result: AnalysisResult, json: String, html: String?) -> String {
+        let attacks = result.accounts.filter { $0.verdict == .attack }.count
+        let reviews = result.accounts.filter { $0.verdict == .review }.count
+        var lines = [
+            "analyzed \(result.eventsAnalyzed) events from \(result.accountsAnalyzed) accounts (\(result.eventsRejected) rejected)",
+            "verdicts: \(attacks) attack, \(reviews) review, \(result.accountsAnalyzed - attacks - reviews) benign; \(result.clusters.count) clusters; \(result.templates.count) flagged templates",
+        ]
+        for cluster in result.clusters.prefix(8) {
+            let capability = cluster.capabilities.first.map { "\($0.name) \(Int(($0.share * 100).rounded()))%" } ?? ""
+            lines.append(
+                "  \(cluster.clusterID)  \(cluster.verdict.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) score \(String(format: "%.2f", cluster.score))  \(cluster.accounts.count) accounts, \(cluster.exchanges) exchanges, \(capability)"
+            )
+        }
+        lines.append("verdicts written to \(json)" + (html.map { "; report written to \($0)" } ?? ""))
+        return lines.joined(separator: "\n")
+    }
+}
+
+enum ModelFile {
+    static func load(_ path: String?) throws -> ScoringModel {
+        guard let path else { return .default }
+        guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("\(path): cannot read the model file") }
+        do {
+            return try ScoringModel(json: try JSONParser.parse(Array(data)), source: path)
+        } catch let error as ModelFileError {
+            throw CommandFailure(error.description)
+        } catch {
+            throw CommandFailure("\(path): \(error)")
+        }
+    }
+}

@@ -17,11 +17,14 @@ measure() {
     echo "$label $seconds $((kib / 1024))"
 }
 
-# simulate_events NAME EVENTS SEED: a simulated feb-2026 log of about EVENTS events in $work/NAME.
+# simulate_events NAME EVENTS SEED [SCALE]: a simulated feb-2026 log of about EVENTS events in
+# $work/NAME, with the account counts of SCALE (default small).
 simulate_events() {
-    local name=$1 events=$2 seed=$3
+    local name=$1 events=$2 seed=$3 scale=${4:-small}
+    local default
+    case $scale in small) default=50000 ;; medium) default=500000 ;; large) default=5000000 ;; esac
     if [ ! -s "$work/$name/events.jsonl" ]; then
-        "$bin" simulate --print-scenario feb-2026 | sed "s/\"small\": 50000/\"small\": $events/" >"$work/$name.scenario.json"
-        "$bin" simulate --scenario "$work/$name.scenario.json" --seed "$seed" --out "$work/$name" >&2
+        "$bin" simulate --print-scenario feb-2026 | sed "s/\"$scale\": $default/\"$scale\": $events/" >"$work/$name.scenario.json"
+        "$bin" simulate --scenario "$work/$name.scenario.json" --seed "$seed" --scale "$scale" --out "$work/$name" >&2
     fi
 }

@@ -6,15 +6,16 @@ import Foundation
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Simulate two weeks of traffic with the February 2026 campaigns and summarize it.",
+        abstract: "Simulate two weeks of traffic with the February 2026 campaigns, detect them, and write a report.",
         discussion: """
             Simulates the built-in feb-2026 scenario at small scale (about 50,000 events) into a
-            folder, then summarizes the log and its ground truth into DIR/report.txt. Detection
-            joins this demo when the detection engine lands. Needs no data files and no network.
+            folder, replays it through the detection engine, scores the verdicts against the ground
+            truth, and writes DIR/report.html (the investigation report) and DIR/report.txt (the
+            evaluation). Needs no data files and no network.
             """
     )
 
-    @Option(name: .long, help: "Folder for events.jsonl, labels.jsonl and the report (default: a new temporary folder).")
+    @Option(name: .long, help: "Folder for the log, labels, verdicts and reports (default: a new temporary folder).")
     var out: String?
 
     @Option(name: .long, help: "Random seed.")
@@ -28,20 +29,23 @@ struct DemoCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let scenario = try ScenarioLoader.load("feb-2026")
         let corpusData = try corpus.map(ScenarioLoader.loadCorpus)
-        StandardError.print("simulating \(scenario.name) (small scale, seed \(seed)) into \(directory) …")
-        let summary = try ScenarioLoader.simulate(scenario, seed: seed, scale: .small, corpus: corpusData, into: directory)
-
-        var reader = EventLogReader(configuration: .init(rejectsPath: "\(directory)/rejects.jsonl", showProgress: true))
-        var log = LogSummary()
-        let read = try reader.read(["\(directory)/events.jsonl"]) { log.add($0) }
+        StandardError.print("1/3 simulating \(scenario.name) (small scale, seed \(seed)) into \(directory) …")
+        let simulated = try ScenarioLoader.simulate(scenario, seed: seed, scale: .small, corpus: corpusData, into: directory)
+        let events = "\(directory)/events.jsonl"
+        StandardError.print("2/3 analyzing …")
+        let result = try Analysis.run(files: [events], model: .default, rejects: "\(directory)/rejects.jsonl")
+        try Analysis.write(result, json: "\(directory)/verdicts.json", html: "\(directory)/report.html")
+        StandardError.print("3/3 scoring against the ground truth …")
+        let evaluation = try Evaluator.evaluate(
+            verdicts: "\(directory)/verdicts.json", labels: "\(directory)/labels.jsonl", events: [events])
         let report = [
             "DistillGuard demo — scenario \(scenario.name), seed \(seed)", "",
-            SimulationReport.text(summary, directory: directory), "",
-            "what the log holds (distillguard inspect):", log.text(read: read, top: 5), "",
-            "Detection is not part of this build yet: the ground truth above is what it will be scored against.",
+            SimulationReport.text(simulated, directory: directory), "",
+            Analysis.summary(result, json: "\(directory)/verdicts.json", html: "\(directory)/report.html"), "",
+            evaluation.map(\.text).joined(separator: "\n\n"),
         ].joined(separator: "\n")
         try report.write(toFile: "\(directory)/report.txt", atomically: true, encoding: .utf8)
         print(report)
-        print("\nreport written to \(directory)/report.txt")
+        print("\nopen \(directory)/report.html for the investigation report; figures in \(directory)/report.txt")
     }
 }

@@ -33,11 +33,14 @@ struct SimulateCommandTests {
         #expect(badScale.status != 0 && badScale.standardError.contains("huge"))
     }
 
-    @Test func demoSimulatesAndWritesAReport() throws {
+    @Test func demoSimulatesDetectsAndWritesReports() throws {
         let result = try CommandRunner.run(["demo", "--out", directory.file("demo")])
         #expect(result.status == 0, "\(result.standardError)")
         let report = try #require(directory.read("demo/report.txt"))
-        #expect(report.contains("reasoning harvest") && report.contains("what the log holds"))
-        #expect(result.standardOutput.contains("report written to"))
+        #expect(
+            report.contains("reasoning harvest") && report.contains("== distillguard ==") && report.contains("baseline: rate thresholds"))
+        #expect(try #require(directory.read("demo/report.html")).contains("cluster-0001"))
+        #expect(try JSONParser.parse(#require(directory.read("demo/verdicts.json")))["events_analyzed"]?.intValue ?? 0 > 40000)
+        #expect(result.standardOutput.contains("report.html"))
     }
 }

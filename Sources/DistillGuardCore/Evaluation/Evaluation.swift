@@ -4,6 +4,12 @@ public struct GroundTruth: Sendable {
     public var campaign: String?
     public var kind: String?
 
+    public init(isAttack: Bool, campaign: String?, kind: String?) {
+        self.isAttack = isAttack
+        self.campaign = campaign
+        self.kind = kind
+    }
+
     /// Reads labels.jsonl; bad lines fail with file, line and reason.
     public static func load(_ path: String) throws -> [String: GroundTruth] {
         var labels: [String: GroundTruth] = [:]

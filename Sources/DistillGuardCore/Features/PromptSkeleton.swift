@@ -40,6 +40,11 @@ struct SkeletonTokenizer {
         skipSpaceAndPunctuation()
         guard index < scalars.count else { return nil }
         let c = scalars[index]
+        if (c == "h" && (matches("http://") || matches("https://"))) || (c == "w" && matches("www.")) {
+            while index < scalars.count, !scalars[index].properties.isWhitespace { index += 1 }
+            atSentenceStart = false
+            return "<url>"
+        }
         if c == "`" && matches("```") {
             skipFence()
             return "<code>"

@@ -2,6 +2,40 @@
 /// tokens, phone numbers, and card-like digit runs.
 public enum Redaction {
     public static func redact(_ text: String) -> String {
+        redactWords(redactNumberRuns(text))
+    }
+
+    /// Replaces runs of digits and phone punctuation holding 9 or more digits (phone and card
+    /// numbers written with spaces, dashes or brackets).
+    static func redactNumberRuns(_ text: String) -> String {
+        let characters = Array(text)
+        var output = ""
+        var index = 0
+        while index < characters.count {
+            guard characters[index].isNumber || characters[index] == "+" || characters[index] == "(" else {
+                output.append(characters[index])
+                index += 1
+                continue
+            }
+            var end = index
+            var digits = 0
+            while end < characters.count, characters[end].isNumber || "+-(). ".contains(characters[end]) {
+                if characters[end].isNumber { digits += 1 }
+                end += 1
+            }
+            while end > index, !characters[end - 1].isNumber && characters[end - 1] != ")" { end -= 1 }
+            if digits >= 9, end > index {
+                output += digits >= 13 ? "[card]" : "[phone]"
+                index = end
+            } else {
+                output.append(characters[index])
+                index += 1
+            }
+        }
+        return output
+    }
+
+    static func redactWords(_ text: String) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count)
         for word in text.split(separator: " ", omittingEmptySubsequences: false) {

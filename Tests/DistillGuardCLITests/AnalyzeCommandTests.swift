@@ -1,0 +1,62 @@
+import DistillGuardCore
+import DistillGuardTesting
+import Foundation
+import Testing
+
+/// analyze, eval and train end to end on a small simulated log.
+struct AnalyzeCommandTests {
+    let directory = TemporaryDirectory()
+
+    func simulate() throws -> (events: String, labels: String) {
+        let printed = try CommandRunner.run(["simulate", "--print-scenario", "feb-2026"]).standardOutput
+        let scenario = directory.write("small.json", text: printed.replacingOccurrences(of: #""small": 50000"#, with: #""small": 8000"#))
+        let result = try CommandRunner.run(["simulate", "--scenario", scenario, "--seed", "77", "--out", directory.file("sim")])
+        #expect(result.status == 0, "\(result.standardError)")
+        return (directory.file("sim/events.jsonl"), directory.file("sim/labels.jsonl"))
+    }
+
+    @Test func analyzesEvaluatesAndTrains() throws {
+        let (events, labels) = try simulate()
+        let analyzed = try CommandRunner.run([
+            "analyze", events, "--json", directory.file("v.json"), "--html", directory.file("r.html"), "--rejects",
+            directory.file("rej.jsonl"),
+        ])
+        #expect(analyzed.status == 0, "\(analyzed.standardError)")
+        #expect(analyzed.standardOutput.contains("verdicts:") && analyzed.standardOutput.contains("cluster-0001"))
+        let verdicts = try JSONParser.parse(#require(directory.read("v.json")))
+        #expect(verdicts["accounts"]?.arrayValue?.isEmpty == false)
+        #expect(try #require(directory.read("r.html")).contains("<svg"))
+
+        let evaluated = try CommandRunner.run([
+            "eval", "--verdicts", directory.file("v.json"), "--labels", labels, "--events", events, "--json", directory.file("eval.json"),
+        ])
+        #expect(evaluated.status == 0, "\(evaluated.standardError)")
+        for fragment in [
+            "attack            precision", "attack or review", "exchange-weighted recall", "false-positive rate", "coding-hydra",
+            "baseline: CoT keywords",
+        ] {
+            #expect(evaluated.standardOutput.contains(fragment), "\(fragment)")
+        }
+        #expect(try JSONParser.parse(#require(directory.read("eval.json"))).arrayValue?.count == 3)
+
+        let trained = try CommandRunner.run(["train", "--events", events, "--labels", labels, "--out", directory.file("model.json")])
+        #expect(trained.status == 0, "\(trained.standardError)")
+        let again = try CommandRunner.run(["analyze", events, "--json", directory.file("v2.json"), "--model", directory.file("model.json")])
+        #expect(again.status == 0, "\(again.standardError)")
+    }
+
+    @Test func explainsBadInput() throws {
+        let badModel = directory.write("bad-model.json", text: #"{"format":"nope"}"#)
+        let events = directory.write("e.jsonl", text: EventFixtures.minimal(id: "1") + "\n")
+        let result = try CommandRunner.run(["analyze", events, "--json", directory.file("v.json"), "--model", badModel])
+        #expect(result.status != 0 && result.standardError.contains("not a DistillGuard model"))
+        let badLabels = directory.write("labels.jsonl", text: #"{"account_id": "a", "label": "maybe"}"# + "\n")
+        let verdicts = directory.write("v0.json", text: #"{"accounts": []}"#)
+        let eval = try CommandRunner.run(["eval", "--verdicts", verdicts, "--labels", badLabels])
+        #expect(eval.status != 0 && eval.standardError.contains("labels.jsonl:1:"))
+        let mismatch = try CommandRunner.run([
+            "train", "--events", events, "--labels", badLabels, badLabels, "--out", directory.file("m.json"),
+        ])
+        #expect(mismatch.status != 0 && mismatch.standardError.contains("one --labels file for each --events file"))
+    }
+}

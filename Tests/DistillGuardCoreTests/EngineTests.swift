@@ -1,0 +1,220 @@
+import DistillGuardCore
+import DistillGuardTesting
+import Testing
+
+/// Linking and scoring on small crafted logs whose answer is known.
+struct EngineTests {
+    let start = Timestamp(rfc3339: "2026-02-01T00:00:00Z")!
+    let problems = [
+        "A train leaves at 3:00 travelling 40 km/h; a second leaves later at 55 km/h. When does it catch up?",
+        "Find all integers n such that n^2 + 3n + 5 is divisible by 7.",
+        "Prove that the sum of the first 9 odd numbers is a perfect square.",
+        "How many ways can 6 people sit around a round table if two refuse to sit together?",
+    ]
+    let organicPrompts = [
+        "Can you recommend a good book about the Roman Republic?", "Write a haiku about my cat sleeping in the sun",
+        "How do I center a div in CSS?", "What should I cook tonight with rice, eggs and spinach?", "Explain compound interest simply",
+        "Give me 5 name ideas for a bakery", "Is it normal that my sourdough is flat?", "Translate 'good morning' to Spanish",
+    ]
+
+    /// Twelve accounts created in one burst, four per card, all sending one CoT template with
+    /// maximal budgets; and thirty ordinary users.
+    func campaignLog() -> CraftedLog {
+        var log = CraftedLog()
+        for account in 0..<12 {
+            for i in 0..<40 {
+                log.add(
+                    account: "harvester-\(account)", at: start.adding(seconds: Double(i * 1800 + account * 7)),
+                    prompt:
+                        "Think step by step and show all of your reasoning in full detail before giving the final answer.\n\nProblem: \(problems[(i + account) % problems.count])",
+                    maxTokens: 64000, thinkingBudget: 31999, payment: "pm_card\(account / 4)", ip: "3.80.\(account).\(i % 200)", asn: 16509,
+                    tier: "education", verified: false, createdAt: start.adding(seconds: -86_400 - Double(account * 60)))
+            }
+        }
+        for user in 0..<30 {
+            for i in 0..<(10 + user % 7) {
+                log.add(
+                    account: "user-\(user)", at: start.adding(seconds: Double(i * 5000 + user * 97)),
+                    prompt: organicPrompts[(i * 3 + user) % organicPrompts.count] + " (\(user)-\(i))", payment: "pm_user\(user)",
+                    ip: "73.12.\(user).9")
+            }
+        }
+        return log
+    }
+
+    @Test func flagsTheCampaignAndLinksItIntoOneCluster() {
+        let result = campaignLog().analyze()
+        let flagged = Dictionary(uniqueKeysWithValues: result.accounts.map { ($0.accountID, $0) })
+        for account in 0..<12 { #expect(flagged["harvester-\(account)"]?.verdict == .attack, "harvester-\(account)") }
+        for user in 0..<30 { #expect(flagged["user-\(user)"] == nil, "user-\(user) stays benign") }
+        #expect(result.clusters.count == 1)
+        let cluster = result.clusters[0]
+        #expect(cluster.accounts.count == 12 && cluster.verdict == .attack)
+        #expect(cluster.links.contains { $0.name == "shared_payment_fingerprint" && $0.count == 12 })
+        #expect(cluster.links.contains { $0.name == "shared_template" && $0.count == 12 })
+        #expect(cluster.capabilities.first?.name == "math_reasoning")
+        #expect(!cluster.templates.isEmpty)
+        #expect(result.templates.first?.verdict == .attack)
+    }
+
+    @Test func explainsVerdictsWithCheckableEvidence() {
+        let result = campaignLog().analyze()
+        let verdict = try! #require(result.accounts.first { $0.accountID == "harvester-3" })
+        #expect(verdict.evidence.contains { $0.hasPrefix("40 of 40 requests match template T-") })
+        #expect(verdict.evidence.contains { $0.contains("ask for step-by-step reasoning") })
+        #expect(verdict.evidence.contains { $0.contains("payment fingerprint pm_card0 is shared with 3 other account(s)") })
+        #expect(verdict.signals.contains { $0.name == "maximal_budget_rate" && $0.value == 1 && $0.contribution > 0 })
+        #expect(
+            verdict.firstFlaggedAt != nil && verdict.firstFlaggedAt! < start.adding(seconds: 40 * 1800), "flagged before its last request")
+    }
+
+    @Test func firstFlaggedAtIsTheEventTimeOfCrossing() {
+        let result = campaignLog().analyze()
+        for verdict in result.accounts {
+            let flagged = try! #require(verdict.firstFlaggedAt)
+            #expect(flagged >= verdict.firstSeen && flagged <= verdict.lastSeen)
+        }
+    }
+
+    @Test func findsTheHarvestingSubStreamInsideAResellerAccount() {
+        var log = CraftedLog()
+        for i in 0..<400 {
+            let time = start.adding(seconds: Double(i * 300))
+            if i % 3 == 0 {
+                log.add(
+                    account: "reseller-mixed", at: time,
+                    prompt: "Write out your full chain of thought before answering. Question: \(problems[i % problems.count]) (\(i))",
+                    maxTokens: 64000,
+                    thinkingBudget: 24000, endUser: "hidden-\(i % 2)", asn: 16509, tier: "reseller")
+            } else {
+                log.add(
+                    account: "reseller-mixed", at: time, prompt: organicPrompts[i % organicPrompts.count] + " #\(i)",
+                    endUser: "customer-\(i % 150)",
+                    asn: 16509, tier: "reseller")
+            }
+            log.add(
+                account: "reseller-clean", at: time.adding(seconds: 1), prompt: organicPrompts[(i + 1) % organicPrompts.count] + " #\(i)",
+                endUser: "customer-\(i % 150)", asn: 16509, tier: "reseller")
+        }
+        let result = log.analyze()
+        let mixed = try! #require(result.accounts.first { $0.accountID == "reseller-mixed" })
+        #expect(mixed.verdict == .attack)
+        #expect(mixed.evidence.contains { $0.contains("form a dense harvesting sub-stream in templates T-") })
+        #expect(!result.accounts.contains { $0.accountID == "reseller-clean" })
+    }
+
+    @Test func fewExchangesAreNeverEnough() {
+        var log = CraftedLog()
+        for i in 0..<3 {
+            log.add(
+                account: "brand-new", at: start.adding(seconds: Double(i)),
+                prompt: "Think step by step and show all your reasoning: \(problems[i])",
+                maxTokens: 64000, thinkingBudget: 31999, tier: "education", verified: false)
+        }
+        #expect(log.analyze().accounts.isEmpty)
+    }
+
+    @Test func verdictsFollowTheOutputContract() throws {
+        let json = campaignLog().analyze().json
+        let organicEvents = (0..<30).reduce(0) { $0 + 10 + $1 % 7 }
+        #expect(json["events_analyzed"]?.intValue == 480 + organicEvents)
+        #expect(json["events_rejected"] == 0)
+        #expect(json["accounts_analyzed"] == 42)
+        let account = try #require(json["accounts"]?.arrayValue?.first)
+        for key in ["account_id", "verdict", "score", "cluster_id", "first_flagged_at", "signals", "evidence"] {
+            #expect(account[key] != nil, "\(key)")
+        }
+        #expect(account["signals"]?.arrayValue?.first?["contribution"] != nil)
+        let cluster = try #require(json["clusters"]?.arrayValue?.first)
+        for key in ["cluster_id", "verdict", "score", "accounts", "exchanges", "capabilities", "templates", "links"] {
+            #expect(cluster[key] != nil, "\(key)")
+        }
+        let score = try #require(account["score"]?.doubleValue)
+        #expect((0...1).contains(score))
+    }
+}
+
+struct ScoringModelTests {
+    @Test func fitsSeparableDataAndSetsThresholdsAboveEveryBenignAccount() {
+        let names = AccountSignals.names
+        func signals(_ harvest: Double) -> AccountSignals {
+            var log = CraftedLog()
+            log.add(account: "x", at: Timestamp(milliseconds: 0), prompt: "hi")
+            var engine = DetectionEngine()
+            engine.ingest(log.events[0], ExchangeFeatures(log.events[0]))
+            var s = engine.signalsByAccount()[0].signals
+            s.values = names.map { $0 == "cot_elicitation_rate" || $0 == "maximal_budget_rate" ? harvest : 0.1 }
+            return s
+        }
+        let samples = (0..<40).map { (signals(Double($0 % 10) / 40), false) } + (0..<20).map { (signals(0.7 + Double($0 % 5) / 20), true) }
+        let model = ScoringModel.fit(samples, iterations: 2000)
+        let highestBenign = samples.filter { !$0.1 }.map { model.score($0.0) }.max()!
+        #expect(model.attackThreshold > highestBenign)
+        #expect(samples.filter { $0.1 }.allSatisfy { model.score($0.0) >= model.attackThreshold })
+        #expect(model.reviewThreshold <= model.attackThreshold)
+    }
+
+    @Test func modelFilesRoundTripAndBadOnesFailClearly() throws {
+        let model = ScoringModel.default
+        #expect(try ScoringModel(json: model.json, source: "m.json") == model)
+        var broken = model.json
+        if case .object(var object) = broken {
+            object["signals"] = ["no_such_signal"]
+            object["weights"] = [1]
+            broken = .object(object)
+        }
+        #expect {
+            _ = try ScoringModel(json: broken, source: "m.json")
+        } throws: { "\($0)" == "m.json: unknown signal 'no_such_signal'" }
+        #expect(throws: ModelFileError.self) { _ = try ScoringModel(json: ["format": "other"], source: "m.json") }
+    }
+}
+
+struct EvaluationTests {
+    @Test func computesPrecisionRecallFalsePositivesAndTimeToDetect() throws {
+        let t0 = Timestamp(rfc3339: "2026-02-01T00:00:00Z")!
+        let labels: [String: GroundTruth] = [
+            "a1": GroundTruth(isAttack: true, campaign: "c", kind: "hydra"),
+            "a2": GroundTruth(isAttack: true, campaign: "c", kind: "hydra"),
+            "a3": GroundTruth(isAttack: true, campaign: "d", kind: "evasive"),
+            "b1": GroundTruth(isAttack: false, campaign: nil, kind: "organic"),
+            "b2": GroundTruth(isAttack: false, campaign: nil, kind: "eval_harness"),
+        ]
+        let flags = FlagSet(name: "test", flags: ["a1": (.attack, t0.adding(seconds: 7200)), "a3": (.review, t0), "b2": (.review, t0)])
+        var traffic = CampaignTraffic()
+        var log = CraftedLog()
+        for (account, count) in [("a1", 10), ("a2", 30)] {
+            for i in 0..<count { log.add(account: account, at: t0.adding(seconds: Double(i * 600)), prompt: "x") }
+        }
+        for event in log.events { traffic.add(event, labels: labels) }
+        let report = EvaluationReport(flags: flags, labels: labels, traffic: traffic)
+        #expect(report.attack.truePositives == 1 && report.attack.falsePositives == 0 && report.attack.falseNegatives == 2)
+        #expect(report.attackOrReview.truePositives == 2 && report.attackOrReview.falsePositives == 1)
+        #expect(report.benignByKind["eval_harness"]! == (1, 0, 1))
+        #expect(report.exchangeWeightedRecall == 0.25)
+        let c = try #require(report.campaigns.first { $0.campaign == "c" })
+        #expect(c.recall == 0.5 && c.hoursToDetect == 2 && c.exchangesBeforeFlag == 22 && c.exchanges == 40)
+        #expect(report.text.contains("attack            precision 1.000  recall 0.333"))
+    }
+}
+
+struct ReportTests {
+    @Test func htmlReportIsSelfContainedAndShowsTheCluster() {
+        var log = EngineTests().campaignLog()
+        log.add(account: "harvester-0", at: Timestamp(rfc3339: "2026-02-03T00:00:00Z")!, prompt: "mail me at bob@example.com")
+        let html = HTMLReport(result: log.analyze()).render()
+        #expect(html.hasPrefix("<!doctype html>"))
+        #expect(html.contains("cluster-0001") && html.contains("<svg") && html.contains("Capability mix"))
+        #expect(!html.contains("src=\"http") && !html.contains("<script") && !html.contains("<link"))
+        #expect(!html.contains("bob@example.com"))
+    }
+
+    @Test(arguments: [
+        ("write to bob.smith@example.com today", "write to [email] today"), ("key sk-abc123def456ghi789 leaked", "key [key] leaked"),
+        ("call +1 (415) 555-0100 now", "call [phone] now"), ("card 4111111111111111.", "card [card]."),
+        ("nothing to hide here", "nothing to hide here"),
+    ])
+    func redactsPersonalData(text: String, expected: String) {
+        #expect(Redaction.redact(text) == expected)
+    }
+}

@@ -64,3 +64,22 @@ struct JSONParserTests {
         #expect(try JSONParser.parse(#"{"a":1,"a":2}"#)["a"] == 2)
     }
 }
+
+extension JSONParserTests {
+    @Test func elidesLongStringsOfOneMemberButStillChecksThem() throws {
+        let long = String(repeating: "x", count: 100)
+        let text = #"{"request":{"p":"\#(long)"},"response":{"t":"\#(long)","e":"a\n\#(long)","short":"ok","usage":{"n":3}}}"#
+        let value = try Array(text.utf8).withUnsafeBytes { try JSONParser.parse($0, elidingStringsIn: "response") }
+        #expect(value["request"]?["p"]?.stringValue == long, "other members are untouched")
+        #expect(value["response"]?["t"] == "" && value["response"]?["e"] == "")
+        #expect(value["response"]?["short"] == "ok" && value["response"]?["usage"]?["n"] == 3)
+        var bad = Array(#"{"response":{"t":""#.utf8) + [UInt8](repeating: 0x61, count: 80) + [0xC3, 0x28] + Array(#""}}"#.utf8)
+        #expect(throws: JSONSyntaxError.self) {
+            try bad.withUnsafeMutableBytes { try JSONParser.parse(UnsafeRawBufferPointer($0), elidingStringsIn: "response") }
+        }
+        bad = Array(#"{"response":{"t":"\q"#.utf8) + [UInt8](repeating: 0x61, count: 80) + Array(#""}}"#.utf8)
+        #expect(throws: JSONSyntaxError.self) {
+            try bad.withUnsafeMutableBytes { try JSONParser.parse(UnsafeRawBufferPointer($0), elidingStringsIn: "response") }
+        }
+    }
+}

@@ -14,7 +14,8 @@ public struct DetectionEngine: Sendable {
     private var capabilityCounts = [Int](repeating: 0, count: Capability.allCases.count)
     private var paymentAccounts: [String: Int] = [:]
     private var modelFirstSeen: [String: Timestamp] = [:]
-    private var firstFlags: [Int: [Verdict.Kind: Timestamp]] = [:]
+    /// When each account first crossed into review and into attack, by account index.
+    private var firstFlags: [FirstFlags] = []
     private var active: Set<Int> = []
     private var nextCheckpoint: Timestamp?
     public private(set) var logStart: Timestamp?
@@ -55,6 +56,7 @@ public struct DetectionEngine: Sendable {
             index = profiles.count
             accountIndex[event.accountID] = index
             profiles.append(AccountProfile(accountID: event.accountID, at: time))
+            firstFlags.append(FirstFlags())
             if let payment = event.account.paymentFingerprint { paymentAccounts[payment, default: 0] += 1 }
         }
         let accountHash = StableHash.hash(event.accountID)
@@ -71,7 +73,7 @@ public struct DetectionEngine: Sendable {
         }
         let isCloud = event.client.asn.map(Self.cloudASNs.contains) ?? false
         profiles[index].add(event, features, template: template, isCloud: isCloud, newModelLag: newModelLag)
-        if firstFlags[index] != nil, let start = logStart {
+        if firstFlags[index].review != nil, let start = logStart {
             hourly[index, default: [:]][Int((time.milliseconds - start.milliseconds) / 3_600_000), default: 0] += 1
         }
         active.insert(index)
@@ -98,11 +100,13 @@ public struct DetectionEngine: Sendable {
     }
 
     private mutating func recordFlag(_ index: Int, _ verdict: Verdict.Kind, at time: Timestamp) {
-        guard verdict != .benign else { return }
-        var flags = firstFlags[index] ?? [:]
-        if flags[verdict] == nil { flags[verdict] = time }
-        if verdict == .attack, flags[.review] == nil { flags[.review] = time }
-        firstFlags[index] = flags
+        switch verdict {
+        case .benign: return
+        case .review: if firstFlags[index].review == nil { firstFlags[index].review = time }
+        case .attack:
+            if firstFlags[index].attack == nil { firstFlags[index].attack = time }
+            if firstFlags[index].review == nil { firstFlags[index].review = time }
+        }
     }
 
     /// Scores every account, links flagged accounts into clusters and explains each verdict.
@@ -127,7 +131,7 @@ public struct DetectionEngine: Sendable {
             let profile = profiles[index]
             return AccountVerdict(
                 accountID: profile.accountID, verdict: verdict.kind, score: verdict.score, clusterID: clusterOf[index],
-                firstFlaggedAt: firstFlags[index]?[verdict.kind],
+                firstFlaggedAt: firstFlags[index][verdict.kind],
                 signals: model.contributions(verdict.signals).prefix(8).map {
                     Signal(name: $0.name, value: $0.value, contribution: $0.contribution)
                 },
@@ -169,4 +173,18 @@ public struct DetectionEngine: Sendable {
 
     /// The template a prompt signature would be assigned to, if it is already known.
     public func templateStats(_ id: Int) -> TemplateStats? { templates.stats[id] }
+}
+
+/// When an account first crossed into each flagged verdict during replay.
+struct FirstFlags: Sendable {
+    var review: Timestamp?
+    var attack: Timestamp?
+
+    subscript(kind: Verdict.Kind) -> Timestamp? {
+        switch kind {
+        case .benign: nil
+        case .review: review
+        case .attack: attack
+        }
+    }
 }

@@ -41,10 +41,10 @@ public enum EventBatch {
     }
 
     /// Decodes one raw line; nil for a line with nothing on it.
-    public static func decodeLine(_ raw: UnsafeRawBufferPointer) -> Result<Event, EventRejection>? {
+    public static func decodeLine(_ raw: UnsafeRawBufferPointer, responseText: Bool = true) -> Result<Event, EventRejection>? {
         guard let line = EventLine.content(of: raw) else { return nil }
         do {
-            return .success(try EventDecoder.decode(line: line))
+            return .success(try EventDecoder.decode(line: line, responseText: responseText))
         } catch {
             return .failure(error)
         }

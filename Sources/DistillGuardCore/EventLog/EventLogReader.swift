@@ -18,8 +18,10 @@ public struct EventLogReader {
         public var rejectSampleLimit: Int
         /// Threads that decode lines (order is kept whatever the number); defaults to the core count.
         public var decodingThreads: Int
-        /// Keep each event's provider-native request and response JSON; analysis needs only the
-        /// normalized view, and dropping the trees early saves time and memory.
+        /// Keep each event's provider-native request and response JSON and the response's texts;
+        /// analysis needs only the normalized request and the response's usage, model and error,
+        /// and not materializing the rest saves time and memory. Lines are checked as strictly
+        /// either way.
         public var retainNativeBodies: Bool
 
         public init(
@@ -97,12 +99,12 @@ public struct EventLogReader {
                 case .line(let bytes, let number):
                     batch.append(bytes, number: number)
                     if batch.isFull {
-                        try drain(&batch, path: label, summary: &summary, rejects: rejects, body: body)
+                        try drain(&batch, finishing: false, path: label, summary: &summary, rejects: rejects, body: body)
                         progress.update(
                             events: summary.events, bytesRead: bytesBefore + source.bytesConsumed, totalBytes: total, label: label)
                     }
                 case .overlong(let bytes, let number, let isFirst, let isLast):
-                    try drain(&batch, path: label, summary: &summary, rejects: rejects, body: body)
+                    try drain(&batch, finishing: true, path: label, summary: &summary, rejects: rejects, body: body)
                     try rejects.writeRaw(bytes, endOfLine: isLast)
                     if isFirst {
                         let reason = EventRejection(
@@ -112,7 +114,7 @@ public struct EventLogReader {
                     }
                 }
             }
-            try drain(&batch, path: label, summary: &summary, rejects: rejects, body: body)
+            try drain(&batch, finishing: true, path: label, summary: &summary, rejects: rejects, body: body)
             if let problem = lines.endProblem {
                 summary.warnings.append("\(label): \(problem); every complete line before that point was read")
             }
@@ -127,11 +129,13 @@ public struct EventLogReader {
         return summary
     }
 
+    /// Hands decoded lines to `body` in order: the previous batch while the full one decodes, or
+    /// everything held when `finishing` (at the end of a file, or before an over-long line).
     private mutating func drain(
-        _ batch: inout ParallelLineDecoder, path: String, summary: inout Summary, rejects: RejectWriter,
+        _ batch: inout ParallelLineDecoder, finishing: Bool, path: String, summary: inout Summary, rejects: RejectWriter,
         body: (Event, ExchangeFeatures?) throws -> Void
     ) throws {
-        try batch.drain { line, raw, decoded in
+        let handle = { (line: ParallelLineDecoder.Line, raw: UnsafeRawBufferPointer, decoded: ParallelLineDecoder.Decoded) throws in
             switch decoded {
             case .blank:
                 summary.blankLines += 1
@@ -147,6 +151,7 @@ public struct EventLogReader {
                 try body(event, features)
             }
         }
+        if finishing { try batch.finish(handle) } else { try batch.submit(handle) }
     }
 
     private func recordReject(_ rejected: RejectedLine, summary: inout Summary, rejects: RejectWriter) throws {

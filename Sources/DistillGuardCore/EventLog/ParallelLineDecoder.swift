@@ -6,12 +6,13 @@ import Glibc
 import Darwin
 #endif
 
-/// Decodes lines in batches on every core while keeping their order.
+/// Decodes lines in batches on every core while keeping their order, and overlaps decoding with
+/// the caller's work.
 ///
-/// Lines are copied into one buffer as they are read; when the batch is full, workers decode
-/// interleaved lines into a results array, and the caller then consumes the results in order.
-/// Decoding is pure, so the order of effects (duplicates, rejects, analysis) is exactly that of a
-/// single-threaded read.
+/// Lines are copied into a batch as they are read. When the batch is full it is decoded in the
+/// background (by as many workers as there are cores) while the caller consumes the previous
+/// batch's results, in order. Decoding is pure, so the order of effects (duplicates, rejects,
+/// analysis) is exactly that of a single-threaded read.
 public struct ParallelLineDecoder {
     enum Decoded {
         case blank
@@ -23,7 +24,8 @@ public struct ParallelLineDecoder {
     struct WorkerOptions: Sendable {
         /// Compute the detection features of each event.
         var computeFeatures = false
-        /// Keep the provider-native request and response trees (`Event.request`/`response`).
+        /// Keep the provider-native request and response trees (`Event.request`/`response`) and
+        /// the response's texts; analysis needs neither.
         var retainNativeBodies = true
     }
 
@@ -33,46 +35,25 @@ public struct ParallelLineDecoder {
         var number: Int
     }
 
-    let workers: Int
-    let options: WorkerOptions
-    let maximumLines: Int
-    let maximumBytes: Int
-    private(set) var bytes: [UInt8] = []
-    private(set) var lines: [Line] = []
+    /// One batch of lines and, once decoded, their results. Owned by one thread at a time: the
+    /// reader while it fills, a decoding job while it runs, the reader again once it has waited.
+    final class Batch: @unchecked Sendable {
+        var bytes: [UInt8] = []
+        var lines: [Line] = []
+        var results: [Decoded] = []
 
-    init(
-        workers: Int = ParallelLineDecoder.processorCount, options: WorkerOptions = WorkerOptions(), maximumLines: Int = 2048,
-        maximumBytes: Int = 8 << 20
-    ) {
-        self.workers = max(1, workers)
-        self.options = options
-        self.maximumLines = maximumLines
-        self.maximumBytes = maximumBytes
-        bytes.reserveCapacity(maximumBytes + (1 << 20))
-        lines.reserveCapacity(maximumLines)
-    }
+        init(capacity: Int, lines maximumLines: Int) {
+            bytes.reserveCapacity(capacity)
+            lines.reserveCapacity(maximumLines)
+        }
 
-    public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
-
-    var isFull: Bool { lines.count >= maximumLines || bytes.count >= maximumBytes }
-    var isEmpty: Bool { lines.isEmpty }
-
-    mutating func append(_ raw: UnsafeRawBufferPointer, number: Int) {
-        lines.append(Line(start: bytes.count, count: raw.count, number: number))
-        bytes.append(contentsOf: raw)
-    }
-
-    /// Decodes the batch and hands each line, in order, with its raw bytes, to `body`; then empties it.
-    mutating func drain(_ body: (Line, UnsafeRawBufferPointer, Decoded) throws -> Void) rethrows {
-        var results = [Decoded](repeating: .blank, count: lines.count)
-        let lines = self.lines
-        let workers = min(self.workers, max(1, lines.count / 64))
-        bytes.withUnsafeBytes { raw in
-            results.withUnsafeMutableBufferPointer { output in
-                let shared = SharedBuffers(input: raw, output: output, options: options)
-                if workers == 1 {
-                    for index in lines.indices { shared.decode(lines[index], into: index) }
-                } else {
+        func decode(workers: Int, options: WorkerOptions) {
+            results = [Decoded](repeating: .blank, count: lines.count)
+            let lines = self.lines
+            let workers = min(workers, max(1, lines.count / 64))
+            bytes.withUnsafeBytes { raw in
+                results.withUnsafeMutableBufferPointer { output in
+                    let shared = SharedBuffers(input: raw, output: output, options: options)
                     DispatchQueue.concurrentPerform(iterations: workers) { worker in
                         var index = worker
                         while index < lines.count {
@@ -83,13 +64,78 @@ public struct ParallelLineDecoder {
                 }
             }
         }
-        try bytes.withUnsafeBytes { raw in
-            for (index, line) in lines.enumerated() {
-                try body(line, UnsafeRawBufferPointer(rebasing: raw[line.start..<(line.start + line.count)]), results[index])
+
+        func clear() {
+            bytes.removeAll(keepingCapacity: true)
+            lines.removeAll(keepingCapacity: true)
+            results.removeAll(keepingCapacity: true)
+        }
+    }
+
+    let workers: Int
+    let options: WorkerOptions
+    let maximumLines: Int
+    let maximumBytes: Int
+    private var filling: Batch
+    private var inFlight: (batch: Batch, done: DispatchGroup)?
+
+    init(
+        workers: Int = ParallelLineDecoder.processorCount, options: WorkerOptions = WorkerOptions(), maximumLines: Int = 2048,
+        maximumBytes: Int = 8 << 20
+    ) {
+        self.workers = max(1, workers)
+        self.options = options
+        self.maximumLines = maximumLines
+        self.maximumBytes = maximumBytes
+        filling = Batch(capacity: maximumBytes + (1 << 20), lines: maximumLines)
+    }
+
+    public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    var isFull: Bool { filling.lines.count >= maximumLines || filling.bytes.count >= maximumBytes }
+
+    mutating func append(_ raw: UnsafeRawBufferPointer, number: Int) {
+        filling.lines.append(Line(start: filling.bytes.count, count: raw.count, number: number))
+        filling.bytes.append(contentsOf: raw)
+    }
+
+    /// Starts decoding the filled batch in the background, then hands the previous batch's lines,
+    /// in order, with their raw bytes and results, to `body`.
+    mutating func submit(_ body: (Line, UnsafeRawBufferPointer, Decoded) throws -> Void) rethrows {
+        let batch = filling
+        let done = DispatchGroup()
+        let workers = self.workers
+        let options = self.options
+        DispatchQueue.global().async(group: done) { batch.decode(workers: workers, options: options) }
+        if let previous = inFlight {
+            inFlight = nil
+            previous.done.wait()
+            defer { previous.batch.clear() }
+            try Self.deliver(previous.batch, body)
+            filling = previous.batch
+        } else {
+            filling = Batch(capacity: maximumBytes + (1 << 20), lines: maximumLines)
+        }
+        inFlight = (batch, done)
+    }
+
+    /// Decodes and delivers everything still held, in order.
+    mutating func finish(_ body: (Line, UnsafeRawBufferPointer, Decoded) throws -> Void) rethrows {
+        if !filling.lines.isEmpty { try submit(body) }
+        if let last = inFlight {
+            inFlight = nil
+            last.done.wait()
+            defer { last.batch.clear() }
+            try Self.deliver(last.batch, body)
+        }
+    }
+
+    private static func deliver(_ batch: Batch, _ body: (Line, UnsafeRawBufferPointer, Decoded) throws -> Void) rethrows {
+        try batch.bytes.withUnsafeBytes { raw in
+            for (index, line) in batch.lines.enumerated() {
+                try body(line, UnsafeRawBufferPointer(rebasing: raw[line.start..<(line.start + line.count)]), batch.results[index])
             }
         }
-        self.lines.removeAll(keepingCapacity: true)
-        bytes.removeAll(keepingCapacity: true)
     }
 }
 
@@ -102,7 +148,7 @@ private struct SharedBuffers: @unchecked Sendable {
 
     func decode(_ line: ParallelLineDecoder.Line, into index: Int) {
         let raw = UnsafeRawBufferPointer(rebasing: input[line.start..<(line.start + line.count)])
-        switch EventBatch.decodeLine(raw) {
+        switch EventBatch.decodeLine(raw, responseText: options.retainNativeBodies) {
         case nil: output[index] = .blank
         case .success(var event)?:
             let features = options.computeFeatures ? ExchangeFeatures(event) : nil

@@ -1,10 +1,13 @@
 /// Decodes one line of the event log into an `Event`, or says precisely why it cannot.
 public enum EventDecoder {
     /// Parses and decodes one JSON Lines record (without its line terminator).
-    public static func decode(line: UnsafeRawBufferPointer) throws(EventRejection) -> Event {
+    ///
+    /// - Parameter responseText: false to leave the response's texts (output, reasoning) empty when
+    ///   only its usage, model and error matter; the line is checked just as strictly.
+    public static func decode(line: UnsafeRawBufferPointer, responseText: Bool = true) throws(EventRejection) -> Event {
         let value: JSONValue
         do {
-            value = try JSONParser.parse(line)
+            value = try JSONParser.parse(line, elidingStringsIn: responseText ? nil : "response")
         } catch {
             throw EventRejection(code: .invalidJSON, field: "", message: error.description)
         }

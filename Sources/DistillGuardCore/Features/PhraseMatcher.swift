@@ -7,6 +7,8 @@ public struct PhraseMatcher: Sendable {
     private var goto: [[UInt8: Int32]] = [[:]]
     private var fail: [Int32] = [0]
     private var outputs: [[Int32]] = [[]]
+    /// The automaton as a dense table, 256 next states per state, failure links already followed.
+    private var transitions: [Int32] = []
     public let phrases: [(text: String, tag: Int)]
 
     /// - Parameter phrases: each phrase with an integer tag reported when it matches.
@@ -44,6 +46,15 @@ public struct PhraseMatcher: Sendable {
                 outputs[child] += outputs[Int(fail[child])]
             }
         }
+        // Breadth-first order guarantees a state's failure target is complete before the state.
+        transitions = [Int32](repeating: 0, count: goto.count * 256)
+        for byte in 0..<256 { transitions[byte] = goto[0][UInt8(byte)] ?? 0 }
+        for state in queue {
+            for byte in 0..<256 {
+                transitions[state * 256 + byte] = goto[state][UInt8(byte)] ?? transitions[Int(fail[state]) * 256 + byte]
+            }
+        }
+        goto = []
     }
 
     @inline(__always) static func fold(_ byte: UInt8) -> UInt8 {
@@ -54,13 +65,13 @@ public struct PhraseMatcher: Sendable {
     public func scan(_ text: String, limit: Int = 8192, _ found: (Int) -> Void) {
         var state = 0
         var count = 0
-        for byte in text.utf8 {
-            count += 1
-            if count > limit { break }
-            let b = Self.fold(byte)
-            while state != 0, goto[state][b] == nil { state = Int(fail[state]) }
-            state = goto[state][b].map(Int.init) ?? 0
-            for match in outputs[state] { found(Int(match)) }
+        transitions.withUnsafeBufferPointer { table in
+            for byte in text.utf8 {
+                count += 1
+                if count > limit { break }
+                state = Int(table[state &* 256 &+ Int(Self.fold(byte))])
+                if !outputs[state].isEmpty { for match in outputs[state] { found(Int(match)) } }
+            }
         }
     }
 

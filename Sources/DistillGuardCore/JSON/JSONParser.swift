@@ -16,8 +16,13 @@ public struct JSONParser {
     public static let maximumDepth = 256
 
     /// Parses one complete JSON document; trailing whitespace is allowed, anything else is not.
-    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
+    ///
+    /// - Parameter elidingStringsIn: a top-level member (e.g. `response`) whose long strings
+    ///   (over 64 bytes) are fully checked — syntax, escapes, UTF-8 — but come back empty, to save
+    ///   materializing text the caller will not read.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, elidingStringsIn member: String? = nil) throws(JSONSyntaxError) -> JSONValue {
         var parser = Cursor(bytes: bytes.bindMemory(to: UInt8.self))
+        parser.elidedMember = member
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -46,6 +51,9 @@ public struct JSONParser {
 private struct Cursor {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+    var elidedMember: String?
+    var eliding = false
+    static let elisionThreshold = 64
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -116,7 +124,10 @@ private struct Cursor {
             }
             index += 1
             skipWhitespace()
+            let elide = depth == 1 && key == elidedMember
+            if elide { eliding = true }
             let value = try parseValue(depth: depth)
+            if elide { eliding = false }
             members.append((key, value))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input inside an object") }
@@ -201,13 +212,51 @@ private struct Cursor {
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                if eliding, slice.count > Self.elisionThreshold {
+                    guard Self.isValidUTF8(slice) else { throw JSONSyntaxError(offset: start, message: "string is not valid UTF-8") }
+                    return ""
+                }
                 return try validatedString(slice, at: start)
             }
-            if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
+            if byte == UInt8(ascii: "\\") {
+                let text = try parseEscapedString(from: start)
+                return eliding && text.utf8.count > Self.elisionThreshold ? "" : text
+            }
             if byte < 0x20 { throw error("unescaped control character in a string") }
             index += 1
         }
         throw JSONSyntaxError(offset: start - 1, message: "unterminated string")
+    }
+
+    /// UTF-8 well-formedness without building a String.
+    static func isValidUTF8(_ slice: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = slice.count
+        while i < n {
+            let b = slice[i]
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            let length: Int
+            var minimum: UInt32
+            var scalar: UInt32
+            switch b {
+            case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(b & 0x1F)
+            case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(b & 0x0F)
+            case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(b & 0x07)
+            default: return false
+            }
+            guard i + length <= n else { return false }
+            for k in 1..<length {
+                let c = slice[i + k]
+                guard c & 0xC0 == 0x80 else { return false }
+                scalar = scalar << 6 | UInt32(c & 0x3F)
+            }
+            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return false }
+            i += length
+        }
+        return true
     }
 
     func validatedString(_ slice: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONSyntaxError) -> String {
@@ -227,6 +276,15 @@ private struct Cursor {
         var buffer: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         buffer.reserveCapacity((index - start) * 2 + 16)
         while index < bytes.count {
+            // Copy the run up to the next quote, backslash or control byte in one go.
+            let runStart = index
+            while index < bytes.count {
+                let b = bytes[index]
+                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+                index += 1
+            }
+            if index > runStart { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
@@ -235,11 +293,6 @@ private struct Cursor {
                 }
             }
             if byte < 0x20 { throw error("unescaped control character in a string") }
-            if byte != UInt8(ascii: "\\") {
-                buffer.append(byte)
-                index += 1
-                continue
-            }
             index += 1
             guard index < bytes.count else { break }
             let escape = bytes[index]

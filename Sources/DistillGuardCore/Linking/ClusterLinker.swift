@@ -60,7 +60,7 @@ struct ClusterLinker {
     }
 
     func verdict(
-        id: String, members: [Int], verdicts: [Int: (kind: Verdict.Kind, score: Double)], firstFlags: [Int: [Verdict.Kind: Timestamp]],
+        id: String, members: [Int], verdicts: [Int: (kind: Verdict.Kind, score: Double)], firstFlags: [FirstFlags],
         hourly: [Int: [Int: Int]], logStart: Timestamp?, logEnd: Timestamp?, explainer: EvidenceWriter
     ) -> ClusterVerdict {
         let scores = members.compactMap { verdicts[$0]?.score }.sorted(by: >)
@@ -87,7 +87,7 @@ struct ClusterLinker {
             timeline = [Int](repeating: 0, count: hours)
             for member in members { for (hour, count) in hourly[member] ?? [:] where hour < hours { timeline[hour] += count } }
         }
-        let first = members.compactMap { firstFlags[$0]?[kind] ?? firstFlags[$0]?[.review] }.min()
+        let first = members.compactMap { firstFlags[$0][kind] ?? firstFlags[$0].review }.min()
         return ClusterVerdict(
             clusterID: id, verdict: kind, score: score, accounts: members.map { profiles[$0].accountID }.sorted(), exchanges: exchanges,
             capabilities: capabilities, templates: sharedTemplates.map { TemplateStats.label($0.key) }, links: links,

@@ -5,6 +5,8 @@
 public struct DistinctCounter: Sendable {
     private var small: [UInt64] = []
     private var registers: [UInt8] = []
+    /// The estimate, kept current on insert (registers change rarely), so reading it is free.
+    public private(set) var count = 0
 
     public init() {}
 
@@ -13,24 +15,28 @@ public struct DistinctCounter: Sendable {
             if small.contains(hash) { return }
             if small.count < 64 {
                 small.append(hash)
+                count = small.count
                 return
             }
             registers = [UInt8](repeating: 0, count: 256)
-            for h in small { add(h) }
+            for h in small { _ = add(h) }
             small = []
+            count = estimate()
         }
-        add(hash)
+        if add(hash) { count = estimate() }
     }
 
-    private mutating func add(_ hash: UInt64) {
+    /// Updates the registers; true when one changed.
+    private mutating func add(_ hash: UInt64) -> Bool {
         let mixed = StableHash.hash(hash, seed: 0x4C4C)
         let index = Int(mixed & 0xFF)
         let rank = UInt8(min((mixed >> 8).leadingZeroBitCount + 1, 56))
-        if rank > registers[index] { registers[index] = rank }
+        guard rank > registers[index] else { return false }
+        registers[index] = rank
+        return true
     }
 
-    public var count: Int {
-        if registers.isEmpty { return small.count }
+    private func estimate() -> Int {
         var sum = 0.0
         var zeros = 0
         for r in registers {

@@ -90,9 +90,9 @@ struct TemplateTests {
     }
 
     @Test func skeletonMasksSlotContent() {
-        let skeleton = PromptSkeleton(
-            "Ticket #4411 from Maria Lopez <maria@example.com>: \"printer is broken\" see https://x.io/a ```code here```")
-        #expect(skeleton.text == "ticket <num> from <name> <name> <email> <q> see <url> <code>")
+        let text = PromptSkeleton.text(
+            of: "Ticket #4411 from Maria Lopez <maria@example.com>: \"printer is broken\" see https://x.io/a ```code here```")
+        #expect(text == "ticket <num> from <name> <name> <email> <q> see <url> <code>")
     }
 
     @Test func oneTemplateDespiteSlotFilling() {

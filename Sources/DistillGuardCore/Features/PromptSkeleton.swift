@@ -6,23 +6,27 @@
 public struct PromptSkeleton: Sendable, Equatable {
     /// Stable hashes of the skeleton's tokens, in order (at most `maximumTokens`).
     public var tokenHashes: [UInt64]
-    /// A readable form of the first tokens, for evidence and reports.
-    public var text: String
 
     public static let maximumTokens = 400
     static let displayTokens = 60
 
     public init(_ prompt: String) {
         var tokens: [UInt64] = []
-        var display: [String] = []
         tokens.reserveCapacity(64)
-        var tokenizer = SkeletonTokenizer(prompt)
+        var tokenizer = SkeletonTokenizer(prompt, limit: 8_000)
         while tokens.count < Self.maximumTokens, let token = tokenizer.next() {
             tokens.append(token.hash)
-            if display.count < Self.displayTokens { display.append(tokenizer.text(of: token)) }
         }
         tokenHashes = tokens
-        text = display.joined(separator: " ")
+    }
+
+    /// A readable form of a prompt's first skeleton tokens, for evidence and reports. Built only
+    /// when needed (a template's first prompt), not for every exchange.
+    public static func text(of prompt: String) -> String {
+        var display: [String] = []
+        var tokenizer = SkeletonTokenizer(prompt, limit: 2_000)
+        while display.count < displayTokens, let token = tokenizer.next() { display.append(tokenizer.text(of: token)) }
+        return display.joined(separator: " ")
     }
 }
 
@@ -44,8 +48,15 @@ struct SkeletonTokenizer {
     private var index = 0
     private var atSentenceStart = true
 
-    init(_ text: String) {
-        scalars = Array(text.unicodeScalars.prefix(20_000))
+    /// - Parameter limit: scalars looked at; the skeleton of a prompt's opening is what matters.
+    init(_ text: String, limit: Int) {
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(min(text.utf8.count, limit))
+        for scalar in text.unicodeScalars {
+            if scalars.count == limit { break }
+            scalars.append(scalar)
+        }
+        self.scalars = scalars
     }
 
     func text(of token: Token) -> String {

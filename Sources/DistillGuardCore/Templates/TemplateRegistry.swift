@@ -32,6 +32,18 @@ public struct TemplateStats: Sendable {
 
     func rate(_ count: Int) -> Double { exchanges > 0 ? Double(count) / Double(exchanges) : 0 }
 
+    mutating func record(_ features: ExchangeFeatures, account: UInt64, at time: Timestamp) {
+        exchanges += 1
+        accounts.insert(account)
+        lastSeen = time
+        if features.cotElicitation { cot += 1 }
+        if features.rubricGrading { rubric += 1 }
+        if features.sensitiveRewrite { rewrite += 1 }
+        if features.reasoningRequested { reasoning += 1 }
+        if features.maximalBudget { maximalBudget += 1 }
+        capabilities[features.capability.rawValue] += 1
+    }
+
     /// How strongly the template itself looks like output harvesting, in [0, 1]: elicitation of
     /// reasoning or grading, large budgets, used by many accounts.
     public var harvestScore: Double {
@@ -103,19 +115,12 @@ public struct TemplateRegistry: Sendable {
         _ id: Int, features: ExchangeFeatures, account: UInt64, at time: Timestamp, prompt: @autoclosure () -> String
     ) {
         if stats[id] == nil {
+            let text = prompt()
             stats[id] = TemplateStats(
-                id: id, firstSeen: time, lastSeen: time, skeleton: features.skeleton.text,
-                example: Redaction.redact(String(prompt().prefix(600))))
+                id: id, firstSeen: time, lastSeen: time, skeleton: PromptSkeleton.text(of: text),
+                example: Redaction.redact(String(text.prefix(600))))
         }
-        stats[id]!.exchanges += 1
-        stats[id]!.accounts.insert(account)
-        stats[id]!.lastSeen = time
-        if features.cotElicitation { stats[id]!.cot += 1 }
-        if features.rubricGrading { stats[id]!.rubric += 1 }
-        if features.sensitiveRewrite { stats[id]!.rewrite += 1 }
-        if features.reasoningRequested { stats[id]!.reasoning += 1 }
-        if features.maximalBudget { stats[id]!.maximalBudget += 1 }
-        stats[id]!.capabilities[features.capability.rawValue] += 1
+        stats[id]!.record(features, account: account, at: time)
     }
 
     /// Drops statistics of small templates idle for a day when there are too many.

@@ -11,7 +11,7 @@ public struct CraftedLog {
     public mutating func add(
         account: String, at time: Timestamp, prompt: String, maxTokens: Int = 1024, thinkingBudget: Int? = nil, payment: String? = nil,
         endUser: String? = nil, ip: String = "73.12.5.9", asn: Int = 7922, tier: String = "standard", verified: Bool = true,
-        createdAt: Timestamp? = nil, model: String = "claude-sonnet-4-5", tools: [String] = []
+        createdAt: Timestamp? = nil, model: String = "claude-sonnet-4-5", tools: [String] = [], emailDomain: String? = nil
     ) {
         sequence += 1
         var request: JSONObject = [
@@ -26,6 +26,7 @@ public struct CraftedLog {
             "verified": .bool(verified),
         ]
         if let payment { accountInfo["payment_fingerprint"] = .string(payment) }
+        if let emailDomain { accountInfo["email_domain"] = .string(emailDomain) }
         var envelope: JSONObject = [
             "id": .string("ev_\(sequence)"), "timestamp": .string(time.rfc3339),
             "api": "anthropic.messages", "request": .object(request),

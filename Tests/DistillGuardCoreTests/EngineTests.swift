@@ -28,7 +28,8 @@ struct EngineTests {
                     prompt:
                         "Think step by step and show all of your reasoning in full detail before giving the final answer.\n\nProblem: \(problems[(i + account) % problems.count])",
                     maxTokens: 64000, thinkingBudget: 31999, payment: "pm_card\(account / 4)", ip: "3.80.\(account).\(i % 200)", asn: 16509,
-                    tier: "education", verified: false, createdAt: start.adding(seconds: -86_400 - Double(account * 60)))
+                    tier: "education", verified: false, createdAt: start.adding(seconds: -86_400 - Double(account * 60)),
+                    emailDomain: account < 6 ? "gmail.com" : "mail.example.edu")
             }
         }
         for user in 0..<30 {
@@ -52,6 +53,9 @@ struct EngineTests {
         #expect(cluster.accounts.count == 12 && cluster.verdict == .attack)
         #expect(cluster.links.contains { $0.name == "shared_payment_fingerprint" && $0.count == 12 })
         #expect(cluster.links.contains { $0.name == "shared_template" && $0.count == 12 })
+        #expect(
+            cluster.links.contains { $0.name == "shared_email_domain" && $0.count == 6 },
+            "the six on mail.example.edu are linked; sharing gmail.com links nobody")
         #expect(cluster.capabilities.first?.name == "math_reasoning")
         #expect(!cluster.templates.isEmpty)
         #expect(result.templates.first?.verdict == .attack)

@@ -14,6 +14,13 @@ struct ClusterLinker {
     let flagged: Set<Int>
     let templates: [Int: TemplateStats]
 
+    /// Consumer mail providers: sharing one says nothing about two accounts.
+    static let freeMailDomains: Set<String> = [
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com", "me.com", "aol.com",
+        "proton.me", "protonmail.com", "gmx.de", "gmx.net", "web.de", "mail.ru", "yandex.ru", "qq.com", "163.com", "126.com",
+        "naver.com", "daum.net", "yahoo.co.jp",
+    ]
+
     static func clusterID(_ number: Int) -> String {
         let digits = String(number)
         return "cluster-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
@@ -105,7 +112,7 @@ struct ClusterLinker {
         let payment = shared { profiles[$0].account.paymentFingerprint.map { [$0] } ?? [] }
         let template = shared { harvestTemplates($0).map(String.init) }
         let prefix = shared { profiles[$0].lastIPPrefix.map { [$0] } ?? [] }
-        let domain = shared { profiles[$0].account.emailDomain.map { [$0] } ?? [] }
+        let domain = shared { profiles[$0].account.emailDomain.flatMap { Self.freeMailDomains.contains($0) ? nil : [$0] } ?? [] }
         let burst = shared { index in
             profiles[index].account.createdAt.map { ["\($0.milliseconds / 10_800_000)"] } ?? []
         }

@@ -22,7 +22,7 @@ measure() {
 simulate_events() {
     local name=$1 events=$2 seed=$3 scale=${4:-small}
     local default
-    case $scale in small) default=50000 ;; medium) default=500000 ;; large) default=5000000 ;; esac
+    case $scale in small) default=50000 ;; medium) default=500000 ;; large) default=5100000 ;; esac
     if [ ! -s "$work/$name/events.jsonl" ]; then
         "$bin" simulate --print-scenario feb-2026 | sed "s/\"$scale\": $default/\"$scale\": $events/" >"$work/$name.scenario.json"
         "$bin" simulate --scenario "$work/$name.scenario.json" --seed "$seed" --scale "$scale" --out "$work/$name" >&2

@@ -1,5 +1,6 @@
 import DistillGuardCore
 import DistillGuardTesting
+import Foundation
 import Testing
 
 /// Linking and scoring on small crafted logs whose answer is known.
@@ -220,5 +221,37 @@ struct ReportTests {
     ])
     func redactsPersonalData(text: String, expected: String) {
         #expect(Redaction.redact(text) == expected)
+    }
+}
+
+extension EngineTests {
+    @Test func weakLinksAddUpToAClusterOnlyWhenTogetherTheyAreStrong() {
+        var log = CraftedLog()
+        let wordings = [
+            "Think step by step and show your reasoning: how many apples are in crate 7?",
+            "Please explain your reasoning in detail before answering whether ship 7 floats.",
+            "Write out your complete chain of thought for riddle 7 about the clock tower.",
+            "Reason through every stage carefully and show the work for budget line 7.",
+        ]
+        // Accounts 0 and 1 share a /24, were created in the same hour and work the same hours:
+        // weak artefacts that add up. Accounts 2 and 3 share only an SDK and an ASN.
+        let setups: [(ip: String, created: Double, hour: Double)] = [
+            ("3.80.1.10", -86_400, 2), ("3.80.1.77", -86_000, 2), ("52.14.9.3", -20 * 86_400, 10), ("18.204.3.8", -40 * 86_400, 18),
+        ]
+        for (account, setup) in setups.enumerated() {
+            for day in 0..<30 {
+                let time = start.adding(seconds: Double(day) * 86_400 + setup.hour * 3600 + Double(account * 60))
+                log.add(
+                    account: "op-\(account)", at: time, prompt: wordings[account].replacingOccurrences(of: "7", with: String(day)),
+                    maxTokens: 64000, thinkingBudget: 31999, payment: "pm_own\(account)", ip: setup.ip, asn: 16509, tier: "research",
+                    verified: false, createdAt: start.adding(seconds: setup.created))
+            }
+        }
+        let result = log.analyze()
+        #expect(result.accounts.filter { $0.verdict == .attack }.count == 4)
+        #expect(result.clusters.count == 1)
+        #expect(result.clusters.first?.accounts == ["op-0", "op-1"])
+        #expect(result.clusters.first?.links.contains { $0.name == "synchronized_activity" && $0.count == 2 } == true)
+        #expect(result.clusters.first?.links.contains { $0.name == "shared_ip_prefix" && $0.count == 2 } == true)
     }
 }

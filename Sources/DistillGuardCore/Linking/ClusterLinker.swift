@@ -33,7 +33,27 @@ struct ClusterLinker {
         }.map(\.id)
     }
 
-    /// Connected components over strong links, largest first (ties by first member).
+    /// How much each shared artefact says that two accounts are run together. A link of total
+    /// weight `threshold` or more joins two flagged accounts into one cluster: a payment
+    /// fingerprint or a harvesting template alone suffices; weaker artefacts must add up.
+    enum LinkWeight {
+        static let payment = 3.0
+        static let harvestTemplate = 3.0
+        static let ipPrefix = 1.0
+        static let creationBurst = 1.0
+        static let emailDomain = 1.0
+        static let synchronizedActivity = 1.5
+        static let clientFingerprint = 0.5
+        static let asn = 0.3
+        static let threshold = 3.0
+    }
+
+    /// Groups larger than this are structural (a huge ISP block, one popular SDK): their pairs are
+    /// not compared one by one.
+    static let pairwiseGroupLimit = 200
+    static let pairwiseBudget = 2_000_000
+
+    /// Connected components over weighted links, largest first (ties by first member).
     func clusters() -> [[Int]] {
         var parent: [Int: Int] = [:]
         func find(_ x: Int) -> Int {
@@ -51,19 +71,78 @@ struct ClusterLinker {
             let rb = find(b)
             if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
         }
-        var byKey: [String: Int] = [:]
+        var byStrongKey: [String: Int] = [:]
+        var byWeakKey: [String: [Int]] = [:]
         for index in flagged.sorted() {
             parent[index] = index
-            var keys: [String] = []
-            if let payment = profiles[index].account.paymentFingerprint { keys.append("pay:" + payment) }
-            keys += harvestTemplates(index).map { "tpl:\($0)" }
-            for key in keys {
-                if let other = byKey[key] { union(index, other) } else { byKey[key] = index }
+            var strong: [String] = []
+            if let payment = profiles[index].account.paymentFingerprint { strong.append("pay:" + payment) }
+            strong += harvestTemplates(index).map { "tpl:\($0)" }
+            for key in strong {
+                if let other = byStrongKey[key] { union(index, other) } else { byStrongKey[key] = index }
+            }
+            for key in weakKeys(index) { byWeakKey[key, default: []].append(index) }
+        }
+        var compared = Set<Int64>()
+        var budget = Self.pairwiseBudget
+        for members in byWeakKey.values where members.count >= 2 && members.count <= Self.pairwiseGroupLimit {
+            for i in 0..<members.count {
+                for j in (i + 1)..<members.count {
+                    let a = members[i]
+                    let b = members[j]
+                    guard budget > 0, compared.insert(Int64(a) << 32 | Int64(b)).inserted, find(a) != find(b) else { continue }
+                    budget -= 1
+                    if weakLinkWeight(a, b) >= LinkWeight.threshold { union(a, b) }
+                }
             }
         }
         var groups: [Int: [Int]] = [:]
         for index in flagged.sorted() { groups[find(index), default: []].append(index) }
         return groups.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
+    }
+
+    func weakKeys(_ index: Int) -> [String] {
+        let p = profiles[index]
+        var keys: [String] = []
+        if let prefix = p.lastIPPrefix { keys.append("ip:" + prefix) }
+        if let created = p.account.createdAt { keys.append("burst:\(created.milliseconds / 10_800_000)") }
+        if let domain = p.account.emailDomain, !Self.freeMailDomains.contains(domain) { keys.append("mail:" + domain) }
+        return keys
+    }
+
+    /// Weight of the weaker artefacts two accounts share, synchronized activity included.
+    func weakLinkWeight(_ a: Int, _ b: Int) -> Double {
+        let p = profiles[a]
+        let q = profiles[b]
+        var weight = 0.0
+        if let x = p.lastIPPrefix, x == q.lastIPPrefix { weight += LinkWeight.ipPrefix }
+        if let x = p.account.createdAt, let y = q.account.createdAt, abs(x.milliseconds - y.milliseconds) <= 10_800_000 {
+            weight += LinkWeight.creationBurst
+        }
+        if let x = p.account.emailDomain, x == q.account.emailDomain, !Self.freeMailDomains.contains(x) { weight += LinkWeight.emailDomain }
+        if let x = p.clientFingerprint, x == q.clientFingerprint { weight += LinkWeight.clientFingerprint }
+        if let x = p.lastASN, x == q.lastASN { weight += LinkWeight.asn }
+        if synchronized(a, b) { weight += LinkWeight.synchronizedActivity }
+        return weight
+    }
+
+    /// Two accounts active in the same hours of the day: cosine similarity of their UTC hour
+    /// histograms ≥ 0.9, neither spread around the clock, at least 10 exchanges each.
+    func synchronized(_ a: Int, _ b: Int) -> Bool {
+        let p = profiles[a]
+        let q = profiles[b]
+        guard p.exchanges >= 10, q.exchanges >= 10, p.hourEntropy < 4.2, q.hourEntropy < 4.2 else { return false }
+        var dot = 0.0
+        var pp = 0.0
+        var qq = 0.0
+        for hour in 0..<24 {
+            let x = Double(p.hours[hour])
+            let y = Double(q.hours[hour])
+            dot += x * y
+            pp += x * x
+            qq += y * y
+        }
+        return pp > 0 && qq > 0 && dot / (pp.squareRoot() * qq.squareRoot()) >= 0.9
     }
 
     func verdict(
@@ -116,9 +195,14 @@ struct ClusterLinker {
         let burst = shared { index in
             profiles[index].account.createdAt.map { ["\($0.milliseconds / 10_800_000)"] } ?? []
         }
+        let client = shared { profiles[$0].clientFingerprint.map { [String($0)] } ?? [] }
+        let asn = shared { profiles[$0].lastASN.map { [String($0)] } ?? [] }
+        let sample = members.prefix(Self.pairwiseGroupLimit)
+        let synchronized = sample.filter { a in sample.contains { b in a != b && self.synchronized(a, b) } }.count
         return [
             ("shared_payment_fingerprint", payment), ("shared_template", template), ("shared_ip_prefix", prefix),
-            ("shared_email_domain", domain), ("creation_burst", burst),
+            ("shared_email_domain", domain), ("creation_burst", burst), ("shared_client_fingerprint", client), ("shared_asn", asn),
+            ("synchronized_activity", synchronized),
         ].filter { $0.1 > 0 }
     }
 }

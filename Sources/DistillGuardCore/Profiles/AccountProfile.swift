@@ -60,6 +60,12 @@ public struct AccountProfile: Sendable {
     public private(set) var lastASN: Int?
     public private(set) var lastUserAgent: String?
     public private(set) var countries = DistinctCounter()
+    /// The client software the account uses: user agent with TLS and HTTP fingerprints (last seen).
+    public private(set) var clientFingerprint: UInt64?
+    public private(set) var clientFingerprints = DistinctCounter()
+    /// Exchanges per model (the busiest `modelSlots`).
+    public private(set) var models: [(name: String, count: Int)] = []
+    public static let modelSlots = 8
 
     public init(accountID: String, at time: Timestamp) {
         self.accountID = accountID
@@ -107,6 +113,13 @@ public struct AccountProfile: Sendable {
             newModelLagHours = min(newModelLagHours ?? lag, lag)
         }
         lastASN = event.client.asn ?? lastASN
+        if event.client.userAgent != nil || event.client.tlsFingerprint != nil {
+            let fingerprint = StableHash.hash(
+                (event.client.userAgent ?? "") + "|" + (event.client.tlsFingerprint ?? "") + "|" + (event.client.httpFingerprint ?? ""))
+            clientFingerprint = fingerprint
+            clientFingerprints.insert(fingerprint)
+        }
+        if let model = event.exchange.model { countModel(model) }
         lastUserAgent = event.client.userAgent ?? lastUserAgent
         merge(event.account)
         organizationID = event.organizationID ?? organizationID
@@ -136,6 +149,16 @@ public struct AccountProfile: Sendable {
         }
         if elicitation { templates[index].elicitation += 1 }
         if maximal { templates[index].maximalBudget += 1 }
+    }
+
+    private mutating func countModel(_ name: String) {
+        if let index = models.firstIndex(where: { $0.name == name }) {
+            models[index].count += 1
+        } else if models.count < Self.modelSlots {
+            models.append((name, 1))
+        } else if let smallest = models.indices.min(by: { models[$0].count < models[$1].count }) {
+            models[smallest] = (name, models[smallest].count + 1)
+        }
     }
 
     /// Requests in templates the account uses as a harvesting stream.

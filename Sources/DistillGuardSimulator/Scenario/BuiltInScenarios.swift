@@ -25,7 +25,7 @@ public enum BuiltInScenarios {
           "description": "Two weeks modelled on the distillation campaigns disclosed in February 2026: a reasoning harvest, an agentic harvest, a coding hydra that pivots to the new model within a day, distillation hidden in a reseller, and an evasive operator; among organic users and seven kinds of legitimate look-alikes.",
           "start": "2026-02-01T00:00:00Z",
           "days": 14,
-          "events": { "small": 50000, "medium": 500000, "large": 5000000 },
+          "events": { "small": 50000, "medium": 500000, "large": 5100000 },
           "release_day": 8,
           "models": {
             "anthropic.messages": { "current": ["claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-5"], "new": "claude-opus-4-6" },

@@ -33,6 +33,23 @@ struct InspectCommandTests {
         #expect(json["top_accounts"]?.arrayValue?.count == 1)
         #expect(json["top_accounts"]?.arrayValue?.first?["account_id"] == "acct_r")
         #expect(json["first_event_at"] == "2026-02-01T12:00:01Z")
+        #expect(result.standardError.isEmpty, "no progress bar when standard error is not a terminal")
+    }
+
+    /// `script` (util-linux) runs the command on a pseudo-terminal, as a person at a shell would.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "util-linux `script` is not installed"))
+    func drawsAProgressBarOnATerminal() throws {
+        let lines = (1...6000).map { EventFixtures.minimal(id: "p\($0)", prompt: String(repeating: "word ", count: 40)) }
+        let log = directory.write("big.jsonl", text: lines.joined(separator: "\n") + "\n")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        let command = "\(CommandRunner.executable.path) inspect \(log) --json --rejects \(directory.file("r.jsonl")) > /dev/null"
+        process.arguments = ["-q", "-c", command, directory.file("typescript")]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let screen = try #require(directory.read("typescript"))
+        #expect(screen.contains("events") && screen.contains("ev/s") && screen.contains("MB") && screen.contains("ETA"))
     }
 
     @Test func readsGzipFromStandardInput() throws {

@@ -10,3 +10,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
+
+# The OASIS STIX validator checks exported indicator bundles.
+if ! python3 -c "import stix2validator" 2>/dev/null; then
+    echo "installing Python packages: stix2-validator"
+    python3 -m pip install -q stix2-validator
+fi

@@ -12,6 +12,7 @@ struct DistillGuardCommand: ParsableCommand {
         version: DistillGuardVersion.current,
         subcommands: [
             DemoCommand.self, SimulateCommand.self, AnalyzeCommand.self, EvalCommand.self, TrainCommand.self, InspectCommand.self,
+            IntelCommand.self,
         ]
     )
 }

@@ -137,7 +137,9 @@ public struct DetectionEngine: Sendable {
                 },
                 evidence: explainer.evidence(
                     for: index, signals: verdict.signals, clusterSize: clusters.first { $0.contains(index) }?.count ?? 1),
-                exchanges: profile.exchanges, firstSeen: profile.firstSeen, lastSeen: profile.lastSeen)
+                exchanges: profile.exchanges, firstSeen: profile.firstSeen, lastSeen: profile.lastSeen,
+                paymentFingerprint: profile.account.paymentFingerprint, emailDomain: profile.account.emailDomain,
+                artefacts: profile.artefacts)
         }
         accounts.sort { $0.score != $1.score ? $0.score > $1.score : $0.accountID < $1.accountID }
         let clusterVerdicts = clusters.enumerated().compactMap { number, members -> ClusterVerdict? in
@@ -161,7 +163,7 @@ public struct DetectionEngine: Sendable {
             return TemplateVerdict(
                 label: stats.label, verdict: kind, score: score, accounts: stats.accounts.count, exchanges: stats.exchanges,
                 skeleton: stats.skeleton, example: stats.example, capability: Capability(rawValue: capability)!.name,
-                cotRate: stats.rate(stats.cot))
+                cotRate: stats.rate(stats.cot), anchors: stats.anchors)
         }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.label < $1.label }
     }
 

@@ -178,7 +178,10 @@ struct ClusterLinker {
             clusterID: id, verdict: kind, score: score, accounts: members.map { profiles[$0].accountID }.sorted(), exchanges: exchanges,
             capabilities: capabilities, templates: sharedTemplates.map { TemplateStats.label($0.key) }, links: links,
             evidence: explainer.clusterEvidence(members: members, links: links, templates: sharedTemplates.map { ($0.key, $0.value) }),
-            hourly: timeline, firstFlaggedAt: first)
+            hourly: timeline, firstFlaggedAt: first, lastSeen: members.map { profiles[$0].lastSeen }.max(),
+            paymentFingerprints: Array(Set(members.compactMap { profiles[$0].account.paymentFingerprint })).sorted(),
+            emailDomains: Array(Set(members.compactMap { profiles[$0].account.emailDomain })).sorted(),
+            artefacts: Artefacts.union(members.map { profiles[$0].artefacts }))
     }
 
     /// How many members share each kind of artefact with at least one other member.

@@ -63,6 +63,9 @@ public struct AccountProfile: Sendable {
     /// The client software the account uses: user agent with TLS and HTTP fingerprints (last seen).
     public private(set) var clientFingerprint: UInt64?
     public private(set) var clientFingerprints = DistinctCounter()
+    /// Samples of the infrastructure the account used, for shared indicators (bounded).
+    public private(set) var artefacts = Artefacts()
+
     /// Exchanges per model (the busiest `modelSlots`).
     public private(set) var models: [(name: String, count: Int)] = []
     public static let modelSlots = 8
@@ -120,6 +123,7 @@ public struct AccountProfile: Sendable {
             clientFingerprints.insert(fingerprint)
         }
         if let model = event.exchange.model { countModel(model) }
+        artefacts.add(prefix: lastIPPrefix, asn: event.client.asn, client: event.client)
         lastUserAgent = event.client.userAgent ?? lastUserAgent
         merge(event.account)
         organizationID = event.organizationID ?? organizationID
@@ -205,3 +209,62 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// Infrastructure an account (or a cluster) used, as raw values, for indicators shared with
+/// partners. Each list keeps the first values seen, up to its limit.
+public struct Artefacts: Sendable, Equatable {
+    public var ipPrefixes: [String] = []
+    public var asns: [Int] = []
+    public var clients: [ClientSoftware] = []
+
+    public struct ClientSoftware: Sendable, Hashable {
+        public var userAgent: String?
+        public var tlsFingerprint: String?
+        public var httpFingerprint: String?
+    }
+
+    public static let prefixLimit = 16
+    public static let asnLimit = 8
+    public static let clientLimit = 4
+
+    public init() {}
+
+    mutating func add(prefix: String?, asn: Int?, client: ClientInfo) {
+        if let prefix, ipPrefixes.count < Self.prefixLimit, !ipPrefixes.contains(prefix) { ipPrefixes.append(prefix) }
+        if let asn, asns.count < Self.asnLimit, !asns.contains(asn) { asns.append(asn) }
+        if client.userAgent != nil || client.tlsFingerprint != nil, clients.count < Self.clientLimit {
+            let software = ClientSoftware(
+                userAgent: client.userAgent, tlsFingerprint: client.tlsFingerprint, httpFingerprint: client.httpFingerprint)
+            if !clients.contains(software) { clients.append(software) }
+        }
+    }
+
+    /// The union of several accounts' artefacts, each list capped at `limit`.
+    public static func union(_ all: [Artefacts], limit: Int = 256) -> Artefacts {
+        var result = Artefacts()
+        var prefixes = Set<String>()
+        var asns = Set<Int>()
+        var clients = Set<ClientSoftware>()
+        for a in all {
+            for p in a.ipPrefixes where result.ipPrefixes.count < limit && prefixes.insert(p).inserted { result.ipPrefixes.append(p) }
+            for n in a.asns where result.asns.count < limit && asns.insert(n).inserted { result.asns.append(n) }
+            for c in a.clients where result.clients.count < limit && clients.insert(c).inserted { result.clients.append(c) }
+        }
+        return result
+    }
+
+    public var json: JSONValue {
+        [
+            "ip_prefixes": .array(ipPrefixes.map { .string($0) }),
+            "asns": .array(asns.map { .int(Int64($0)) }),
+            "clients": .array(
+                clients.map { c in
+                    var o = JSONObject()
+                    if let ua = c.userAgent { o["user_agent"] = .string(ua) }
+                    if let tls = c.tlsFingerprint { o["tls_fingerprint"] = .string(tls) }
+                    if let http = c.httpFingerprint { o["http_fingerprint"] = .string(http) }
+                    return .object(o)
+                }),
+        ]
+    }
+}

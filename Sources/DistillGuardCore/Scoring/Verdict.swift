@@ -32,6 +32,10 @@ public struct AccountVerdict: Sendable {
     public var exchanges: Int
     public var firstSeen: Timestamp
     public var lastSeen: Timestamp
+    /// What the account used, for indicators: payment fingerprint, e-mail domain and infrastructure.
+    public var paymentFingerprint: String?
+    public var emailDomain: String?
+    public var artefacts = Artefacts()
 }
 
 public struct ClusterVerdict: Sendable {
@@ -47,6 +51,10 @@ public struct ClusterVerdict: Sendable {
     /// Exchanges per hour of the log, for the report's timeline.
     public var hourly: [Int]
     public var firstFlaggedAt: Timestamp?
+    public var lastSeen: Timestamp?
+    public var paymentFingerprints: [String] = []
+    public var emailDomains: [String] = []
+    public var artefacts = Artefacts()
 }
 
 public struct TemplateVerdict: Sendable {
@@ -59,6 +67,7 @@ public struct TemplateVerdict: Sendable {
     public var example: String
     public var capability: String
     public var cotRate: Double
+    public var anchors: [UInt64] = []
 }
 
 /// Everything `analyze` produces.
@@ -85,6 +94,10 @@ public struct AnalysisResult: Sendable {
                     a.signals.map { ["name": .string($0.name), "value": number($0.value), "contribution": number($0.contribution)] }),
                 "evidence": .array(a.evidence.map { .string($0) }),
                 "exchanges": .int(Int64(a.exchanges)),
+                "last_seen_at": .string(a.lastSeen.rfc3339),
+                "payment_fingerprint": a.paymentFingerprint.map { .string($0) } ?? .null,
+                "email_domain": a.emailDomain.map { .string($0) } ?? .null,
+                "artefacts": a.artefacts.json,
             ]
         }
         let clusterValues: [JSONValue] = clusters.map { c in
@@ -96,13 +109,17 @@ public struct AnalysisResult: Sendable {
                 "links": .object(JSONObject(c.links.map { (key: $0.name, value: .int(Int64($0.count))) })),
                 "evidence": .array(c.evidence.map { .string($0) }),
                 "first_flagged_at": c.firstFlaggedAt.map { .string($0.rfc3339) } ?? .null,
+                "last_seen_at": c.lastSeen.map { .string($0.rfc3339) } ?? .null,
+                "payment_fingerprints": .array(c.paymentFingerprints.map { .string($0) }),
+                "email_domains": .array(c.emailDomains.map { .string($0) }),
+                "artefacts": c.artefacts.json,
             ]
         }
         let templateValues: [JSONValue] = templates.map { t in
             [
                 "template_id": .string(t.label), "verdict": .string(t.verdict.rawValue), "score": number(t.score),
                 "accounts": .int(Int64(t.accounts)), "exchanges": .int(Int64(t.exchanges)), "skeleton": .string(t.skeleton),
-                "capability": .string(t.capability),
+                "capability": .string(t.capability), "anchors": .array(t.anchors.map { .string(String($0, radix: 16)) }),
             ]
         }
         return [

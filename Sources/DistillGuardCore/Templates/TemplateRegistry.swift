@@ -21,6 +21,9 @@ public struct TemplateStats: Sendable {
     public var skeleton: String
     /// One example prompt, PII redacted, cut to 600 characters.
     public var example: String
+    /// The head and tail anchors of its first prompt (`TemplateSignature`), shareable with partners
+    /// who compute the same signature over their own traffic.
+    public var anchors: [UInt64] = []
 
     /// `T-0031`-style label used in evidence and reports.
     public var label: String { Self.label(id) }
@@ -118,7 +121,8 @@ public struct TemplateRegistry: Sendable {
             let text = prompt()
             stats[id] = TemplateStats(
                 id: id, firstSeen: time, lastSeen: time, skeleton: PromptSkeleton.text(of: text),
-                example: Redaction.redact(String(text.prefix(600))))
+                example: Redaction.redact(String(text.prefix(600))),
+                anchors: [features.signature.head, features.signature.tail].compactMap { $0 })
         }
         stats[id]!.record(features, account: account, at: time)
     }

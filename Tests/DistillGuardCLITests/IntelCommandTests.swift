@@ -1,0 +1,61 @@
+import DistillGuardCore
+import DistillGuardTesting
+import Foundation
+import Testing
+
+/// `intel export` on a simulated campaign, validated by the OASIS validator that the test script installs.
+struct IntelCommandTests {
+    let directory = TemporaryDirectory()
+
+    static var validatorInstalled: Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import stix2validator"]
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    @Test(.enabled(if: validatorInstalled, "the OASIS stix2-validator is not installed (scripts/install-test-dependencies.sh installs it)"))
+    func exportsABundleThatTheOASISValidatorAccepts() throws {
+        let printed = try CommandRunner.run(["simulate", "--print-scenario", "feb-2026"]).standardOutput
+        let scenario = directory.write("small.json", text: printed.replacingOccurrences(of: #""small": 50000"#, with: #""small": 6000"#))
+        #expect(try CommandRunner.run(["simulate", "--scenario", scenario, "--seed", "5", "--out", directory.file("sim")]).status == 0)
+        #expect(try CommandRunner.run(["analyze", directory.file("sim/events.jsonl"), "--json", directory.file("v.json")]).status == 0)
+        let key = directory.write("key.hex", text: String(repeating: "ab", count: 32) + "\n")
+        let export = try CommandRunner.run([
+            "intel", "export", "--verdicts", directory.file("v.json"), "--out", directory.file("bundle.json"), "--key-file", key,
+            "--producer",
+            "Example AI",
+        ])
+        #expect(export.status == 0, "\(export.standardError)")
+        #expect(export.standardOutput.contains("indicators for"))
+
+        let validator = Process()
+        validator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let script =
+            "import sys\nfrom stix2validator import validate_file, print_results\nr = validate_file(sys.argv[1])\nprint_results(r)\nsys.exit(0 if r.is_valid else 1)"
+        validator.arguments = ["python3", "-c", script, directory.file("bundle.json")]
+        let output = Pipe()
+        validator.standardOutput = output
+        validator.standardError = output
+        try validator.run()
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        validator.waitUntilExit()
+        #expect(validator.terminationStatus == 0, "stix2-validator: \(report)")
+        let bundle = try #require(directory.read("bundle.json"))
+        let verdicts = try JSONParser.parse(#require(directory.read("v.json")))
+        let payments = (verdicts["accounts"]?.arrayValue ?? []).compactMap { $0["payment_fingerprint"]?.stringValue }
+        #expect(!payments.isEmpty && payments.allSatisfy { !bundle.contains($0) })
+    }
+
+    @Test func refusesAShortKey() throws {
+        let key = directory.write("key.bin", text: "short")
+        let verdicts = directory.write("v.json", text: #"{"accounts":[],"clusters":[]}"#)
+        let result = try CommandRunner.run([
+            "intel", "export", "--verdicts", verdicts, "--out", directory.file("b.json"), "--key-file", key, "--producer", "X",
+        ])
+        #expect(result.status != 0 && result.standardError.contains("at least 16 random bytes"))
+    }
+}

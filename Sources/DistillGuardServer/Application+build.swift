@@ -1,4 +1,5 @@
 import DistillGuardCore
+import DistillGuardStore
 import Hummingbird
 import Logging
 
@@ -17,12 +18,15 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Builds the HTTP application; callable from tests (HummingbirdTesting) and from the CLI.
+///
+/// - Parameter taxii: the intel store to publish over TAXII 2.1 and the bearer token partners use.
 public func buildApplication(
-    configuration: ServerConfiguration, logger: Logger = Logger(label: "distillguard")
+    configuration: ServerConfiguration, taxii: (store: IntelStore, token: String)? = nil, logger: Logger = Logger(label: "distillguard")
 ) -> some ApplicationProtocol {
     let router = Router()
     HealthRoutes().register(on: router)
     ValidationRoutes(maximumBodyBytes: configuration.maximumBodyBytes).register(on: router)
+    if let taxii { TAXIIRoutes(store: taxii.store, token: taxii.token).register(on: router) }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "distillguard"),

@@ -43,8 +43,8 @@ public struct CraftedLog {
     }
 
     /// Runs every event through a fresh engine and returns the result.
-    public func analyze(model: ScoringModel = .default) -> AnalysisResult {
-        var engine = DetectionEngine(model: model)
+    public func analyze(model: ScoringModel = .default, intel: IntelMatcher? = nil) -> AnalysisResult {
+        var engine = DetectionEngine(model: model, intel: intel)
         for event in events.sorted(by: { $0.timestamp < $1.timestamp }) { engine.ingest(event, ExchangeFeatures(event)) }
         return engine.finish()
     }

@@ -2,7 +2,7 @@ import ArgumentParser
 import DistillGuardCore
 import Foundation
 
-struct AnalyzeCommand: ParsableCommand {
+struct AnalyzeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
         abstract: "Replay event logs through the detection engine and write verdicts (and an HTML report).",
@@ -29,9 +29,17 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .long, help: "Copy rejected lines here, unchanged (reasons go to PATH.reasons.jsonl).")
     var rejects: String = "distillguard-rejects.jsonl"
 
-    func run() throws {
+    @Option(name: .long, help: "Match traffic against the partner indicators in this intel store.")
+    var intel: String?
+
+    @Option(name: .long, help: "The key shared with partners, to match pseudonymized indicators.")
+    var keyFile: String?
+
+    func run() async throws {
         let scoring = try ModelFile.load(model)
-        let result = try Analysis.run(files: files, model: scoring, rejects: rejects)
+        var matcher: IntelMatcher?
+        if let intel { matcher = try await IntelLoader.matcher(store: intel, keyFile: keyFile) }
+        let result = try Analysis.run(files: files, model: scoring, rejects: rejects, intel: matcher)
         try Analysis.write(result, json: json, html: html)
         print(Analysis.summary(result, json: json, html: html))
     }
@@ -39,9 +47,9 @@ struct AnalyzeCommand: ParsableCommand {
 
 /// Shared by `analyze` and `demo`.
 enum Analysis {
-    static func run(files: [String], model: ScoringModel, rejects: String) throws -> AnalysisResult {
+    static func run(files: [String], model: ScoringModel, rejects: String, intel: IntelMatcher? = nil) throws -> AnalysisResult {
         var reader = EventLogReader(configuration: .init(rejectsPath: rejects, showProgress: true, retainNativeBodies: false))
-        var engine = DetectionEngine(model: model)
+        var engine = DetectionEngine(model: model, intel: intel)
         let read: EventLogReader.Summary
         do {
             read = try reader.readWithFeatures(files) { event, features in engine.ingest(event, features) }

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct DistillGuardCommand: ParsableCommand {
+struct DistillGuardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "distillguard",
         abstract: "Detect and stop distillation campaigns against LLM APIs.",

@@ -48,6 +48,41 @@ struct IntelCommandTests {
         let verdicts = try JSONParser.parse(#require(directory.read("v.json")))
         let payments = (verdicts["accounts"]?.arrayValue ?? []).compactMap { $0["payment_fingerprint"]?.stringValue }
         #expect(!payments.isEmpty && payments.allSatisfy { !bundle.contains($0) })
+
+        // A partner imports the bundle into a fresh store and replays the same traffic.
+        let store = directory.file("partner-intel.sqlite")
+        let imported = try CommandRunner.run(["intel", "import", directory.file("bundle.json"), "--store", store])
+        #expect(imported.status == 0 && imported.standardOutput.contains("matchable indicator values"), "\(imported.standardError)")
+        let replay = try CommandRunner.run([
+            "analyze", directory.file("sim/events.jsonl"), "--json", directory.file("replay.json"), "--intel", store, "--key-file", key,
+        ])
+        #expect(replay.status == 0, "\(replay.standardError)")
+        let labels = try GroundTruth.load(directory.file("sim/labels.jsonl"))
+        let replayed = try JSONParser.parse(#require(directory.read("replay.json")))["accounts"]?.arrayValue ?? []
+        let matched = Set(
+            replayed.filter { account in
+                (account["evidence"]?.arrayValue ?? []).contains { $0.stringValue?.contains("matches indicator") == true }
+            }.compactMap { $0["account_id"]?.stringValue })
+        let exported = Set(
+            (verdicts["accounts"]?.arrayValue ?? []).filter { $0["verdict"] == "attack" }.compactMap { $0["account_id"]?.stringValue })
+        #expect(!exported.isEmpty && exported.isSubset(of: matched), "every account of the shared campaigns is matched on replay")
+        let benignMatched = matched.filter { labels[$0]?.isAttack == false }
+        #expect(benignMatched.isEmpty, "ordinary customers match nothing: \(benignMatched)")
+
+        // Without the key, no pseudonym matches.
+        let otherKey = directory.write("other.hex", text: String(repeating: "cd", count: 32))
+        _ = try CommandRunner.run([
+            "analyze", directory.file("sim/events.jsonl"), "--json", directory.file("nokey.json"), "--intel", store, "--key-file", otherKey,
+        ])
+        let nokey = try #require(directory.read("nokey.json"))
+        #expect(!nokey.contains("payment fingerprint matches") && !nokey.contains("account id matches"))
+
+        // A malformed bundle changes nothing.
+        let bad = directory.write("bad.json", text: #"{"type":"bundle","objects":[{"type":"indicator","id":"indicator--x"}]}"#)
+        let refused = try CommandRunner.run(["intel", "import", bad, "--store", store])
+        #expect(refused.status != 0 && refused.standardError.contains("nothing was imported"))
+        let again = try CommandRunner.run(["intel", "import", directory.file("bundle.json"), "--store", store])
+        #expect(again.standardOutput.contains("(0 new)"))
     }
 
     @Test func refusesAShortKey() throws {

@@ -25,9 +25,18 @@ public struct DetectionEngine: Sendable {
     /// Exchanges per account per hour, kept only for flagged accounts' timelines (bounded by hours × flagged accounts).
     private var hourly: [Int: [Int: Int]] = [:]
 
-    public init(model: ScoringModel = .default, checkpointSeconds: Double = 1800) {
+    /// Accounts that used each network, ASN, client and e-mail domain (keyed by `ArtefactKey`), so
+    /// that only artefacts (nearly) exclusive to flagged accounts are offered as indicators.
+    private var artefactUse: [UInt64: DistinctCounter] = [:]
+
+    /// Partner indicators to match traffic against (`distillguard intel import`).
+    public var intel: IntelMatcher?
+    private var pseudonyms: [Int: [(IntelIndicator.Kind, String)]] = [:]
+
+    public init(model: ScoringModel = .default, checkpointSeconds: Double = 1800, intel: IntelMatcher? = nil) {
         self.model = model
         self.checkpointSeconds = checkpointSeconds
+        self.intel = intel
     }
 
     public static let cloudASNs: Set<Int> = [
@@ -57,6 +66,9 @@ public struct DetectionEngine: Sendable {
             accountIndex[event.accountID] = index
             profiles.append(AccountProfile(accountID: event.accountID, at: time))
             firstFlags.append(FirstFlags())
+            if let domain = event.account.emailDomain {
+                artefactUse[ArtefactKey.emailDomain(domain), default: DistinctCounter()].insert(StableHash.hash(event.accountID))
+            }
             if let payment = event.account.paymentFingerprint { paymentAccounts[payment, default: 0] += 1 }
         }
         let accountHash = StableHash.hash(event.accountID)
@@ -73,6 +85,14 @@ public struct DetectionEngine: Sendable {
         }
         let isCloud = event.client.asn.map(Self.cloudASNs.contains) ?? false
         profiles[index].add(event, features, template: template, isCloud: isCloud, newModelLag: newModelLag)
+        recordArtefactUse(profiles[index], account: accountHash)
+        for anchor in [features.signature.head, features.signature.tail] {
+            if let anchor { artefactUse[ArtefactKey.anchor(anchor), default: DistinctCounter()].insert(accountHash) }
+        }
+        if let intel, !intel.isEmpty {
+            if pseudonyms[index] == nil { pseudonyms[index] = intel.pseudonyms(for: event) }
+            profiles[index].addIntel(intel.matches(event, features, pseudonyms: pseudonyms[index]!))
+        }
         if firstFlags[index].review != nil, let start = logStart {
             hourly[index, default: [:]][Int((time.milliseconds - start.milliseconds) / 3_600_000), default: 0] += 1
         }
@@ -83,6 +103,33 @@ public struct DetectionEngine: Sendable {
         let total = Double(max(capabilityCounts.reduce(0, +), 1))
         return AccountSignals.Context(
             capabilityShare: capabilityCounts.map { Double($0) / total }, templates: templates.stats, paymentAccounts: paymentAccounts)
+    }
+
+    private mutating func recordArtefactUse(_ profile: AccountProfile, account: UInt64) {
+        if let prefix = profile.lastIPPrefix { artefactUse[ArtefactKey.ipPrefix(prefix), default: DistinctCounter()].insert(account) }
+        if let asn = profile.lastASN { artefactUse[ArtefactKey.asn(asn), default: DistinctCounter()].insert(account) }
+        if let fingerprint = profile.clientFingerprint {
+            artefactUse[ArtefactKey.client(fingerprint), default: DistinctCounter()].insert(account)
+        }
+    }
+
+    /// The part of some flagged accounts' artefacts that only flagged accounts used (`exclusive`).
+    func exclusive(_ artefacts: Artefacts, domains: [String], flaggedUse: FlaggedUse) -> (artefacts: Artefacts, domains: [String]) {
+        func keep(_ key: UInt64) -> Bool { exclusive(key, flaggedUse: flaggedUse) }
+        var result = Artefacts()
+        result.ipPrefixes = artefacts.ipPrefixes.filter { keep(ArtefactKey.ipPrefix($0)) }
+        result.asns = artefacts.asns.filter { keep(ArtefactKey.asn($0)) }
+        result.clients = artefacts.clients.filter { keep(ArtefactKey.client($0)) }
+        return (result, domains.filter { !EmailDomains.isFreeMail($0) && keep(ArtefactKey.emailDomain($0)) })
+    }
+
+    /// Whether only flagged accounts used an artefact: no other account at all while the users are
+    /// known exactly (up to 64), at most 2% of them when their number is an estimate.
+    func exclusive(_ key: UInt64, flaggedUse: FlaggedUse) -> Bool {
+        guard let users = artefactUse[key], users.count > 0 else { return false }
+        if let members = users.exactMembers { return members.allSatisfy(flaggedUse.accounts.contains) }
+        let others = max(users.count - (flaggedUse.counts[key] ?? 0), 0)
+        return Double(others) <= 0.02 * Double(users.count)
     }
 
     /// Re-scores the accounts active since the last checkpoint and records first flags.
@@ -126,6 +173,18 @@ public struct DetectionEngine: Sendable {
         for (number, members) in clusters.enumerated() where members.count > 1 {
             for member in members { clusterOf[member] = ClusterLinker.clusterID(number + 1) }
         }
+        var flaggedUse = FlaggedUse()
+        for index in verdicts.keys {
+            flaggedUse.accounts.insert(StableHash.hash(profiles[index].accountID))
+            let p = profiles[index]
+            var keys = Set<UInt64>()
+            for prefix in p.artefacts.ipPrefixes { keys.insert(ArtefactKey.ipPrefix(prefix)) }
+            for asn in p.artefacts.asns { keys.insert(ArtefactKey.asn(asn)) }
+            for client in p.artefacts.clients { keys.insert(ArtefactKey.client(client)) }
+            if let domain = p.account.emailDomain { keys.insert(ArtefactKey.emailDomain(domain)) }
+            for entry in p.templates { for anchor in templates.stats[entry.id]?.anchors ?? [] { keys.insert(ArtefactKey.anchor(anchor)) } }
+            for key in keys { flaggedUse.counts[key, default: 0] += 1 }
+        }
         let explainer = EvidenceWriter(profiles: profiles, context: context, paymentAccounts: paymentAccounts)
         var accounts: [AccountVerdict] = verdicts.map { index, verdict in
             let profile = profiles[index]
@@ -144,17 +203,23 @@ public struct DetectionEngine: Sendable {
         accounts.sort { $0.score != $1.score ? $0.score > $1.score : $0.accountID < $1.accountID }
         let clusterVerdicts = clusters.enumerated().compactMap { number, members -> ClusterVerdict? in
             guard members.count > 1 else { return nil }
-            return linker.verdict(
+            var cluster = linker.verdict(
                 id: ClusterLinker.clusterID(number + 1), members: members, verdicts: verdicts.mapValues { ($0.kind, $0.score) },
                 firstFlags: firstFlags, hourly: hourly, logStart: logStart, logEnd: logEnd, explainer: explainer)
+            let shared = exclusive(cluster.artefacts, domains: cluster.emailDomains, flaggedUse: flaggedUse)
+            cluster.artefacts = shared.artefacts
+            cluster.emailDomains = shared.domains
+            return cluster
         }
         return AnalysisResult(
             eventsAnalyzed: events, eventsRejected: eventsRejected, accountsAnalyzed: profiles.count, accounts: accounts,
             clusters: clusterVerdicts.sorted { $0.score != $1.score ? $0.score > $1.score : $0.clusterID < $1.clusterID },
-            templates: templateVerdicts(), logStart: logStart, logEnd: logEnd, outOfOrderEvents: outOfOrder)
+            templates: templateVerdicts(flaggedUse: flaggedUse), logStart: logStart, logEnd: logEnd, outOfOrderEvents: outOfOrder)
     }
 
-    func templateVerdicts() -> [TemplateVerdict] {
+    /// Templates flagged by their own behaviour; the anchors offered for sharing are those (nearly)
+    /// only flagged accounts used, so that a template whose slot holds common text is not shared by it.
+    func templateVerdicts(flaggedUse: FlaggedUse) -> [TemplateVerdict] {
         templates.stats.values.filter { $0.exchanges >= 20 && $0.accounts.count >= 2 }.compactMap { stats in
             let score = stats.harvestScore
             let kind: Verdict.Kind = score >= 0.75 ? .attack : (score >= 0.5 ? .review : .benign)
@@ -163,7 +228,7 @@ public struct DetectionEngine: Sendable {
             return TemplateVerdict(
                 label: stats.label, verdict: kind, score: score, accounts: stats.accounts.count, exchanges: stats.exchanges,
                 skeleton: stats.skeleton, example: stats.example, capability: Capability(rawValue: capability)!.name,
-                cotRate: stats.rate(stats.cot), anchors: stats.anchors)
+                cotRate: stats.rate(stats.cot), anchors: stats.anchors.filter { exclusive(ArtefactKey.anchor($0), flaggedUse: flaggedUse) })
         }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.label < $1.label }
     }
 
@@ -189,4 +254,32 @@ struct FirstFlags: Sendable {
         case .attack: attack
         }
     }
+}
+
+/// Keys of `DetectionEngine.artefactUse`: one hash space per kind of artefact.
+enum ArtefactKey {
+    static func ipPrefix(_ prefix: String) -> UInt64 { StableHash.hash(prefix, seed: 0xA1) }
+    static func asn(_ asn: Int) -> UInt64 { StableHash.hash(UInt64(bitPattern: Int64(asn)), seed: 0xA2) }
+    static func client(_ fingerprint: UInt64) -> UInt64 { StableHash.hash(fingerprint, seed: 0xA3) }
+    static func client(_ c: Artefacts.ClientSoftware) -> UInt64 { client(Artefacts.fingerprint(c)) }
+    static func emailDomain(_ domain: String) -> UInt64 { StableHash.hash(domain, seed: 0xA4) }
+    static func anchor(_ anchor: UInt64) -> UInt64 { StableHash.hash(anchor, seed: 0xA5) }
+}
+
+/// Consumer mail providers: sharing one says nothing about two accounts.
+public enum EmailDomains {
+    public static let freeMail: Set<String> = [
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com", "me.com", "aol.com",
+        "proton.me", "protonmail.com", "gmx.de", "gmx.net", "web.de", "mail.ru", "yandex.ru", "qq.com", "163.com", "126.com",
+        "naver.com", "daum.net", "yahoo.co.jp",
+    ]
+
+    public static func isFreeMail(_ domain: String) -> Bool { freeMail.contains(domain.lowercased()) }
+}
+
+/// Which accounts were flagged (by hash), and how many flagged accounts used each artefact key
+/// (an upper bound, used only where the users of an artefact are too many to know exactly).
+struct FlaggedUse {
+    var accounts = Set<UInt64>()
+    var counts: [UInt64: Int] = [:]
 }

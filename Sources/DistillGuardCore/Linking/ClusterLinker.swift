@@ -14,13 +14,6 @@ struct ClusterLinker {
     let flagged: Set<Int>
     let templates: [Int: TemplateStats]
 
-    /// Consumer mail providers: sharing one says nothing about two accounts.
-    static let freeMailDomains: Set<String> = [
-        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com", "me.com", "aol.com",
-        "proton.me", "protonmail.com", "gmx.de", "gmx.net", "web.de", "mail.ru", "yandex.ru", "qq.com", "163.com", "126.com",
-        "naver.com", "daum.net", "yahoo.co.jp",
-    ]
-
     static func clusterID(_ number: Int) -> String {
         let digits = String(number)
         return "cluster-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
@@ -106,7 +99,7 @@ struct ClusterLinker {
         var keys: [String] = []
         if let prefix = p.lastIPPrefix { keys.append("ip:" + prefix) }
         if let created = p.account.createdAt { keys.append("burst:\(created.milliseconds / 10_800_000)") }
-        if let domain = p.account.emailDomain, !Self.freeMailDomains.contains(domain) { keys.append("mail:" + domain) }
+        if let domain = p.account.emailDomain, !EmailDomains.isFreeMail(domain) { keys.append("mail:" + domain) }
         return keys
     }
 
@@ -119,7 +112,7 @@ struct ClusterLinker {
         if let x = p.account.createdAt, let y = q.account.createdAt, abs(x.milliseconds - y.milliseconds) <= 10_800_000 {
             weight += LinkWeight.creationBurst
         }
-        if let x = p.account.emailDomain, x == q.account.emailDomain, !Self.freeMailDomains.contains(x) { weight += LinkWeight.emailDomain }
+        if let x = p.account.emailDomain, x == q.account.emailDomain, !EmailDomains.isFreeMail(x) { weight += LinkWeight.emailDomain }
         if let x = p.clientFingerprint, x == q.clientFingerprint { weight += LinkWeight.clientFingerprint }
         if let x = p.lastASN, x == q.lastASN { weight += LinkWeight.asn }
         if synchronized(a, b) { weight += LinkWeight.synchronizedActivity }
@@ -194,7 +187,7 @@ struct ClusterLinker {
         let payment = shared { profiles[$0].account.paymentFingerprint.map { [$0] } ?? [] }
         let template = shared { harvestTemplates($0).map(String.init) }
         let prefix = shared { profiles[$0].lastIPPrefix.map { [$0] } ?? [] }
-        let domain = shared { profiles[$0].account.emailDomain.flatMap { Self.freeMailDomains.contains($0) ? nil : [$0] } ?? [] }
+        let domain = shared { profiles[$0].account.emailDomain.flatMap { EmailDomains.isFreeMail($0) ? nil : [$0] } ?? [] }
         let burst = shared { index in
             profiles[index].account.createdAt.map { ["\($0.milliseconds / 10_800_000)"] } ?? []
         }

@@ -63,6 +63,13 @@ public struct AccountProfile: Sendable {
     /// The client software the account uses: user agent with TLS and HTTP fingerprints (last seen).
     public private(set) var clientFingerprint: UInt64?
     public private(set) var clientFingerprints = DistinctCounter()
+    /// Partner indicators the account matched: the first few, for evidence, and counts.
+    public private(set) var intelMatches: [IntelIndicator] = []
+    /// Exchanges matching a partner's pseudonym (payment, e-mail domain, account), template, or only infrastructure.
+    public private(set) var intelPseudonymExchanges = 0
+    public private(set) var intelTemplateExchanges = 0
+    public private(set) var intelInfrastructureExchanges = 0
+
     /// Samples of the infrastructure the account used, for shared indicators (bounded).
     public private(set) var artefacts = Artefacts()
 
@@ -116,14 +123,13 @@ public struct AccountProfile: Sendable {
             newModelLagHours = min(newModelLagHours ?? lag, lag)
         }
         lastASN = event.client.asn ?? lastASN
-        if event.client.userAgent != nil || event.client.tlsFingerprint != nil {
-            let fingerprint = StableHash.hash(
-                (event.client.userAgent ?? "") + "|" + (event.client.tlsFingerprint ?? "") + "|" + (event.client.httpFingerprint ?? ""))
+        artefacts.add(prefix: lastIPPrefix, asn: event.client.asn, client: event.client)
+        if let client = artefacts.lastClient, clientFingerprint == nil || artefacts.lastClientChanged {
+            let fingerprint = Artefacts.fingerprint(client)
             clientFingerprint = fingerprint
             clientFingerprints.insert(fingerprint)
         }
         if let model = event.exchange.model { countModel(model) }
-        artefacts.add(prefix: lastIPPrefix, asn: event.client.asn, client: event.client)
         lastUserAgent = event.client.userAgent ?? lastUserAgent
         merge(event.account)
         organizationID = event.organizationID ?? organizationID
@@ -153,6 +159,21 @@ public struct AccountProfile: Sendable {
         }
         if elicitation { templates[index].elicitation += 1 }
         if maximal { templates[index].maximalBudget += 1 }
+    }
+
+    mutating func addIntel(_ matches: [IntelIndicator]) {
+        guard !matches.isEmpty else { return }
+        if matches.contains(where: { $0.kind.isAccountSide && $0.kind != .templateAnchor }) {
+            intelPseudonymExchanges += 1
+        } else if matches.contains(where: { $0.kind == .templateAnchor }) {
+            intelTemplateExchanges += 1
+        } else {
+            intelInfrastructureExchanges += 1
+        }
+        for match in matches
+        where intelMatches.count < 8 && !intelMatches.contains(where: { $0.objectID == match.objectID && $0.kind == match.kind }) {
+            intelMatches.append(match)
+        }
     }
 
     private mutating func countModel(_ name: String) {
@@ -216,6 +237,14 @@ public struct Artefacts: Sendable, Equatable {
     public var ipPrefixes: [String] = []
     public var asns: [Int] = []
     public var clients: [ClientSoftware] = []
+    /// The client software of the latest exchange, and whether it differs from the one before.
+    public var lastClient: ClientSoftware?
+    public var lastClientChanged = false
+
+    /// A stable hash of client software (user agent, TLS and HTTP fingerprints).
+    public static func fingerprint(_ c: ClientSoftware) -> UInt64 {
+        StableHash.hash((c.userAgent ?? "") + "|" + (c.tlsFingerprint ?? "") + "|" + (c.httpFingerprint ?? ""))
+    }
 
     public struct ClientSoftware: Sendable, Hashable {
         public var userAgent: String?

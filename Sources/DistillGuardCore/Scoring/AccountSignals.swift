@@ -12,7 +12,7 @@ public struct AccountSignals: Sendable {
         "maximal_budget_rate", "repeat_sampling_rate", "template_concentration", "template_spread",
         "harvest_template_share", "capability_concentration", "output_input_ratio", "timing_regularity",
         "hour_flatness", "account_youth", "education_or_research_tier", "unverified", "network_rotation",
-        "cloud_share", "new_model_pivot", "shared_payment", "volume", "harvest_substream",
+        "cloud_share", "new_model_pivot", "shared_payment", "volume", "harvest_substream", "partner_indicator",
     ]
 
     public var values: [Double]
@@ -37,6 +37,13 @@ public struct AccountSignals: Sendable {
             self.templates = templates
             self.paymentAccounts = paymentAccounts
         }
+    }
+
+    /// 1 when the account matches a partner's pseudonym, or sends partner templates in at least
+    /// 20% of its requests; 0.5 when only shared infrastructure matches, in half its requests.
+    static func partnerIndicator(_ p: AccountProfile) -> Double {
+        if p.intelPseudonymExchanges > 0 || p.rate(p.intelTemplateExchanges + p.intelPseudonymExchanges) >= 0.2 { return 1 }
+        return p.rate(p.intelInfrastructureExchanges + p.intelTemplateExchanges) >= 0.5 ? 0.5 : 0
     }
 
     public init(_ p: AccountProfile, context: Context) {
@@ -80,6 +87,7 @@ public struct AccountSignals: Sendable {
             clip(log2(Double(sharedPayment)) / 5),
             clip(log10(Double(p.exchanges)) / 5),
             p.endUsers.count >= AccountSignals.resellerEndUsers ? p.rate(p.harvestingStream) : 0,
+            Self.partnerIndicator(p),
         ]
     }
 }

@@ -61,6 +61,11 @@ struct EvidenceWriter {
                 "serves \(p.endUsers.count) end users, and \(p.harvestingStream) of its \(p.exchanges) requests (\(percent(signals["harvest_substream"]))) form a dense harvesting sub-stream in templates \(labels): reasoning or grading elicited with maximal budgets"
             )
         }
+        let ranked = p.intelMatches.filter(\.kind.isAccountSide) + p.intelMatches.filter { !$0.kind.isAccountSide }
+        for match in ranked.prefix(5) {
+            let until = match.validUntil.map { ", valid until \($0.rfc3339)" } ?? ""
+            lines.append("\(match.kind.phrase) matches indicator \(match.objectID) from \(match.producer)\(until)")
+        }
         if clusterSize > 1 { lines.append("linked to \(clusterSize - 1) other flagged account(s) in the same cluster") }
         return lines
     }

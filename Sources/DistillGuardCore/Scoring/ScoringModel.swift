@@ -48,9 +48,12 @@ public struct ScoringModel: Sendable, Equatable {
         guard exchanges >= minimumExchanges else { return .benign }
         let substream = signals["harvest_substream"]
         if substream >= substreamShare, substream * Double(exchanges) >= Double(Self.substreamMinimumRequests) { return .attack }
+        // A partner's indicator on the account itself (pseudonym or template) is evidence a person
+        // should see, but not a reason to act on its own: at least review.
+        let partnerFloor: Verdict.Kind = signals["partner_indicator"] >= 1 ? .review : .benign
         if score >= attackThreshold { return .attack }
         if score >= reviewThreshold { return .review }
-        return .benign
+        return partnerFloor
     }
 }
 

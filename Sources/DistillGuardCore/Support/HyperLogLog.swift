@@ -8,6 +8,9 @@ public struct DistinctCounter: Sendable {
     /// The estimate, kept current on insert (registers change rarely), so reading it is free.
     public private(set) var count = 0
 
+    /// The items themselves while the count is exact (64 or fewer), else nil.
+    public var exactMembers: [UInt64]? { registers.isEmpty ? small : nil }
+
     public init() {}
 
     public mutating func insert(_ hash: UInt64) {

@@ -28,6 +28,7 @@ public struct DetectionEngine: Sendable {
     /// Accounts that used each network, ASN, client and e-mail domain (keyed by `ArtefactKey`), so
     /// that only artefacts (nearly) exclusive to flagged accounts are offered as indicators.
     private var artefactUse: [UInt64: DistinctCounter] = [:]
+    private var anchorFirstUser: [UInt64: UInt64] = [:]
 
     /// Partner indicators to match traffic against (`distillguard intel import`).
     public var intel: IntelMatcher?
@@ -85,10 +86,9 @@ public struct DetectionEngine: Sendable {
         }
         let isCloud = event.client.asn.map(Self.cloudASNs.contains) ?? false
         profiles[index].add(event, features, template: template, isCloud: isCloud, newModelLag: newModelLag)
-        recordArtefactUse(profiles[index], account: accountHash)
-        for anchor in [features.signature.head, features.signature.tail] {
-            if let anchor { artefactUse[ArtefactKey.anchor(anchor), default: DistinctCounter()].insert(accountHash) }
-        }
+        recordArtefactUse(index, account: accountHash)
+        if let head = features.signature.head { recordAnchorUse(head, account: accountHash) }
+        if let tail = features.signature.tail { recordAnchorUse(tail, account: accountHash) }
         if let intel, !intel.isEmpty {
             if pseudonyms[index] == nil { pseudonyms[index] = intel.pseudonyms(for: event) }
             profiles[index].addIntel(intel.matches(event, features, pseudonyms: pseudonyms[index]!))
@@ -105,11 +105,33 @@ public struct DetectionEngine: Sendable {
             capabilityShare: capabilityCounts.map { Double($0) / total }, templates: templates.stats, paymentAccounts: paymentAccounts)
     }
 
-    private mutating func recordArtefactUse(_ profile: AccountProfile, account: UInt64) {
-        if let prefix = profile.lastIPPrefix { artefactUse[ArtefactKey.ipPrefix(prefix), default: DistinctCounter()].insert(account) }
-        if let asn = profile.lastASN { artefactUse[ArtefactKey.asn(asn), default: DistinctCounter()].insert(account) }
-        if let fingerprint = profile.clientFingerprint {
-            artefactUse[ArtefactKey.client(fingerprint), default: DistinctCounter()].insert(account)
+    /// Most prompt anchors are seen once: their one user is kept inline, and a counter is made only
+    /// when a second account sends the same anchor.
+    private mutating func recordAnchorUse(_ anchor: UInt64, account: UInt64) {
+        let key = ArtefactKey.anchor(anchor)
+        if artefactUse[key] != nil {
+            artefactUse[key]!.insert(account)
+        } else if let first = anchorFirstUser[key] {
+            guard first != account else { return }
+            var users = DistinctCounter()
+            users.insert(first)
+            users.insert(account)
+            artefactUse[key] = users
+            anchorFirstUser[key] = nil
+        } else {
+            anchorFirstUser[key] = account
+        }
+    }
+
+    /// Records the infrastructure an account used for the first time (its `Artefacts` samples), so
+    /// usage is counted once per account and value, not per exchange.
+    private mutating func recordArtefactUse(_ index: Int, account: UInt64) {
+        if let prefix = profiles[index].artefacts.newPrefix {
+            artefactUse[ArtefactKey.ipPrefix(prefix), default: DistinctCounter()].insert(account)
+        }
+        if let asn = profiles[index].artefacts.newASN { artefactUse[ArtefactKey.asn(asn), default: DistinctCounter()].insert(account) }
+        if let client = profiles[index].artefacts.newClient {
+            artefactUse[ArtefactKey.client(client), default: DistinctCounter()].insert(account)
         }
     }
 
@@ -126,6 +148,7 @@ public struct DetectionEngine: Sendable {
     /// Whether only flagged accounts used an artefact: no other account at all while the users are
     /// known exactly (up to 64), at most 2% of them when their number is an estimate.
     func exclusive(_ key: UInt64, flaggedUse: FlaggedUse) -> Bool {
+        if let only = anchorFirstUser[key] { return flaggedUse.accounts.contains(only) }
         guard let users = artefactUse[key], users.count > 0 else { return false }
         if let members = users.exactMembers { return members.allSatisfy(flaggedUse.accounts.contains) }
         let others = max(users.count - (flaggedUse.counts[key] ?? 0), 0)
@@ -137,10 +160,9 @@ public struct DetectionEngine: Sendable {
         guard !active.isEmpty else { return }
         let context = self.context
         for index in active {
-            let profile = profiles[index]
-            let signals = AccountSignals(profile, context: context)
-            let verdict = model.verdict(score: model.score(signals), signals: signals, exchanges: profile.exchanges)
-            recordFlag(index, verdict, at: profile.lastSeen)
+            let signals = AccountSignals(profiles[index], context: context)
+            let verdict = model.verdict(score: model.score(signals), signals: signals, exchanges: profiles[index].exchanges)
+            recordFlag(index, verdict, at: profiles[index].lastSeen)
         }
         active.removeAll(keepingCapacity: true)
         if let end = logEnd { templates.prune(now: end) }

@@ -214,12 +214,22 @@ public struct AccountProfile: Sendable {
         }
     }
 
+    /// The /24 network of an IPv4 address (`a.b.c.0/24`), or the /48 of an IPv6 address.
     static func prefix24(_ ip: String?) -> String? {
-        guard let ip else { return nil }
-        if ip.contains(":") { return ip.split(separator: ":").prefix(3).joined(separator: ":") + "::/48" }
-        let parts = ip.split(separator: ".")
-        guard parts.count == 4 else { return nil }
-        return "\(parts[0]).\(parts[1]).\(parts[2]).0/24"
+        guard var ip else { return nil }
+        return ip.withUTF8 { bytes -> String? in
+            var dots = 0
+            var thirdDot = 0
+            for (index, byte) in bytes.enumerated() {
+                if byte == UInt8(ascii: ":") { return nil }
+                if byte == UInt8(ascii: ".") {
+                    dots += 1
+                    if dots == 3 { thirdDot = index }
+                }
+            }
+            guard dots == 3 else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<thirdDot]), as: UTF8.self) + ".0/24"
+        } ?? (ip.contains(":") ? ip.split(separator: ":").prefix(3).joined(separator: ":") + "::/48" : nil)
     }
 
     func rate(_ count: Int) -> Double { exchanges > 0 ? Double(count) / Double(exchanges) : 0 }
@@ -258,9 +268,23 @@ public struct Artefacts: Sendable, Equatable {
 
     public init() {}
 
+    /// Values this account used for the first time in its latest exchange (within the limits).
+    public var newPrefix: String?
+    public var newASN: Int?
+    public var newClient: ClientSoftware?
+
     mutating func add(prefix: String?, asn: Int?, client: ClientInfo) {
-        if let prefix, ipPrefixes.count < Self.prefixLimit, !ipPrefixes.contains(prefix) { ipPrefixes.append(prefix) }
-        if let asn, asns.count < Self.asnLimit, !asns.contains(asn) { asns.append(asn) }
+        newPrefix = nil
+        newASN = nil
+        newClient = nil
+        if let prefix, ipPrefixes.count < Self.prefixLimit, !ipPrefixes.contains(prefix) {
+            ipPrefixes.append(prefix)
+            newPrefix = prefix
+        }
+        if let asn, asns.count < Self.asnLimit, !asns.contains(asn) {
+            asns.append(asn)
+            newASN = asn
+        }
         if client.userAgent != nil || client.tlsFingerprint != nil, clients.count < Self.clientLimit {
             let software = ClientSoftware(
                 userAgent: client.userAgent, tlsFingerprint: client.tlsFingerprint, httpFingerprint: client.httpFingerprint)

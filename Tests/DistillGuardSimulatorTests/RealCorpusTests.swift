@@ -1,6 +1,7 @@
 import DistillGuardCore
 import DistillGuardSimulator
 import DistillGuardTesting
+import Foundation
 import Testing
 
 /// Mixing the real corpora of ../shared/data into benign traffic, where they are present.
@@ -14,6 +15,10 @@ struct RealCorpusTests {
     }
 
     @Test func realPromptsAppearInSimulatedBenignTrafficAndStayBenign() throws {
+        try onLargeStack { try realPromptsCheck() }
+    }
+
+    func realPromptsCheck() throws {
         let directory = TemporaryDirectory()
         let (corpus, _) = try PromptCorpus.load(path: try #require(SharedData.file("sharegpt-a.jsonl.gz")))
         var scenario = try #require(try BuiltInScenarios.scenario(named: "feb-2026"))
@@ -35,4 +40,20 @@ struct RealCorpusTests {
         let benignAtAttack = result.accounts.filter { $0.verdict == .attack && labels[$0.accountID]?.isAttack == false }
         #expect(benignAtAttack.isEmpty, "no benign account at attack with real prompts: \(benignAtAttack.map(\.accountID))")
     }
+}
+
+/// Runs `body` on a thread with an 8 MiB stack, as the CLI's main thread has: debug builds of the
+/// engine need more than the 512 KiB of the worker threads tests run on.
+func onLargeStack(_ body: @escaping () throws -> Void) throws {
+    nonisolated(unsafe) var failure: (any Error)?
+    nonisolated(unsafe) let work = body
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+        do { try work() } catch { failure = error }
+        done.signal()
+    }
+    thread.stackSize = 8 << 20
+    thread.start()
+    done.wait()
+    if let failure { throw failure }
 }

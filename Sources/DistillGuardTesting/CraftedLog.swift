@@ -48,4 +48,47 @@ public struct CraftedLog {
         for event in events.sorted(by: { $0.timestamp < $1.timestamp }) { engine.ingest(event, ExchangeFeatures(event)) }
         return engine.finish()
     }
+
+    /// Math problems for harvesting prompts.
+    public static let problems = [
+        "A train leaves at 3:00 travelling 40 km/h; a second leaves later at 55 km/h. When does it catch up?",
+        "Find all integers n such that n^2 + 3n + 5 is divisible by 7.",
+        "Prove that the sum of the first 9 odd numbers is a perfect square.",
+        "How many ways can 6 people sit around a round table if two refuse to sit together?",
+    ]
+
+    /// Ordinary users' prompts.
+    public static let organicPrompts = [
+        "Can you recommend a good book about the Roman Republic?", "Write a haiku about my cat sleeping in the sun",
+        "How do I center a div in CSS?", "What should I cook tonight with rice, eggs and spinach?", "Explain compound interest simply",
+        "Give me 5 name ideas for a bakery", "Is it normal that my sourdough is flat?", "Translate 'good morning' to Spanish",
+    ]
+
+    /// Twelve accounts created in one burst, four per card, all sending one CoT template with
+    /// maximal budgets; and thirty ordinary users.
+    public static func harvestingCampaign(start: Timestamp = Timestamp(rfc3339: "2026-02-01T00:00:00Z")!) -> CraftedLog {
+        var log = CraftedLog()
+        for account in 0..<12 {
+            for i in 0..<40 {
+                log.add(
+                    account: "harvester-\(account)", at: start.adding(seconds: Double(i * 1800 + account * 7)),
+                    prompt:
+                        "Think step by step and show all of your reasoning in full detail before giving the final answer.\n\nProblem: \(CraftedLog.problems[(i + account) % CraftedLog.problems.count])",
+                    maxTokens: 64000, thinkingBudget: 31999, payment: "pm_card\(account / 4)", ip: "3.80.\(account).\(i % 200)", asn: 16509,
+                    tier: "education", verified: false, createdAt: start.adding(seconds: -86_400 - Double(account * 60)),
+                    emailDomain: account < 6 ? "gmail.com" : "mail.example.edu")
+            }
+        }
+        for user in 0..<30 {
+            for i in 0..<(10 + user % 7) {
+                log.add(
+                    account: "user-\(user)", at: start.adding(seconds: Double(i * 5000 + user * 97)),
+                    prompt: CraftedLog.organicPrompts[(i * 3 + user) % CraftedLog.organicPrompts.count] + " (\(user)-\(i))",
+                    payment: "pm_user\(user)",
+                    ip: "73.12.\(user).9")
+            }
+        }
+        return log
+    }
+
 }

@@ -94,3 +94,55 @@ struct IntelCommandTests {
         #expect(result.status != 0 && result.standardError.contains("at least 16 random bytes"))
     }
 }
+
+extension IntelCommandTests {
+    /// `intel serve` as a user runs it: a real process on a loopback port, polled with curl.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "curl is not installed"))
+    func servesPublishedIndicatorsOverTAXIIOnARealSocket() throws {
+        let store = directory.file("published.sqlite")
+        let key = directory.write("key.hex", text: String(repeating: "ab", count: 32))
+        let verdicts = directory.write("v.json", text: CraftedLog.harvestingCampaign().analyze().json.description)
+        let export = try CommandRunner.run([
+            "intel", "export", "--verdicts", verdicts, "--out", directory.file("b.json"), "--key-file", key, "--producer", "X", "--publish",
+            store,
+        ])
+        #expect(export.status == 0 && export.standardOutput.contains("published"), "\(export.standardError)")
+        let token = directory.write("token", text: "token-for-partners-0123\n")
+        let port = 20000 + Int(ProcessInfo.processInfo.processIdentifier % 20000)
+        let server = Process()
+        server.executableURL = CommandRunner.executable
+        server.arguments = ["intel", "serve", "--store", store, "--port", String(port), "--token-file", token]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        func curl(_ arguments: [String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            process.arguments = ["-s", "-w", "\n%{http_code}", "--max-time", "5"] + arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return output
+        }
+        let base = "http://127.0.0.1:\(port)/taxii2/"
+        var answer = ""
+        for _ in 0..<50 where !answer.hasSuffix("401") {
+            answer = try curl([base])
+            if !answer.hasSuffix("401") { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(answer.hasSuffix("401"), "unauthenticated access is refused")
+        let objects = try curl([
+            "-H", "Authorization: Bearer token-for-partners-0123",
+            base + "api/collections/5c3f6a4e-0d1b-4c5e-9a8f-2b7d6e1f3a90/objects/?limit=5",
+        ])
+        #expect(objects.hasSuffix("200"))
+        let envelope = try JSONParser.parse(String(objects.dropLast(4)))
+        #expect(envelope["objects"]?.arrayValue?.count == 5 && envelope["more"] == true)
+    }
+}

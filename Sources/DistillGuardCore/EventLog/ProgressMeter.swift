@@ -17,46 +17,47 @@ public final class ProgressMeter {
     }
 
     func update(events: Int, bytesRead: Int64, totalBytes: Int64?, label: String) {
-        guard enabled else { return }
-        let now = SystemIO.monotonicSeconds()
-        guard now - lastDraw >= 0.25 else { return }
-        lastDraw = now
-        drewSomething = true
-        let elapsed = max(now - started, 0.001)
-        let rate = Double(events) / elapsed
+        guard let elapsed = tick() else { return }
         let megabytes = Double(bytesRead) / 1_048_576
-        var line = "\r\u{1B}[2K"
+        var text = "\(events) events  \(format(Double(events) / elapsed)) ev/s  \(format(megabytes))"
+        var fraction: Double?
         if let totalBytes, totalBytes > 0 {
-            let fraction = min(Double(bytesRead) / Double(totalBytes), 1)
-            let width = 24
-            let filled = Int(fraction * Double(width))
-            let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
-            let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
-            line += "[\(bar)] \(Int(fraction * 100))% "
-            line +=
-                "\(events) events  \(format(rate)) ev/s  \(format(megabytes))/\(format(Double(totalBytes) / 1_048_576)) MB  ETA \(duration(remaining))"
-        } else {
-            line += "\(events) events  \(format(rate)) ev/s  \(format(megabytes)) MB"
+            fraction = min(Double(bytesRead) / Double(totalBytes), 1)
+            text += "/\(format(Double(totalBytes) / 1_048_576))"
         }
-        SystemIO.printError(line + "  \(label)")
+        draw(fraction: fraction, elapsed: elapsed, text: text + " MB", suffix: "  " + label)
     }
 
     /// Progress towards a known count: `done` of `total` items, e.g. events written.
     public func update(done: Int, total: Int, unit: String) {
-        guard enabled else { return }
+        guard let elapsed = tick() else { return }
+        let fraction = total > 0 ? min(Double(done) / Double(total), 1) : 0
+        draw(fraction: fraction, elapsed: elapsed, text: "\(done) \(unit)  \(format(Double(done) / elapsed)) \(unit)/s", suffix: "")
+    }
+
+    /// Seconds since the start when it is time to draw again (at most four times a second), else nil.
+    private func tick() -> Double? {
+        guard enabled else { return nil }
         let now = SystemIO.monotonicSeconds()
-        guard now - lastDraw >= 0.25 else { return }
+        guard now - lastDraw >= 0.25 else { return nil }
         lastDraw = now
         drewSomething = true
-        let elapsed = max(now - started, 0.001)
-        let fraction = total > 0 ? min(Double(done) / Double(total), 1) : 0
-        let width = 24
-        let filled = Int(fraction * Double(width))
-        let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
-        let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
-        SystemIO.printError(
-            "\r\u{1B}[2K[\(bar)] \(Int(fraction * 100))% \(done) \(unit)  \(format(Double(done) / elapsed)) \(unit)/s  ETA \(duration(remaining))"
-        )
+        return max(now - started, 0.001)
+    }
+
+    /// One line: a bar and ETA when the fraction done is known, then the figures.
+    private func draw(fraction: Double?, elapsed: Double, text: String, suffix: String) {
+        var line = "\r\u{1B}[2K"
+        if let fraction {
+            let width = 24
+            let filled = Int(fraction * Double(width))
+            let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
+            let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+            line += "[\(bar)] \(Int(fraction * 100))% \(text)  ETA \(duration(remaining))"
+        } else {
+            line += text
+        }
+        SystemIO.printError(line + suffix)
     }
 
     public func finish() {

@@ -29,14 +29,12 @@ public final class IntelStore: Sendable {
     private let writer: any DatabaseWriter
 
     public init(path: String) throws {
-        writer = try DatabasePool(path: path)
-        try Self.migrator.migrate(writer)
+        writer = try SQLiteDatabase.open(path: path, migrator: Self.migrator)
     }
 
     /// An in-memory store, for tests.
     public init() throws {
-        writer = try DatabaseQueue()
-        try Self.migrator.migrate(writer)
+        writer = try SQLiteDatabase.open(path: nil, migrator: Self.migrator)
     }
 
     static var migrator: DatabaseMigrator {

@@ -7,16 +7,12 @@ public final class SQLiteEventStore: EventStore {
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     public init(path: String) throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        writer = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(writer)
+        writer = try SQLiteDatabase.open(path: path, migrator: Self.migrator)
     }
 
     /// An in-memory database, for tests and one-off runs.
     public init() throws {
-        writer = try DatabaseQueue()
-        try Self.migrator.migrate(writer)
+        writer = try SQLiteDatabase.open(path: nil, migrator: Self.migrator)
     }
 
     static var migrator: DatabaseMigrator {

@@ -70,6 +70,21 @@ struct EvidenceWriter {
         return lines
     }
 
+    /// How a link kind reads in a sentence ("12 of 40 accounts share a payment fingerprint with another member").
+    static func linkPhrase(_ name: String) -> String {
+        switch name {
+        case "shared_payment_fingerprint": "share a payment fingerprint with another member"
+        case "shared_template": "share a harvesting template with another member"
+        case "shared_ip_prefix": "share a /24 network with another member"
+        case "shared_email_domain": "share a company e-mail domain with another member"
+        case "creation_burst": "were created within 3 hours of another member"
+        case "shared_client_fingerprint": "share client software (user agent and TLS fingerprint) with another member"
+        case "shared_asn": "share an autonomous system with another member"
+        case "synchronized_activity": "work the same hours of the day as another member"
+        default: "share a \(name.replacingOccurrences("_", " ")) with another member"
+        }
+    }
+
     func clusterEvidence(members: [Int], links: [(name: String, count: Int)], templates: [(id: Int, accounts: Int)]) -> [String] {
         var lines: [String] = []
         for (id, accounts) in templates.prefix(3) {
@@ -81,7 +96,7 @@ struct EvidenceWriter {
         }
         for link in links {
             lines.append(
-                "\(link.count) of \(members.count) accounts have a \(link.name.replacingOccurrences("_", " ")) in common with another member"
+                "\(link.count) of \(members.count) accounts \(Self.linkPhrase(link.name))"
             )
         }
         let created = members.compactMap { profiles[$0].account.createdAt }.sorted()

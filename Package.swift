@@ -102,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DistillGuardSimulatorTests",
-            dependencies: ["DistillGuardSimulator", "DistillGuardTesting"],
+            dependencies: ["DistillGuardSimulator", "DistillGuardTesting", "distillguard"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

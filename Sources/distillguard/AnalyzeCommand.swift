@@ -7,10 +7,11 @@ struct AnalyzeCommand: AsyncParsableCommand {
         commandName: "analyze",
         abstract: "Replay event logs through the detection engine and write verdicts (and an HTML report).",
         discussion: """
-            Events are replayed in the order of the files, which should each be in time order (as
-            gateways write them); the engine re-scores active accounts every 30 minutes of event
-            time, so first_flagged_at is when an account first crossed into its verdict. The verdicts
-            file follows the output contract (docs/verdicts.md).
+            Several files (one per gateway replica, or per day) are merged into one replay in time
+            order; each file should itself be in time order, as gateways write them. The engine
+            re-scores active accounts every 30 minutes of event time, so first_flagged_at is when an
+            account first crossed into its verdict. The verdicts file follows the output contract
+            (docs/verdicts.md).
             """
     )
 
@@ -60,7 +61,7 @@ enum Analysis {
         let result = engine.finish(eventsRejected: read.rejected)
         if result.outOfOrderEvents > 0 {
             StandardError.print(
-                "warning: \(result.outOfOrderEvents) events were more than an hour older than events before them; give files in time order for exact first_flagged_at times"
+                "warning: \(result.outOfOrderEvents) events were more than an hour older than events before them; sort each file by time for exact first_flagged_at times"
             )
         }
         return result

@@ -147,3 +147,29 @@ extension EventLogReaderTests {
         #expect(directory.read("rejects.jsonl") == long + "\n")
     }
 }
+
+extension EventLogReaderTests {
+    @Test func replaysSeveralFilesMergedInTimeOrder() throws {
+        func line(_ id: String, second: Int) -> String {
+            EventFixtures.minimal(id: id, timestamp: Timestamp(milliseconds: Int64(second) * 1000).rfc3339)
+        }
+        // Two gateway replicas, each in time order, interleaved; one duplicate across them and a bad line in each.
+        let a = (0..<3000).map { line("a\($0)", second: $0 * 2) } + ["bad line in a"]
+        let b = ["bad line in b"] + (0..<3000).map { line("b\($0)", second: $0 * 2 + 1) } + [line("a5", second: 99_999)]
+        let first = directory.write("replica-a.jsonl", text: a.joined(separator: "\n"))
+        let second = directory.write("replica-b.jsonl", text: b.joined(separator: "\n"))
+        var reader = EventLogReader(configuration: .init(rejectsPath: directory.file("rejects.jsonl")))
+        var times: [Int64] = []
+        var ids: [String] = []
+        let summary = try reader.read([first, second]) { event in
+            times.append(event.timestamp.milliseconds)
+            ids.append(event.id)
+        }
+        #expect(times == times.sorted(), "events come out in time order across files")
+        #expect(ids.prefix(4) == ["a0", "b0", "a1", "b1"])
+        #expect(summary.events == 6000 && summary.duplicates == 1 && summary.rejected == 2)
+        let rejected = try #require(directory.read("rejects.jsonl")).split(separator: "\n").sorted()
+        #expect(rejected == ["bad line in a", "bad line in b"])
+        #expect(Set(summary.rejectSamples.map(\.file)) == [first, second])
+    }
+}

@@ -15,45 +15,29 @@ struct RealCorpusTests {
     }
 
     @Test func realPromptsAppearInSimulatedBenignTrafficAndStayBenign() throws {
-        try onLargeStack { try realPromptsCheck() }
-    }
-
-    func realPromptsCheck() throws {
         let directory = TemporaryDirectory()
-        let (corpus, _) = try PromptCorpus.load(path: try #require(SharedData.file("sharegpt-a.jsonl.gz")))
+        let sharegpt = try #require(SharedData.file("sharegpt-a.jsonl.gz"))
         var scenario = try #require(try BuiltInScenarios.scenario(named: "feb-2026"))
         scenario.events.small = 8000
+        let (corpus, _) = try PromptCorpus.load(path: sharegpt)
         let run = try Simulation(scenario: scenario, seed: 13, scale: .small, corpus: corpus)
             .run(eventsPath: directory.file("events.jsonl"), labelsPath: directory.file("labels.jsonl"))
         let texts = Set(corpus.conversations.prefix(5000).map { String($0.text.prefix(200)) })
         var fromCorpus = 0
-        var engine = DetectionEngine()
         var reader = EventLogReader()
-        _ = try reader.readWithFeatures([directory.file("events.jsonl")]) { event, features in
+        _ = try reader.read([directory.file("events.jsonl")]) { event in
             if let first = event.exchange.turns.first?.text, texts.contains(String(first.prefix(200))) { fromCorpus += 1 }
-            engine.ingest(event, features)
         }
         #expect(run.events > 7000)
         #expect(fromCorpus > 500, "real prompts are mixed in")
+        // Detection runs as users run it: the CLI, on its main thread.
+        let analyzed = try CommandRunner.run(["analyze", directory.file("events.jsonl"), "--json", directory.file("v.json")])
+        #expect(analyzed.status == 0, "\(analyzed.standardError)")
         let labels = try GroundTruth.load(directory.file("labels.jsonl"))
-        let result = engine.finish()
-        let benignAtAttack = result.accounts.filter { $0.verdict == .attack && labels[$0.accountID]?.isAttack == false }
-        #expect(benignAtAttack.isEmpty, "no benign account at attack with real prompts: \(benignAtAttack.map(\.accountID))")
+        let verdicts = try JSONParser.parse(#require(FileManager.default.contents(atPath: directory.file("v.json"))).map { $0 })
+        let benignAtAttack = (verdicts["accounts"]?.arrayValue ?? []).filter {
+            $0["verdict"] == "attack" && labels[$0["account_id"]?.stringValue ?? ""]?.isAttack == false
+        }
+        #expect(benignAtAttack.isEmpty, "no benign account at attack with real prompts")
     }
-}
-
-/// Runs `body` on a thread with an 8 MiB stack, as the CLI's main thread has: debug builds of the
-/// engine need more than the 512 KiB of the worker threads tests run on.
-func onLargeStack(_ body: @escaping () throws -> Void) throws {
-    nonisolated(unsafe) var failure: (any Error)?
-    nonisolated(unsafe) let work = body
-    let done = DispatchSemaphore(value: 0)
-    let thread = Thread {
-        do { try work() } catch { failure = error }
-        done.signal()
-    }
-    thread.stackSize = 8 << 20
-    thread.start()
-    done.wait()
-    if let failure { throw failure }
 }

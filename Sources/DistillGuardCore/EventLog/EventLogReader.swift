@@ -58,7 +58,8 @@ public struct EventLogReader {
     }
 
     public var configuration: Configuration
-    private var duplicates = DuplicateFilter()
+    var duplicates = DuplicateFilter()
+    private var deduplicate = true
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -79,8 +80,28 @@ public struct EventLogReader {
     private mutating func read(
         _ paths: [String], computeFeatures: Bool, _ body: (Event, ExchangeFeatures?) throws -> Void
     ) throws -> Summary {
-        var summary = Summary(files: paths)
+        if paths.count > 1 { return try readMerged(paths, computeFeatures: computeFeatures, body) }
         let rejects = RejectWriter(path: configuration.rejectsPath)
+        var summary = try read(paths, computeFeatures: computeFeatures, rejects: rejects, deduplicate: true, body)
+        try finish(&summary, rejects: rejects)
+        return summary
+    }
+
+    func finish(_ summary: inout Summary, rejects: RejectWriter) throws {
+        try rejects.close()
+        if summary.rejected > 0, rejects.path != nil {
+            summary.rejectsPath = rejects.path
+            summary.rejectReasonsPath = rejects.reasonsPath
+        }
+    }
+
+    /// Reads files one after another into `body`, rejects going to `rejects`.
+    mutating func read(
+        _ paths: [String], computeFeatures: Bool, rejects: RejectWriter, deduplicate: Bool,
+        _ body: (Event, ExchangeFeatures?) throws -> Void
+    ) throws -> Summary {
+        var summary = Summary(files: paths)
+        self.deduplicate = deduplicate
         let progress = ProgressMeter(enabled: configuration.showProgress && SystemIO.isTerminal(SystemIO.standardError))
         defer { progress.finish() }
         var bytesBefore: Int64 = 0
@@ -121,11 +142,6 @@ public struct EventLogReader {
             bytesBefore += lines.bytesConsumed
         }
         summary.bytesRead = bytesBefore
-        try rejects.close()
-        if summary.rejected > 0, rejects.path != nil {
-            summary.rejectsPath = rejects.path
-            summary.rejectReasonsPath = rejects.reasonsPath
-        }
         return summary
     }
 
@@ -143,7 +159,7 @@ public struct EventLogReader {
                 try rejects.writeRaw(raw, endOfLine: true)
                 try recordReject(RejectedLine(file: path, line: line.number, reason: rejection), summary: &summary, rejects: rejects)
             case .event(let event, let features):
-                guard duplicates.insert(event.id) else {
+                guard !deduplicate || duplicates.insert(event.id) else {
                     summary.duplicates += 1
                     return
                 }

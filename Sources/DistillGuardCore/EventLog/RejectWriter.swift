@@ -1,3 +1,5 @@
+import Dispatch
+
 /// One line that was not analysed, and why.
 public struct RejectedLine: Sendable, Equatable, CustomStringConvertible {
     public var file: String
@@ -11,8 +13,10 @@ public struct RejectedLine: Sendable, Equatable, CustomStringConvertible {
 ///
 /// `PATH` receives the lines unchanged (so a fixed file can be re-fed as is); `PATH.reasons.jsonl`
 /// gets one `{"file","line","code","field","reason"}` record per rejected line, in the same order.
-/// Both files are created only when the first reject arrives.
-final class RejectWriter {
+/// Both files are created only when the first reject arrives. Writes are serialized, so several
+/// readers (one per file in a merged replay) can share one writer.
+final class RejectWriter: @unchecked Sendable {
+    private let lock = DispatchSemaphore(value: 1)
     let path: String?
     private var lines: BufferedFileWriter?
     private var reasons: BufferedFileWriter?
@@ -32,6 +36,8 @@ final class RejectWriter {
     /// Copies raw bytes of a rejected line (possibly in pieces, for an over-long line).
     func writeRaw(_ bytes: UnsafeRawBufferPointer, endOfLine: Bool) throws {
         guard path != nil else { return }
+        lock.wait()
+        defer { lock.signal() }
         try open()
         try lines?.write(bytes)
         if endOfLine { try lines?.write(CollectionOfOne(0x0A)) }
@@ -39,6 +45,8 @@ final class RejectWriter {
 
     func writeReason(_ rejected: RejectedLine) throws {
         guard path != nil else { return }
+        lock.wait()
+        defer { lock.signal() }
         try open()
         let record: JSONValue = [
             "file": .string(rejected.file),
@@ -51,6 +59,8 @@ final class RejectWriter {
     }
 
     func close() throws {
+        lock.wait()
+        defer { lock.signal() }
         try lines?.close()
         try reasons?.close()
     }

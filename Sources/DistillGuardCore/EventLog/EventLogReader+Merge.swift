@@ -98,34 +98,38 @@ final class MergeQueue: @unchecked Sendable {
     private var cancelled = false
     private(set) var summary: EventLogReader.Summary?
     private(set) var error: (any Error)?
-    private var mutex = pthread_mutex_t()
-    private var changed = pthread_cond_t()
+    /// Allocated, not stored inline: pthread objects must not move, and `&` on a property may
+    /// hand over a temporary copy.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
     init(capacity: Int) {
         self.capacity = capacity
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&changed, nil)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(changed, nil)
     }
 
     deinit {
-        pthread_cond_destroy(&changed)
-        pthread_mutex_destroy(&mutex)
+        pthread_cond_destroy(changed)
+        pthread_mutex_destroy(mutex)
+        changed.deallocate()
+        mutex.deallocate()
     }
 
     /// Adds an event, waiting while the queue is full (unless the merge has stopped).
     func push(_ item: Pending) {
-        pthread_mutex_lock(&mutex)
-        while items.count - head >= capacity && !cancelled { pthread_cond_wait(&changed, &mutex) }
+        pthread_mutex_lock(mutex)
+        while items.count - head >= capacity && !cancelled { pthread_cond_wait(changed, mutex) }
         if !cancelled { items.append(item) }
-        pthread_cond_broadcast(&changed)
-        pthread_mutex_unlock(&mutex)
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
     }
 
     /// The next event, waiting for one; nil once the file is finished and drained.
     func pop() -> Pending? {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        while head == items.count && !closed { pthread_cond_wait(&changed, &mutex) }
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while head == items.count && !closed { pthread_cond_wait(changed, mutex) }
         guard head < items.count else { return nil }
         let item = items[head]
         head += 1
@@ -133,24 +137,24 @@ final class MergeQueue: @unchecked Sendable {
             items.removeFirst(head)
             head = 0
         }
-        pthread_cond_broadcast(&changed)
+        pthread_cond_broadcast(changed)
         return item
     }
 
     func close(summary: EventLogReader.Summary?, error: (any Error)?) {
-        pthread_mutex_lock(&mutex)
+        pthread_mutex_lock(mutex)
         self.summary = summary
         self.error = error
         closed = true
-        pthread_cond_broadcast(&changed)
-        pthread_mutex_unlock(&mutex)
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
     }
 
     /// Stops the producer from waiting (the merge ended early, for example on an error).
     func cancel() {
-        pthread_mutex_lock(&mutex)
+        pthread_mutex_lock(mutex)
         cancelled = true
-        pthread_cond_broadcast(&changed)
-        pthread_mutex_unlock(&mutex)
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
     }
 }

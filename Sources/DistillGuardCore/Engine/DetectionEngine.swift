@@ -99,10 +99,17 @@ public struct DetectionEngine: Sendable {
         active.insert(index)
     }
 
+    /// What signals are measured against, built from the three fields it needs (not from a copy
+    /// of the whole engine).
     var context: AccountSignals.Context {
+        Self.context(capabilityCounts: capabilityCounts, templates: templates.stats, paymentAccounts: paymentAccounts)
+    }
+
+    static func context(capabilityCounts: [Int], templates: [Int: TemplateStats], paymentAccounts: [String: Int]) -> AccountSignals.Context
+    {
         let total = Double(max(capabilityCounts.reduce(0, +), 1))
         return AccountSignals.Context(
-            capabilityShare: capabilityCounts.map { Double($0) / total }, templates: templates.stats, paymentAccounts: paymentAccounts)
+            capabilityShare: capabilityCounts.map { Double($0) / total }, templates: templates, paymentAccounts: paymentAccounts)
     }
 
     /// Most prompt anchors are seen once: their one user is kept inline, and a counter is made only
@@ -158,7 +165,7 @@ public struct DetectionEngine: Sendable {
     /// Re-scores the accounts active since the last checkpoint and records first flags.
     mutating func checkpoint() {
         guard !active.isEmpty else { return }
-        let context = self.context
+        let context = Self.context(capabilityCounts: capabilityCounts, templates: templates.stats, paymentAccounts: paymentAccounts)
         for index in active {
             let signals = AccountSignals(profiles[index], context: context)
             let verdict = model.verdict(score: model.score(signals), signals: signals, exchanges: profiles[index].exchanges)
@@ -180,7 +187,7 @@ public struct DetectionEngine: Sendable {
 
     /// Scores every account, links flagged accounts into clusters and explains each verdict.
     public mutating func finish(eventsRejected: Int = 0) -> AnalysisResult {
-        let context = self.context
+        let context = Self.context(capabilityCounts: capabilityCounts, templates: templates.stats, paymentAccounts: paymentAccounts)
         var verdicts: [Int: (kind: Verdict.Kind, score: Double, signals: AccountSignals)] = [:]
         for index in profiles.indices {
             let signals = AccountSignals(profiles[index], context: context)

@@ -267,8 +267,6 @@ public struct DetectionEngine: Sendable {
         return profiles.map { ($0.accountID, $0.exchanges, AccountSignals($0, context: context)) }
     }
 
-    /// The template a prompt signature would be assigned to, if it is already known.
-    public func templateStats(_ id: Int) -> TemplateStats? { templates.stats[id] }
 }
 
 /// When an account first crossed into each flagged verdict during replay.

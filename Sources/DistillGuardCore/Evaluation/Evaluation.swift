@@ -173,7 +173,6 @@ public struct EvaluationReport: Sendable {
     }
 
     public var text: String {
-        func f(_ x: Double) -> String { String(Int((x * 1000).rounded())).leftPadded(4).replacingFirstDigits() }
         var lines = ["== \(name) =="]
         lines.append(
             "attack            precision \(fmt(attack.precision))  recall \(fmt(attack.recall))  F1 \(fmt(attack.f1))   (TP \(attack.truePositives), FP \(attack.falsePositives), FN \(attack.falseNegatives))"
@@ -247,5 +246,4 @@ public struct EvaluationReport: Sendable {
 
 extension String {
     func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
-    func replacingFirstDigits() -> String { self }
 }

@@ -1,6 +1,5 @@
 /// Everything the engine needs from one exchange, computed once, purely, from the event.
 public struct ExchangeFeatures: Sendable {
-    public var skeleton: PromptSkeleton
     public var signature: TemplateSignature
     /// Hash of the exact prompt text: the same prompt sampled again.
     public var promptHash: UInt64
@@ -24,8 +23,7 @@ public struct ExchangeFeatures: Sendable {
     public init(_ event: Event) {
         let exchange = event.exchange
         let prompt = exchange.lastUserText
-        skeleton = PromptSkeleton(prompt)
-        signature = TemplateSignature(skeleton)
+        signature = TemplateSignature(PromptSkeleton(prompt))
         promptHash = StableHash.hash(prompt)
         let bits = Detectors.tags(prompt)
         let systemBits = exchange.system.isEmpty ? 0 : Detectors.tags(exchange.system)

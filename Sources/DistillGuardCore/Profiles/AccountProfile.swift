@@ -59,10 +59,8 @@ public struct AccountProfile: Sendable {
     public private(set) var lastIPPrefix: String?
     public private(set) var lastASN: Int?
     public private(set) var lastUserAgent: String?
-    public private(set) var countries = DistinctCounter()
     /// The client software the account uses: user agent with TLS and HTTP fingerprints (last seen).
     public private(set) var clientFingerprint: UInt64?
-    public private(set) var clientFingerprints = DistinctCounter()
     /// Partner indicators the account matched: the first few, for evidence, and counts.
     public private(set) var intelMatches: [IntelIndicator] = []
     /// Exchanges matching a partner's pseudonym (payment, e-mail domain, account), template, or only infrastructure.
@@ -116,7 +114,6 @@ public struct AccountProfile: Sendable {
             lastIPPrefix = prefix
         }
         if let endUser = event.endUserID { endUsers.insert(StableHash.hash(endUser)) }
-        if let country = event.client.country { countries.insert(StableHash.hash(country)) }
         if isCloud { cloudExchanges += 1 }
         if let lag = newModelLag {
             newModelExchanges += 1
@@ -127,7 +124,6 @@ public struct AccountProfile: Sendable {
         if let client = artefacts.lastClient, clientFingerprint == nil || artefacts.lastClientChanged {
             let fingerprint = Artefacts.fingerprint(client)
             clientFingerprint = fingerprint
-            clientFingerprints.insert(fingerprint)
         }
         if let model = event.exchange.model { countModel(model) }
         lastUserAgent = event.client.userAgent ?? lastUserAgent

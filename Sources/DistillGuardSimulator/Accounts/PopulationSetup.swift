@@ -124,7 +124,6 @@ struct PopulationSetup {
             fixedIP: Network.ip(in: system, &rng),
             clients: clients,
             preferredModels: preferred,
-            expectedEvents: 0,
             rng: SeededRandom(seed: simulation.seed, stream: UInt64(index) &+ 0x1_0000_0000),
             nextTime: activeFrom
         )

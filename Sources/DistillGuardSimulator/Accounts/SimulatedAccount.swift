@@ -20,7 +20,6 @@ struct SimulatedAccount {
     let fixedIP: String
     let clients: [String: Network.Client]
     let preferredModels: [String: String]
-    let expectedEvents: Double
     /// Peak rate for thinning, events per second.
     var peakRate: Double = 0
     var rng: SeededRandom

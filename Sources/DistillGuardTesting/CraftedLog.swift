@@ -49,6 +49,21 @@ public struct CraftedLog {
         return engine.finish()
     }
 
+    /// What a gateway's policy would read after this log: verdicts and a matcher for flagged templates.
+    public func snapshot(model: ScoringModel = .default) -> EnforcementSnapshot {
+        var engine = DetectionEngine(model: model)
+        for event in events.sorted(by: { $0.timestamp < $1.timestamp }) { engine.ingest(event, ExchangeFeatures(event)) }
+        let result = engine.finish()
+        return EnforcementSnapshot(result, matcher: engine.templateMatcher(for: result.templates), builtAt: 0)
+    }
+
+    /// The template signature of a prompt, as the gateway computes it for a request.
+    public static func signature(of prompt: String) -> TemplateSignature {
+        var log = CraftedLog()
+        log.add(account: "probe", at: Timestamp(milliseconds: 0), prompt: prompt)
+        return ExchangeFeatures(log.events[0]).signature
+    }
+
     /// Math problems for harvesting prompts.
     public static let problems = [
         "A train leaves at 3:00 travelling 40 km/h; a second leaves later at 55 km/h. When does it catch up?",

@@ -223,6 +223,7 @@ public struct DetectionEngine: Sendable {
                 signals: model.contributions(verdict.signals).prefix(8).map {
                     Signal(name: $0.name, value: $0.value, contribution: $0.contribution)
                 },
+                signalValues: Dictionary(uniqueKeysWithValues: zip(AccountSignals.names, verdict.signals.values)),
                 evidence: explainer.evidence(
                     for: index, signals: verdict.signals, clusterSize: clusters.first { $0.contains(index) }?.count ?? 1),
                 exchanges: profile.exchanges, firstSeen: profile.firstSeen, lastSeen: profile.lastSeen,
@@ -255,10 +256,19 @@ public struct DetectionEngine: Sendable {
             guard kind != .benign else { return nil }
             let capability = stats.capabilities.indices.max { stats.capabilities[$0] < stats.capabilities[$1] } ?? 0
             return TemplateVerdict(
-                label: stats.label, verdict: kind, score: score, accounts: stats.accounts.count, exchanges: stats.exchanges,
+                id: stats.id, label: stats.label, verdict: kind, score: score, accounts: stats.accounts.count, exchanges: stats.exchanges,
                 skeleton: stats.skeleton, example: stats.example, capability: Capability(rawValue: capability)!.name,
                 cotRate: stats.rate(stats.cot), anchors: stats.anchors.filter { exclusive(ArtefactKey.anchor($0), flaggedUse: flaggedUse) })
         }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.label < $1.label }
+    }
+
+    /// A matcher for the prompts of the templates in `verdicts` (from `finish()`), for enforcement.
+    public func templateMatcher(for verdicts: [TemplateVerdict], minimum: Verdict.Kind = .review) -> TemplateMatcher {
+        var flagged: [Int: TemplateMatcher.Template] = [:]
+        for t in verdicts where t.verdict >= minimum {
+            flagged[t.id] = TemplateMatcher.Template(label: t.label, verdict: t.verdict, score: t.score)
+        }
+        return TemplateMatcher(keys: templates.keys(of: Set(flagged.keys)), templates: flagged)
     }
 
     /// Profiles, for training (`distillguard train`).

@@ -28,6 +28,8 @@ public struct AccountVerdict: Sendable {
     public var clusterID: String?
     public var firstFlaggedAt: Timestamp?
     public var signals: [Signal]
+    /// Every signal's value, by name (`signals` lists only the largest contributions).
+    public var signalValues: [String: Double] = [:]
     public var evidence: [String]
     public var exchanges: Int
     public var firstSeen: Timestamp
@@ -58,6 +60,8 @@ public struct ClusterVerdict: Sendable {
 }
 
 public struct TemplateVerdict: Sendable {
+    /// The registry's id of the template (`label` is its printed form).
+    public var id: Int
     public var label: String
     public var verdict: Verdict.Kind
     public var score: Double

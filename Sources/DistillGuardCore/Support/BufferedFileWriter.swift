@@ -9,9 +9,10 @@ public final class BufferedFileWriter {
     private let capacity: Int
     private var closed = false
 
-    public init(path: String, capacity: Int = 1 << 20) throws {
+    /// - Parameter append: add to an existing file instead of replacing it (the gateway's event log).
+    public init(path: String, capacity: Int = 1 << 20, append: Bool = false) throws {
         self.path = path
-        self.fd = path == "-" ? SystemIO.standardOutput : try SystemIO.openForWriting(path)
+        self.fd = path == "-" ? SystemIO.standardOutput : try SystemIO.openForWriting(path, append: append)
         self.capacity = capacity
         buffer.reserveCapacity(capacity)
     }

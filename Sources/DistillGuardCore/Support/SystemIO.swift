@@ -35,8 +35,8 @@ enum SystemIO {
         return fd
     }
 
-    static func openForWriting(_ path: String) throws -> Int32 {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    static func openForWriting(_ path: String, append: Bool = false) throws -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileError.fromErrno(path, "create") }
         return fd
     }

@@ -113,6 +113,15 @@ public struct TemplateRegistry: Sendable {
         return id
     }
 
+    /// The anchor and band keys that lead to the templates `ids`, for `TemplateMatcher`.
+    public func keys(of ids: Set<Int>) -> [UInt64: Int32] {
+        guard !ids.isEmpty else { return [:] }
+        var keys: [UInt64: Int32] = [:]
+        for (key, id) in previous where ids.contains(Int(id)) { keys[key] = id }
+        for (key, id) in current where ids.contains(Int(id)) { keys[key] = id }
+        return keys
+    }
+
     /// Records one exchange of template `id`.
     public mutating func record(
         _ id: Int, features: ExchangeFeatures, account: UInt64, at time: Timestamp, prompt: @autoclosure () -> String

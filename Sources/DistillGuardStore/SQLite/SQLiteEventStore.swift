@@ -32,15 +32,22 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func insert(_ events: [StoredEvent]) async throws -> [Bool] {
-        try await writer.write { db in
-            let statement = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO event (id, timestamp_ms, account_id, api, model, line) VALUES (?, ?, ?, ?, ?, ?)")
-            return try events.map { event in
-                try statement.execute(arguments: [
-                    event.id, event.timestamp.milliseconds, event.accountID, event.api, event.model, event.line,
-                ])
-                return db.changesCount == 1
-            }
+        try await writer.write { db in try Self.insert(events, into: db) }
+    }
+
+    /// `insert`, for a caller on a thread of its own (the gateway's analysis thread).
+    public func insertSynchronously(_ events: [StoredEvent]) throws -> [Bool] {
+        try writer.write { db in try Self.insert(events, into: db) }
+    }
+
+    static func insert(_ events: [StoredEvent], into db: Database) throws -> [Bool] {
+        let statement = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO event (id, timestamp_ms, account_id, api, model, line) VALUES (?, ?, ?, ?, ?, ?)")
+        return try events.map { event in
+            try statement.execute(arguments: [
+                event.id, event.timestamp.milliseconds, event.accountID, event.api, event.model, event.line,
+            ])
+            return db.changesCount == 1
         }
     }
 

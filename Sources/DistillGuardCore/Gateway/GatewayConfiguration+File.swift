@@ -1,0 +1,209 @@
+import Crypto
+
+/// A configuration file that cannot be used: which file, which field and what to do.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var field: String
+    public var message: String
+
+    public init(file: String, field: String, message: String) {
+        self.file = file
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { field.isEmpty ? "\(file): \(message)" : "\(file): field `\(field)`: \(message)" }
+}
+
+extension GatewayConfiguration {
+    /// Reads a gateway configuration file's text.
+    ///
+    /// - Parameters:
+    ///   - environment: where `api_key_env` and `decision_api_key_env` are looked up.
+    ///   - readFile: reads a policy file named by `"policy": "PATH"` (relative paths are the caller's to resolve).
+    public static func parse(
+        _ text: String, file: String, environment: [String: String], readFile: (String) throws -> String
+    ) throws(ConfigurationError) -> GatewayConfiguration {
+        do {
+            let value = try JSONParser.parse(text)
+            guard case .object(let object) = value else { throw EventRejection.invalid("", "the file must hold one JSON object") }
+            return try read(FieldReader(object, path: ""), file: file, environment: environment, readFile: readFile)
+        } catch let error as JSONSyntaxError {
+            throw ConfigurationError(file: file, field: "", message: error.description)
+        } catch let error as EventRejection {
+            throw ConfigurationError(file: file, field: error.field, message: error.message)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(file: file, field: "", message: "\(error)")
+        }
+    }
+
+    static let knownFields: Set<String> = [
+        "listen", "upstream", "keys", "unknown_keys", "failure_mode", "max_body_bytes", "analysis", "decision_api_key",
+        "decision_api_key_env", "policy",
+    ]
+
+    static func read(
+        _ root: FieldReader, file: String, environment: [String: String], readFile: (String) throws -> String
+    ) throws -> GatewayConfiguration {
+        try root.rejectUnknown(knownFields)
+        var config = GatewayConfiguration()
+        if let listen = try root.object("listen") {
+            try listen.rejectUnknown(["host", "port"])
+            config.host = try listen.string("host") ?? config.host
+            config.port = try listen.int("port") ?? config.port
+            guard (0...65535).contains(config.port) else { throw EventRejection.invalid(listen.path(of: "port"), "must be 0–65535") }
+        }
+        guard let upstream = try root.object("upstream") else { throw EventRejection.missing("upstream") }
+        try upstream.rejectUnknown(Set(Provider.allCases.map(\.rawValue) + ["timeout_seconds"]))
+        for provider in Provider.allCases {
+            guard let entry = try upstream.object(provider.rawValue) else { continue }
+            config.upstreams[provider] = try readUpstream(entry, environment: environment)
+        }
+        guard !config.upstreams.isEmpty else { throw EventRejection.invalid("upstream", "name at least one of `anthropic` or `openai`") }
+        config.upstreamTimeoutSeconds = try root.positiveDouble(upstream, "timeout_seconds") ?? config.upstreamTimeoutSeconds
+        config.keys = try (root.objects("keys") ?? []).map(readKey)
+        if let unknown = try root.string("unknown_keys") {
+            guard let mode = UnknownKeys(rawValue: unknown) else { throw EventRejection.invalid("unknown_keys", "expected reject or pass") }
+            config.unknownKeys = mode
+        }
+        if let failure = try root.string("failure_mode") {
+            guard let mode = FailureMode(rawValue: failure) else { throw EventRejection.invalid("failure_mode", "expected open or closed") }
+            config.failureMode = mode
+        }
+        if let bytes = try root.int("max_body_bytes") {
+            guard bytes > 0 else { throw EventRejection.invalid("max_body_bytes", "must be positive") }
+            config.maximumBodyBytes = bytes
+        }
+        if let analysis = try root.object("analysis") { config.analysis = try readAnalysis(analysis) }
+        config.decisionAPIKey = try root.secret("decision_api_key", environment: environment)
+        if let policy = root.value("policy") {
+            config.policy = try readPolicy(policy, file: file, readFile: readFile)
+        }
+        return config
+    }
+
+    static func readPolicy(_ value: JSONValue, file: String, readFile: (String) throws -> String) throws -> Policy {
+        switch value {
+        case .object(let object):
+            return try Policy.read(FieldReader(object, path: "policy"))
+        case .string(let path):
+            let text: String
+            do { text = try readFile(path) } catch {
+                throw EventRejection.invalid("policy", "cannot read policy file \(path): \(error)")
+            }
+            do {
+                return try Policy.parse(text, file: path)
+            } catch {
+                throw error
+            }
+        default:
+            throw EventRejection.wrongType("policy", expected: "object or path of a policy file", got: value)
+        }
+    }
+
+    static func readUpstream(_ entry: FieldReader, environment: [String: String]) throws -> Upstream {
+        try entry.rejectUnknown(["url", "api_key", "api_key_env"])
+        var url = try entry.requiredString("url")
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw EventRejection.invalid(entry.path(of: "url"), "'\(url)' must start with http:// or https://")
+        }
+        while url.hasSuffix("/") { url.removeLast() }
+        guard let key = try entry.secret("api_key", environment: environment) else {
+            throw EventRejection.invalid(entry.path(of: "api_key"), "required field is missing (give api_key or api_key_env)")
+        }
+        return Upstream(url: url, apiKey: key)
+    }
+
+    static func readKey(_ entry: FieldReader) throws -> ClientKey {
+        try entry.rejectUnknown([
+            "key", "key_sha256", "key_id", "account_id", "organization_id", "tier", "created_at", "payment_fingerprint",
+            "email_domain", "verified", "declared_country",
+        ])
+        let digest: String
+        if let key = try entry.string("key") {
+            digest = sha256Hex(key)
+        } else if let hex = try entry.string("key_sha256") {
+            guard hex.count == 64, hex.allSatisfy(\.isHexDigit) else {
+                throw EventRejection.invalid(entry.path(of: "key_sha256"), "expected 64 hexadecimal digits")
+            }
+            digest = hex.lowercased()
+        } else {
+            throw EventRejection.invalid(entry.path(of: "key"), "required field is missing (give key or key_sha256)")
+        }
+        var account = AccountInfo()
+        if let created = try entry.string("created_at") {
+            guard let time = Timestamp(rfc3339: created) else {
+                throw EventRejection.invalid(entry.path(of: "created_at"), "'\(created)' is not an RFC 3339 timestamp")
+            }
+            account.createdAt = time
+        }
+        account.tier = try entry.string("tier")
+        account.paymentFingerprint = try entry.string("payment_fingerprint")
+        account.emailDomain = try entry.string("email_domain")
+        account.verified = try entry.bool("verified")
+        account.declaredCountry = try entry.string("declared_country")
+        return ClientKey(
+            sha256: digest, keyID: try entry.string("key_id"), accountID: try entry.requiredString("account_id"),
+            organizationID: try entry.string("organization_id"), account: account)
+    }
+
+    static func readAnalysis(_ entry: FieldReader) throws -> Analysis {
+        try entry.rejectUnknown(["event_log", "store", "refresh_seconds", "queue_capacity", "stale_after_seconds", "model", "replay"])
+        var analysis = Analysis()
+        analysis.eventLog = try entry.string("event_log")
+        analysis.store = try entry.string("store")
+        analysis.refreshSeconds = try entry.positiveDouble(entry, "refresh_seconds") ?? analysis.refreshSeconds
+        analysis.staleAfterSeconds = try entry.positiveDouble(entry, "stale_after_seconds") ?? analysis.staleAfterSeconds
+        if let capacity = try entry.int("queue_capacity") {
+            guard capacity > 0 else { throw EventRejection.invalid(entry.path(of: "queue_capacity"), "must be positive") }
+            analysis.queueCapacity = capacity
+        }
+        analysis.modelFile = try entry.string("model")
+        analysis.replay = try (entry.array("replay") ?? []).enumerated().map { index, value in
+            guard let path = value.stringValue else {
+                throw EventRejection.wrongType("\(entry.path(of: "replay"))[\(index)]", expected: "string", got: value)
+            }
+            return path
+        }
+        return analysis
+    }
+
+    /// Lowercase hex SHA-256 of a client key, as `keys[].key_sha256` holds it.
+    public static func sha256Hex(_ key: String) -> String {
+        SHA256.hash(data: Array(key.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}
+
+extension FieldReader {
+    /// Configuration files are strict about names, so that a typo is an error instead of a silently ignored setting.
+    func rejectUnknown(_ known: Set<String>) throws {
+        for (key, _) in object where !known.contains(key) {
+            let expected = known.sorted().joined(separator: ", ")
+            throw EventRejection.invalid(path(of: key), "unknown setting; expected one of: \(expected)")
+        }
+    }
+
+    func positiveDouble(_ reader: FieldReader, _ key: String) throws -> Double? {
+        guard let value = try reader.double(key) else { return nil }
+        guard value > 0 else { throw EventRejection.invalid(reader.path(of: key), "must be positive") }
+        return value
+    }
+
+    /// A secret given inline (`NAME`) or by environment variable (`NAME_env`).
+    func secret(_ key: String, environment: [String: String]) throws -> String? {
+        if let inline = try string(key) {
+            guard !inline.isEmpty else { throw EventRejection.invalid(path(of: key), "must not be empty") }
+            return inline
+        }
+        guard let variable = try string(key + "_env") else { return nil }
+        guard let value = environment[variable], !value.isEmpty else {
+            throw EventRejection.invalid(path(of: key + "_env"), "environment variable \(variable) is not set")
+        }
+        return value
+    }
+}

@@ -1,0 +1,158 @@
+import AsyncHTTPClient
+import DistillGuardCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+extension Gateway {
+    /// Headers that belong to one connection (RFC 9110 §7.6.1) or that the gateway sets itself.
+    static let requestHeadersNotForwarded: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host",
+        "content-length", "authorization", "x-api-key", "accept-encoding",
+    ]
+    static let responseHeadersNotForwarded: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "content-length",
+    ]
+
+    /// Forwards the request upstream and returns its response unchanged (streamed as it arrives),
+    /// recording the exchange for analysis when `exchange` is given.
+    func send(
+        _ request: Request, body: ByteBuffer, upstream: GatewayConfiguration.Upstream, provider: GatewayConfiguration.Provider,
+        exchange: ExchangePlan?, start: UInt64
+    ) async throws -> Response {
+        var outgoing = HTTPClientRequest(url: upstream.url + request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""))
+        outgoing.method = .POST
+        for field in request.headers where !Self.requestHeadersNotForwarded.contains(field.name.canonicalName) {
+            outgoing.headers.add(name: field.name.rawName, value: field.value)
+        }
+        switch provider {
+        case .anthropic: outgoing.headers.replaceOrAdd(name: "x-api-key", value: upstream.apiKey)
+        case .openai: outgoing.headers.replaceOrAdd(name: "authorization", value: "Bearer " + upstream.apiKey)
+        }
+        outgoing.body = .bytes(body)
+        let apiLabel = exchange?.record.api.rawValue ?? "anthropic.count_tokens"
+        let sent = DispatchTime.now().uptimeNanoseconds
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(outgoing, timeout: .milliseconds(Int64(configuration.upstreamTimeoutSeconds * 1000)))
+        } catch {
+            throw upstreamFailure(error, api: apiLabel, exchange: exchange, start: start)
+        }
+        var headers = HTTPFields()
+        for header in response.headers where !Self.responseHeadersNotForwarded.contains(header.name.lowercased()) {
+            if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
+        }
+        let status = HTTPResponse.Status(code: Int(response.status.code))
+        let preparation = sent - start
+        let streaming = response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") ?? false
+        if streaming {
+            metrics.observe("dg_gateway_added_latency_seconds", Double(preparation) / 1e9, buckets: Self.latencyBuckets, ["api": apiLabel])
+            metrics.increment("dg_gateway_requests_total", ["api": apiLabel, "status": String(status.code)])
+            return Response(
+                status: status, headers: headers,
+                body: streamBody(response, exchange: exchange, status: status.code, sent: sent, start: start))
+        }
+        let collected: ByteBuffer
+        do {
+            collected = try await response.body.collect(upTo: Int.max)
+        } catch {
+            throw upstreamFailure(error, api: apiLabel, exchange: exchange, start: start)
+        }
+        let received = DispatchTime.now().uptimeNanoseconds
+        var delivered = collected
+        if let plan = exchange, let degrade = plan.decision.degrade, status == .ok,
+            let object = (try? JSONParser.parse(collected.readableBytesView))?.objectValue,
+            let stripped = degrade.strip(response: object, api: plan.record.api)
+        {
+            var writer = JSONWriter(reservingCapacity: collected.readableBytes)
+            writer.write(.object(stripped))
+            delivered = ByteBuffer(bytes: writer.bytes)
+        }
+        if let plan = exchange {
+            var record = plan.record
+            record.status = status.code
+            record.response = .body(collected.readableBytes <= Self.maximumCapturedBytes ? Array(collected.readableBytesView) : [])
+            record.latencyMs = Double(received - start) / 1e6
+            finish(record, plan: plan)
+            if plan.decision.action != .allow { headers[Self.actionHeader] = plan.decision.action.rawValue }
+        }
+        let done = DispatchTime.now().uptimeNanoseconds
+        metrics.observe(
+            "dg_gateway_upstream_latency_seconds", Double(received - sent) / 1e9, buckets: Self.latencyBuckets, ["api": apiLabel])
+        metrics.observe(
+            "dg_gateway_added_latency_seconds", Double(preparation + (done - received)) / 1e9, buckets: Self.latencyBuckets,
+            ["api": apiLabel])
+        metrics.increment("dg_gateway_requests_total", ["api": apiLabel, "status": String(status.code)])
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: delivered))
+    }
+
+    /// The upstream's event stream, passed on chunk by chunk while a copy is kept for the event.
+    func streamBody(_ response: HTTPClientResponse, exchange: ExchangePlan?, status: Int, sent: UInt64, start: UInt64) -> ResponseBody {
+        ResponseBody { [self] writer in
+            var capture: [UInt8] = []
+            var failure: (any Error)?
+            do {
+                for try await chunk in response.body {
+                    if exchange != nil, capture.count + chunk.readableBytes <= Self.maximumCapturedBytes {
+                        capture.append(contentsOf: chunk.readableBytesView)
+                    }
+                    try await writer.write(chunk)
+                }
+                try await writer.finish(nil)
+            } catch {
+                failure = error
+            }
+            let received = DispatchTime.now().uptimeNanoseconds
+            let apiLabel = exchange?.record.api.rawValue ?? "anthropic.count_tokens"
+            metrics.observe(
+                "dg_gateway_upstream_latency_seconds", Double(received - sent) / 1e9, buckets: Self.latencyBuckets, ["api": apiLabel])
+            if let plan = exchange {
+                var record = plan.record
+                record.status = status
+                record.response = .stream(capture)
+                record.latencyMs = Double(received - start) / 1e6
+                finish(record, plan: plan)
+            }
+            if let failure { throw failure }
+        }
+    }
+
+    /// Queues the exchange for analysis and charges token buckets with its usage.
+    func finish(_ record: ExchangeRecord, plan: ExchangePlan) {
+        analysis.submit(record)
+        guard !plan.decision.tokenCharges.isEmpty, let event = LiveAnalysis.event(record)?.event else { return }
+        let tokens = Double((event.usage.inputTokens ?? 0) + (event.usage.outputTokens ?? 0))
+        let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+        buckets.withLock { buckets in
+            for charge in plan.decision.tokenCharges { buckets.charge(charge.key, perMinute: charge.perMinute, cost: tokens, now: now) }
+        }
+    }
+
+    /// The error the client gets when the upstream cannot be reached or times out, in the API's shape.
+    func upstreamFailure(_ error: any Error, api: String, exchange: ExchangePlan?, start: UInt64) -> ProviderError {
+        let timedOut: Bool
+        if let error = error as? HTTPClientError {
+            timedOut = error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
+        } else {
+            timedOut = false
+        }
+        metrics.increment("dg_gateway_upstream_errors_total", ["api": api, "kind": timedOut ? "timeout" : "unreachable"])
+        logger.warning("upstream request failed", metadata: ["dg.api": "\(api)", "dg.error": "\(error)"])
+        let failure =
+            timedOut
+            ? ProviderError(status: 504, kind: .upstream, message: "The upstream API did not answer in time", code: "upstream_timeout")
+            : ProviderError(status: 502, kind: .upstream, message: "The upstream API could not be reached", code: "upstream_unreachable")
+        if let plan = exchange {
+            var record = plan.record
+            record.status = failure.status
+            record.response = .body(failure.body(for: plan.provider))
+            record.latencyMs = Self.milliseconds(since: start)
+            analysis.submit(record)
+        }
+        return failure
+    }
+}

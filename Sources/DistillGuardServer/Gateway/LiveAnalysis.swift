@@ -1,0 +1,263 @@
+import DistillGuardCore
+import Foundation
+import Logging
+import Synchronization
+
+/// Runs the detection engine beside live traffic, on a thread of its own, so the hot path never
+/// waits for analysis.
+///
+/// The gateway `submit`s each finished exchange; a full queue drops the exchange (counted in
+/// `health`) instead of growing without bound or slowing requests. The thread turns exchanges into
+/// contract events, appends them to the event log, stores them, feeds the engine, and every
+/// `refreshSeconds` publishes a new `EnforcementSnapshot` that the policy reads.
+public final class LiveAnalysis: Sendable {
+    public struct Configuration: Sendable {
+        public var refreshSeconds: Double
+        public var queueCapacity: Int
+        public var staleAfterSeconds: Double
+        public var eventLog: String?
+
+        public init(refreshSeconds: Double = 5, queueCapacity: Int = 50_000, staleAfterSeconds: Double = 120, eventLog: String? = nil) {
+            self.refreshSeconds = refreshSeconds
+            self.queueCapacity = queueCapacity
+            self.staleAfterSeconds = staleAfterSeconds
+            self.eventLog = eventLog
+        }
+
+        public init(_ analysis: GatewayConfiguration.Analysis) {
+            self.init(
+                refreshSeconds: analysis.refreshSeconds, queueCapacity: analysis.queueCapacity,
+                staleAfterSeconds: analysis.staleAfterSeconds, eventLog: analysis.eventLog)
+        }
+    }
+
+    /// Stores a batch of events durably; throwing marks storage unavailable until a later batch succeeds.
+    public typealias Persist = @Sendable ([(event: Event, line: String)]) throws -> Void
+
+    public struct Health: Sendable {
+        public var running: Bool
+        public var storeAvailable: Bool
+        public var queued: Int
+        public var dropped: Int
+        public var analyzed: Int
+        public var rejected: Int
+        public var snapshotAgeSeconds: Double
+        /// Whether the hot path can rely on analysis: running, storing, keeping up and recent.
+        public var available: Bool
+    }
+
+    /// A queued exchange: from the proxy (still bytes), or an event already decoded (`/v1/decide?record=true`).
+    enum Item: Sendable {
+        case exchange(ExchangeRecord)
+        case event(Event, line: String)
+    }
+
+    struct State {
+        var queue: [Item] = []
+        var running = false
+        var stopping = false
+        var storeAvailable = true
+        var dropped = 0
+        var analyzed = 0
+        var rejected = 0
+        var lastSubmit: Double = 0
+        var lastRefresh: Double = 0
+    }
+
+    let configuration: Configuration
+    let persist: Persist?
+    let logger: Logger
+    private let state = Mutex(State())
+    private let published = Mutex(EnforcementSnapshot())
+    private let engine: Mutex<DetectionEngine>
+    private let log: Mutex<BufferedFileWriter?>
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+
+    public init(configuration: Configuration, model: ScoringModel = .default, persist: Persist? = nil, logger: Logger) throws {
+        self.configuration = configuration
+        self.persist = persist
+        self.logger = logger
+        self.engine = Mutex(DetectionEngine(model: model))
+        self.log = Mutex(try configuration.eventLog.map { try BufferedFileWriter(path: $0, capacity: 1 << 20, append: true) })
+    }
+
+    /// Reports storage as unavailable until a batch is stored (a store that could not be opened).
+    public func markStoreUnavailable() {
+        state.withLock { $0.storeAvailable = false }
+    }
+
+    /// The verdicts the policy reads; cheap to call on every request.
+    public var snapshot: EnforcementSnapshot { published.withLock { $0 } }
+
+    /// Replays earlier event logs into the engine before traffic starts, so verdicts survive a restart.
+    public func replay(_ paths: [String]) throws -> Int {
+        guard !paths.isEmpty else { return 0 }
+        var reader = EventLogReader()
+        let summary = try engine.withLock { engine in
+            try reader.readWithFeatures(paths) { event, features in engine.ingest(event, features) }
+        }
+        refresh()
+        return summary.events
+    }
+
+    /// Starts the analysis thread (with a large stack: the engine recurses in debug builds).
+    public func start() {
+        state.withLock { state in
+            state.running = true
+            state.lastRefresh = Self.now()
+        }
+        let thread = Thread { [self] in run() }
+        thread.stackSize = 64 << 20
+        thread.name = "distillguard-analysis"
+        thread.start()
+    }
+
+    /// Drains the queue, publishes a last snapshot, flushes the log and stops the thread.
+    public func stop() {
+        let wasRunning = state.withLock { state -> Bool in
+            state.stopping = true
+            return state.running
+        }
+        guard wasRunning else { return }
+        wake.signal()
+        finished.wait()
+    }
+
+    /// Queues an exchange for analysis; false when the queue is full and it was dropped.
+    @discardableResult
+    public func submit(_ record: ExchangeRecord) -> Bool { submit(.exchange(record)) }
+
+    /// Queues an event that was already decoded from `line`.
+    @discardableResult
+    public func submit(_ event: Event, line: String) -> Bool { submit(.event(event, line: line)) }
+
+    private func submit(_ item: Item) -> Bool {
+        let accepted = state.withLock { state -> Bool in
+            state.lastSubmit = Self.now()
+            guard state.queue.count < configuration.queueCapacity, !state.stopping else {
+                state.dropped += 1
+                return false
+            }
+            state.queue.append(item)
+            return true
+        }
+        if accepted { wake.signal() }
+        return accepted
+    }
+
+    public var health: Health {
+        let now = Self.now()
+        return state.withLock { state in
+            let age = state.lastRefresh > 0 ? now - state.lastRefresh : 0
+            let backlogged = state.queue.count >= configuration.queueCapacity
+            let stale = state.lastSubmit > state.lastRefresh && age > configuration.staleAfterSeconds
+            return Health(
+                running: state.running && !state.stopping, storeAvailable: state.storeAvailable, queued: state.queue.count,
+                dropped: state.dropped, analyzed: state.analyzed, rejected: state.rejected, snapshotAgeSeconds: age,
+                available: state.running && !state.stopping && state.storeAvailable && !backlogged && !stale)
+        }
+    }
+
+    private func run() {
+        while true {
+            _ = wake.wait(timeout: .now() + min(configuration.refreshSeconds, 0.5))
+            let (batch, stopping) = state.withLock { state in
+                let batch = state.queue
+                state.queue.removeAll(keepingCapacity: true)
+                return (batch, state.stopping)
+            }
+            if !batch.isEmpty { process(batch) }
+            let due = state.withLock { Self.now() - $0.lastRefresh >= configuration.refreshSeconds && $0.lastSubmit > $0.lastRefresh }
+            if due || stopping { refresh() }
+            if stopping {
+                flushLog()
+                state.withLock { $0.running = false }
+                finished.signal()
+                return
+            }
+        }
+    }
+
+    private func process(_ batch: [Item]) {
+        var events: [(event: Event, line: String)] = []
+        events.reserveCapacity(batch.count)
+        var rejected = 0
+        for item in batch {
+            guard case .exchange(let record) = item else {
+                if case .event(let event, let line) = item { events.append((event, line)) }
+                continue
+            }
+            guard let decoded = Self.event(record) else {
+                rejected += 1
+                logger.error("gateway exchange could not be made into an event", metadata: ["dg.exchange.id": "\(record.id)"])
+                continue
+            }
+            events.append(decoded)
+        }
+        engine.withLock { engine in
+            for (event, _) in events { engine.ingest(event, ExchangeFeatures(event)) }
+        }
+        log.withLock { log in
+            guard let log else { return }
+            do {
+                for (_, line) in events {
+                    try log.write(line.utf8)
+                    try log.write([UInt8(ascii: "\n")])
+                }
+                try log.flush()
+            } catch {
+                logger.error("cannot write the gateway event log", metadata: ["dg.error": "\(error)"])
+            }
+        }
+        var stored = true
+        if let persist, !events.isEmpty {
+            do { try persist(events) } catch {
+                stored = false
+                logger.error("cannot store gateway events", metadata: ["dg.error": "\(error)", "dg.events": "\(events.count)"])
+            }
+        }
+        state.withLock { state in
+            state.analyzed += events.count
+            state.rejected += rejected
+            state.storeAvailable = stored
+        }
+    }
+
+    /// The contract event of an exchange; a response the contract cannot take is left out rather
+    /// than losing the exchange.
+    static func event(_ record: ExchangeRecord) -> (event: Event, line: String)? {
+        var record = record
+        for attempt in 0..<2 {
+            if attempt == 1 { record.response = .none }
+            guard let bytes = try? record.line() else { return nil }
+            let line = String(decoding: bytes, as: UTF8.self)
+            if let event = try? EventDecoder.decode(line: line) { return (event, line) }
+        }
+        return nil
+    }
+
+    /// Scores every account and publishes what the policy reads.
+    func refresh() {
+        let snapshot = engine.withLock { engine in
+            let result = engine.finish()
+            return EnforcementSnapshot(
+                result, matcher: engine.templateMatcher(for: result.templates), builtAt: Int64(Date().timeIntervalSince1970 * 1000))
+        }
+        published.withLock { $0 = snapshot }
+        state.withLock { $0.lastRefresh = Self.now() }
+    }
+
+    /// The full analysis (verdicts, clusters, templates), e.g. for a report.
+    public func analysis() -> AnalysisResult {
+        engine.withLock { $0.finish() }
+    }
+
+    private func flushLog() {
+        log.withLock { log in
+            do { try log?.flush() } catch { logger.error("cannot flush the gateway event log", metadata: ["dg.error": "\(error)"]) }
+        }
+    }
+
+    static func now() -> Double { ProcessInfo.processInfo.systemUptime }
+}

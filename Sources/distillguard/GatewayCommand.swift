@@ -1,0 +1,73 @@
+import ArgumentParser
+import DistillGuardCore
+import DistillGuardServer
+import Foundation
+import Hummingbird
+import Logging
+
+/// `distillguard gateway --config FILE`: the inline enforcement proxy.
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway",
+        abstract: "Run the enforcement gateway: a reverse proxy in front of the Anthropic and OpenAI APIs.",
+        discussion: """
+            Serves POST /v1/messages, /v1/messages/count_tokens, /v1/chat/completions and
+            /v1/responses (streaming and not), decides each request by the policy, passes allowed
+            traffic through unchanged, and analyses every exchange live. Also serves
+            POST /v1/decide, GET /health and GET /metrics. The configuration and policy formats
+            are in docs/gateway.md.
+            """)
+
+    @Option(name: .long, help: "Gateway configuration file (JSON; see docs/gateway.md).")
+    var config: String
+
+    @Option(name: .long, help: "Listen port, overriding the configuration (0 picks a free port).")
+    var port: Int?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        var configuration = try Self.load(config)
+        if let port { configuration.port = port }
+        guard let level = Logger.Level(rawValue: logLevel) else { throw CommandFailure("--log-level: unknown level '\(logLevel)'") }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "distillguard.gateway")
+        let model = try ModelFile.load(configuration.analysis.modelFile)
+        let gateway = try Gateway.start(configuration: configuration, model: model, logger: logger)
+        let host = configuration.host
+        let app = buildGatewayApplication(gateway, logger: logger) { port in
+            StandardError.print("gateway listening on http://\(host):\(port)")
+        }
+        do {
+            try await app.runService()
+        } catch {
+            try await gateway.shutdown()
+            throw error
+        }
+        try await gateway.shutdown()
+    }
+
+    /// Reads and checks the configuration file; a policy file it names is read relative to it.
+    static func load(_ path: String) throws -> GatewayConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure("\(path): cannot read the configuration file")
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            return try GatewayConfiguration.parse(
+                String(decoding: data, as: UTF8.self), file: path, environment: ProcessInfo.processInfo.environment,
+                readFile: { name in
+                    let resolved = name.hasPrefix("/") ? name : directory + "/" + name
+                    guard let data = FileManager.default.contents(atPath: resolved) else { throw CommandFailure("cannot read \(resolved)") }
+                    return String(decoding: data, as: UTF8.self)
+                })
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+}

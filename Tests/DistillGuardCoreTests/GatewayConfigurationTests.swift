@@ -1,0 +1,84 @@
+import DistillGuardCore
+import Testing
+
+/// The gateway's configuration file: a complete example, and errors that name the field.
+struct GatewayConfigurationTests {
+    func parse(_ text: String, environment: [String: String] = [:], files: [String: String] = [:]) throws -> GatewayConfiguration {
+        try GatewayConfiguration.parse(text, file: "gateway.json", environment: environment) { name in
+            guard let text = files[name] else { throw ConfigurationError(file: name, field: "", message: "no such file") }
+            return text
+        }
+    }
+
+    @Test func readsACompleteConfiguration() throws {
+        let config = try parse(
+            """
+            {"listen":{"host":"0.0.0.0","port":9000},
+             "upstream":{"anthropic":{"url":"https://api.anthropic.com/","api_key_env":"ANTHROPIC_KEY"},"timeout_seconds":30},
+             "keys":[{"key":"sk-one","account_id":"acct_1","tier":"free","created_at":"2026-01-01T00:00:00Z","declared_country":"DE"},
+                     {"key_sha256":"\(String(repeating: "ab", count: 32))","account_id":"acct_2","organization_id":"org_9"}],
+             "unknown_keys":"pass","failure_mode":"closed","max_body_bytes":1000,
+             "analysis":{"event_log":"events.jsonl","store":"gateway.sqlite","refresh_seconds":2,"replay":["old.jsonl"]},
+             "decision_api_key":"secret-decision-key",
+             "policy":"policy.json"}
+            """, environment: ["ANTHROPIC_KEY": "sk-ant-real"],
+            files: ["policy.json": #"{"default":"allow","rules":[{"name":"b","when":{"verdict":"attack"},"action":"block"}]}"#])
+        #expect(config.host == "0.0.0.0" && config.port == 9000)
+        #expect(config.upstreams[.anthropic]?.url == "https://api.anthropic.com")
+        #expect(config.upstreams[.anthropic]?.apiKey == "sk-ant-real")
+        #expect(config.upstreams[.openai] == nil)
+        #expect(config.upstreamTimeoutSeconds == 30)
+        #expect(config.keys.count == 2)
+        #expect(config.keys[0].sha256 == GatewayConfiguration.sha256Hex("sk-one"))
+        #expect(config.keys[0].account.tier == "free" && config.keys[0].account.declaredCountry == "DE")
+        #expect(config.keys[1].organizationID == "org_9")
+        #expect(config.unknownKeys == .pass && config.failureMode == .closed && config.maximumBodyBytes == 1000)
+        #expect(config.analysis.refreshSeconds == 2 && config.analysis.replay == ["old.jsonl"])
+        #expect(config.policy.rules.map(\.name) == ["b"])
+    }
+
+    @Test func defaultsToTheBuiltInPolicy() throws {
+        let config = try parse(#"{"upstream":{"openai":{"url":"http://127.0.0.1:1","api_key":"k"}}}"#)
+        #expect(config.policy.rules.map(\.name) == Policy.default.rules.map(\.name))
+        #expect(config.failureMode == .open && config.unknownKeys == .reject)
+        #expect(config.decisionAPIKey == nil)
+    }
+
+    @Test(arguments: [
+        (#"{}"#, "upstream", "required field is missing"),
+        (#"{"upstream":{}}"#, "upstream", "at least one"),
+        (#"{"upstream":{"openai":{"url":"api.openai.com","api_key":"k"}}}"#, "upstream.openai.url", "must start with http"),
+        (#"{"upstream":{"openai":{"url":"http://x","api_key_env":"MISSING"}}}"#, "upstream.openai.api_key_env", "MISSING is not set"),
+        (#"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"keys":[{"account_id":"a"}]}"#, "keys[0].key", "required"),
+        (
+            #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"keys":[{"key_sha256":"zz","account_id":"a"}]}"#,
+            "keys[0].key_sha256", "64 hexadecimal"
+        ),
+        (#"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"failure_mode":"sometimes"}"#, "failure_mode", "open or closed"),
+        (#"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"listen":{"port":70000}}"#, "listen.port", "0–65535"),
+        (
+            #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"refresh_seconds":0}}"#, "analysis.refresh_seconds",
+            "positive"
+        ),
+        (#"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"polcy":{}}"#, "polcy", "unknown setting"),
+        (#"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"policy":"nowhere.json"}"#, "policy", "cannot read policy file"),
+    ])
+    func rejectsBadConfigurationNamingTheField(text: String, field: String, message: String) {
+        #expect {
+            _ = try parse(text)
+        } throws: { error in
+            guard let error = error as? ConfigurationError else { return false }
+            return error.field == field && error.message.contains(message) && error.description.hasPrefix("gateway.json: field")
+        }
+    }
+
+    @Test func aPolicyFileErrorNamesThatFile() {
+        #expect {
+            _ = try parse(
+                #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"policy":"p.json"}"#,
+                files: ["p.json": #"{"rules":[{"name":"x","action":"nap"}]}"#])
+        } throws: { error in
+            (error as? ConfigurationError)?.description.hasPrefix("p.json: field `rules[0].action`") == true
+        }
+    }
+}

@@ -85,6 +85,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "distillguard-loadgen",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Benchmarks/LoadGenerator",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "distillguard",
             dependencies: [
                 "DistillGuardCore",

@@ -11,8 +11,13 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
 
-# The OASIS STIX validator checks exported indicator bundles.
-if ! python3 -c "import stix2validator" 2>/dev/null; then
-    echo "installing Python packages: stix2-validator"
-    python3 -m pip install -q stix2-validator
+# The OASIS STIX validator checks exported indicator bundles; the official anthropic and openai
+# SDKs are the clients of the gateway's compatibility test.
+need_pip=()
+python3 -c "import stix2validator" 2>/dev/null || need_pip+=(stix2-validator)
+python3 -c "import anthropic" 2>/dev/null || need_pip+=(anthropic)
+python3 -c "import openai" 2>/dev/null || need_pip+=(openai)
+if [ ${#need_pip[@]} -gt 0 ]; then
+    echo "installing Python packages: ${need_pip[*]}"
+    python3 -m pip install -q "${need_pip[@]}"
 fi

@@ -7,15 +7,7 @@ import Testing
 struct IntelCommandTests {
     let directory = TemporaryDirectory()
 
-    static var validatorInstalled: Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import stix2validator"]
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }
+    static var validatorInstalled: Bool { PythonModules.installed(["stix2validator"]) }
 
     @Test(.enabled(if: validatorInstalled, "the OASIS stix2-validator is not installed (scripts/install-test-dependencies.sh installs it)"))
     func exportsABundleThatTheOASISValidatorAccepts() throws {

@@ -3,6 +3,11 @@ import DistillGuardServer
 import DistillGuardStore
 import DistillGuardTesting
 import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
 import NIOHTTP1
 import Testing
 
@@ -270,5 +275,45 @@ struct GatewayTests {
             }
             #expect(!metrics.text.contains(GatewayHarness.upstreamKey))
         }
+    }
+}
+
+/// The gateway's routes in-process (HummingbirdTesting's router framework, no sockets).
+struct GatewayRouterTests {
+    @Test func answersHealthDecisionsAndRefusalsWithoutSockets() async throws {
+        var config = GatewayConfiguration()
+        config.upstreams = [.anthropic: .init(url: "http://127.0.0.1:9", apiKey: "k")]
+        config.decisionAPIKey = "decide-0123456789"
+        let gateway = try Gateway.start(configuration: config, logger: Logger(label: "test"))
+        try await buildGatewayApplication(gateway, logger: Logger(label: "test")).test(.router) { client in
+            try await client.execute(uri: "/health", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .notFound, "no OpenAI upstream is configured")
+                let body = try JSONParser.parse(Array(response.body.readableBytesView))
+                #expect(body["error"]?["code"]?.stringValue == "no_upstream")
+            }
+            try await client.execute(uri: "/v1/messages", method: .post, body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(
+                uri: "/v1/messages", method: .post, headers: [.authorization: "Bearer sk-x"], body: ByteBuffer(string: "{}")
+            ) { response in
+                #expect(response.status == .unauthorized)
+                let body = try JSONParser.parse(Array(response.body.readableBytesView))
+                #expect(body["type"]?.stringValue == "error" && body["error"]?["code"]?.stringValue == "invalid_api_key")
+            }
+            let event =
+                #"{"id":"e","timestamp":"2026-02-01T00:00:00Z","account_id":"a","api":"anthropic.messages","request":{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}}"#
+            try await client.execute(
+                uri: "/v1/decide", method: .post, headers: [.authorization: "Bearer decide-0123456789"], body: ByteBuffer(string: event)
+            ) { response in
+                #expect(response.status == .ok)
+                let body = try JSONParser.parse(Array(response.body.readableBytesView))
+                #expect(body["action"]?.stringValue == "allow" && body["recorded"]?.boolValue == false)
+            }
+        }
+        try await gateway.shutdown()
     }
 }

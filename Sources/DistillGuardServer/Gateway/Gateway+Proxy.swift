@@ -160,8 +160,9 @@ extension Gateway {
             "request": .object(request),
         ]
         guard let event = try? EventDecoder.decode(envelope) else { return nil }
-        guard !event.exchange.lastUserText.isEmpty else { return nil }
-        return ExchangeFeatures(event).signature
+        let prompt = event.exchange.lastUserText
+        guard !prompt.isEmpty else { return nil }
+        return TemplateSignature(PromptSkeleton(prompt))
     }
 
     func decide(caller: Caller, api: Event.API, signature: TemplateSignature?) -> Decision {

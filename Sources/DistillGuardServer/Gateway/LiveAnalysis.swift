@@ -107,7 +107,11 @@ public final class LiveAnalysis: Sendable {
             state.running = true
             state.lastRefresh = Self.now()
         }
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self] in
+            // Below the request handlers in CPU priority: analysis may lag, the hot path must not.
+            Self.lowerThreadPriority()
+            run()
+        }
         thread.stackSize = 64 << 20
         thread.name = "distillguard-analysis"
         thread.start()
@@ -260,4 +264,17 @@ public final class LiveAnalysis: Sendable {
     }
 
     static func now() -> Double { ProcessInfo.processInfo.systemUptime }
+
+    /// Raises the calling thread's nice value by 10 (Linux schedules threads individually; the
+    /// thread id is read from `/proc/thread-self`, which links to `PID/task/TID`).
+    static func lowerThreadPriority() {
+        #if os(Linux)
+        var buffer = [CChar](repeating: 0, count: 64)
+        let count = readlink("/proc/thread-self", &buffer, buffer.count - 1)
+        guard count > 0 else { return }
+        let link = String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let tid = link.split(separator: "/").last.flatMap({ id_t(String($0)) }) else { return }
+        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, 10)
+        #endif
+    }
 }

@@ -38,7 +38,9 @@ public final class MockUpstream: Sendable {
 
     func authorized(_ request: Request, api: Event.API) -> Bool {
         switch api {
-        case .anthropicMessages: request.headers[HTTPField.Name("x-api-key")!] == apiKey
+        // Anthropic takes `x-api-key` or, as its newer SDKs send, a bearer token.
+        case .anthropicMessages:
+            request.headers[HTTPField.Name("x-api-key")!] == apiKey || request.headers[.authorization] == "Bearer " + apiKey
         case .openAIChatCompletions, .openAIResponses: request.headers[.authorization] == "Bearer " + apiKey
         }
     }

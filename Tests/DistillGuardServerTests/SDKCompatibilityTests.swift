@@ -1,0 +1,77 @@
+import DistillGuardCore
+import DistillGuardServer
+import DistillGuardTesting
+import Foundation
+import Testing
+
+/// The official `anthropic` and `openai` Python SDKs as clients through the gateway: they must get
+/// exactly what they get from the upstream directly (`scripts/testing/sdk_through_gateway.py`).
+struct SDKCompatibilityTests {
+    static var sdksInstalled: Bool { PythonModules.installed(["anthropic", "openai"]) }
+
+    /// The repository root, found from this file's location.
+    static var script: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/testing/sdk_through_gateway.py").path
+    }
+
+    @Test(
+        .enabled(
+            if: sdksInstalled, "the anthropic and openai Python SDKs are not installed (scripts/install-test-dependencies.sh installs them)"
+        ))
+    func officialSDKsSeeNoDifferenceThroughTheGateway() async throws {
+        let policy = try Policy.parse(
+            #"{"rules":[{"name":"block-d","when":{"accounts":["acct_d"]},"action":"block","reason":"distillation_attack"}]}"#,
+            file: "p.json")
+        try await GatewayHarness.run(configure: { $0.policy = policy }) { harness in
+            let result = try await Self.run([
+                "python3", Self.script, "--gateway", harness.gatewayURL, "--upstream", harness.upstreamURL, "--client-key",
+                GatewayHarness.clientKeys["acct_a"]!, "--upstream-key", GatewayHarness.upstreamKey, "--blocked-key",
+                GatewayHarness.clientKeys["acct_d"]!,
+            ])
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains("0 failure(s)"), "\(result.output)")
+            #expect(
+                result.output.components(separatedBy: "\nok ").count - 1 + (result.output.hasPrefix("ok ") ? 1 : 0) == 15,
+                "\(result.output)")
+            let events = try await harness.loggedEvents()
+            #expect(events.filter { $0.accountID == "acct_a" }.count >= 10, "every SDK exchange through the gateway is recorded")
+        }
+    }
+
+    /// Runs a process without blocking a concurrency thread (the servers under test need them).
+    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let collected = OutputCollector()
+        pipe.fileHandleForReading.readabilityHandler = { handle in collected.append(handle.availableData) }
+        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+            process.terminationHandler = { process in continuation.resume(returning: process.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        pipe.fileHandleForReading.readabilityHandler = nil
+        collected.append(pipe.fileHandleForReading.readDataToEndOfFile())
+        return (status, collected.text)
+    }
+}
+
+final class OutputCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    func append(_ more: Data) {
+        lock.lock()
+        data.append(more)
+        lock.unlock()
+    }
+
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

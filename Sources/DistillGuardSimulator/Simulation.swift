@@ -105,11 +105,12 @@ public struct Simulation {
         for account in accounts {
             let population = scenario.populations[account.population]
             summary.accountsByPopulation[population.name, default: 0] += 1
-            let label: JSONValue = [
+            var label: JSONObject = [
                 "account_id": .string(account.id), "label": .string(population.label),
                 "campaign": population.campaign.map { .string($0) } ?? .null, "kind": .string(population.kind),
             ]
-            try writer.write(label.description + "\n")
+            if let restricted = population.restrictedRegion { label["restricted_region"] = .bool(restricted) }
+            try writer.write(JSONValue.object(label).description + "\n")
         }
         try writer.close()
     }

@@ -36,11 +36,18 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The key shared with partners, to match pseudonymized indicators.")
     var keyFile: String?
 
+    @Option(name: .long, help: "Policy file whose `compliance` section lists restricted regions (docs/compliance.md).")
+    var policy: String?
+
     func run() async throws {
         let scoring = try ModelFile.load(model)
         var matcher: IntelMatcher?
         if let intel { matcher = try await IntelLoader.matcher(store: intel, keyFile: keyFile) }
-        let result = try Analysis.run(files: files, model: scoring, rejects: rejects, intel: matcher)
+        let compliance = try policy.flatMap { try PolicyFile.load($0).compliance }
+        if policy != nil, compliance == nil {
+            StandardError.print("note: \(policy!) enables no regional compliance assessment (no `compliance` section)")
+        }
+        let result = try Analysis.run(files: files, model: scoring, rejects: rejects, intel: matcher, compliance: compliance)
         try Analysis.write(result, json: json, html: html)
         print(Analysis.summary(result, json: json, html: html))
     }
@@ -48,9 +55,12 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
 /// Shared by `analyze` and `demo`.
 enum Analysis {
-    static func run(files: [String], model: ScoringModel, rejects: String, intel: IntelMatcher? = nil) throws -> AnalysisResult {
+    static func run(
+        files: [String], model: ScoringModel, rejects: String, intel: IntelMatcher? = nil, compliance: ComplianceSettings? = nil
+    ) throws -> AnalysisResult {
         var reader = EventLogReader(configuration: .init(rejectsPath: rejects, showProgress: true, retainNativeBodies: false))
         var engine = DetectionEngine(model: model, intel: intel)
+        engine.compliance = compliance
         let read: EventLogReader.Summary
         do {
             read = try reader.readWithFeatures(files) { event, features in engine.ingest(event, features) }
@@ -95,8 +105,27 @@ enum Analysis {
                 "  \(cluster.clusterID)  \(cluster.verdict.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) score \(String(format: "%.2f", cluster.score))  \(cluster.accounts.count) accounts, \(cluster.exchanges) exchanges, \(capability)"
             )
         }
+        if let compliance = result.compliance {
+            let review = compliance.accounts.filter { $0.confidence >= .medium }
+            let regions = Dictionary(grouping: review, by: \.region).map { "\($0.key) \($0.value.count)" }.sorted().joined(separator: ", ")
+            lines.append(
+                "regional compliance (\(compliance.restrictedRegions.joined(separator: ", "))): \(review.count) accounts to review\(regions.isEmpty ? "" : " (\(regions))"), \(compliance.accounts.count - review.count) to monitor, \(compliance.clusters.count) clusters assessed"
+            )
+        }
         lines.append("verdicts written to \(json)" + (html.map { "; report written to \($0)" } ?? ""))
         return lines.joined(separator: "\n")
+    }
+}
+
+/// Reads a policy file for the commands that use part of it.
+enum PolicyFile {
+    static func load(_ path: String) throws -> Policy {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("\(path): cannot read the policy file") }
+        do {
+            return try Policy.parse(String(decoding: data, as: UTF8.self), file: path)
+        } catch {
+            throw CommandFailure(error.description)
+        }
     }
 }
 

@@ -24,6 +24,9 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "Real prompts to mix into benign traffic (JSON Lines with text; .gz accepted).")
     var corpus: String?
 
+    /// The demo's provider does not serve these regions (a policy's `compliance` section sets them in production).
+    static let restrictedRegions = ComplianceSettings(restrictedRegions: ["CN", "RU", "IR", "KP"])
+
     func run() throws {
         let directory = out ?? NSTemporaryDirectory() + "distillguard-demo-\(ProcessInfo.processInfo.processIdentifier)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -33,7 +36,8 @@ struct DemoCommand: ParsableCommand {
         let simulated = try ScenarioLoader.simulate(scenario, seed: seed, scale: .small, corpus: corpusData, into: directory)
         let events = "\(directory)/events.jsonl"
         StandardError.print("2/3 analyzing …")
-        let result = try Analysis.run(files: [events], model: .default, rejects: "\(directory)/rejects.jsonl")
+        let result = try Analysis.run(
+            files: [events], model: .default, rejects: "\(directory)/rejects.jsonl", compliance: Self.restrictedRegions)
         try Analysis.write(result, json: "\(directory)/verdicts.json", html: "\(directory)/report.html")
         StandardError.print("3/3 scoring against the ground truth …")
         let evaluation = try Evaluator.evaluate(
@@ -42,7 +46,7 @@ struct DemoCommand: ParsableCommand {
             "DistillGuard demo — scenario \(scenario.name), seed \(seed)", "",
             SimulationReport.text(simulated, directory: directory), "",
             Analysis.summary(result, json: "\(directory)/verdicts.json", html: "\(directory)/report.html"), "",
-            evaluation.map(\.text).joined(separator: "\n\n"),
+            evaluation.text,
         ].joined(separator: "\n")
         try report.write(toFile: "\(directory)/report.txt", atomically: true, encoding: .utf8)
         print(report)

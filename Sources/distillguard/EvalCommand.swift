@@ -28,22 +28,35 @@ struct EvalCommand: ParsableCommand {
     var json: String?
 
     func run() throws {
-        let reports = try Evaluator.evaluate(verdicts: verdicts, labels: labels, events: events)
-        print(reports.map(\.text).joined(separator: "\n\n"))
+        let evaluation = try Evaluator.evaluate(verdicts: verdicts, labels: labels, events: events)
+        print(evaluation.text)
         if let json {
             let writer = try BufferedFileWriter(path: json)
-            try writer.write(JSONValue.array(reports.map(\.json)).description + "\n")
+            try writer.write(evaluation.json.description + "\n")
             try writer.close()
         }
     }
 }
 
+/// The reports of one evaluation: DistillGuard and the baselines, and regional compliance when labelled.
+struct Evaluation {
+    var reports: [EvaluationReport]
+    var compliance: ComplianceEvaluation?
+
+    var text: String { (reports.map(\.text) + (compliance.map { [$0.text] } ?? [])).joined(separator: "\n\n") }
+    var json: JSONValue { .array(reports.map(\.json) + (compliance.map { [$0.json] } ?? [])) }
+}
+
 enum Evaluator {
-    static func evaluate(verdicts: String, labels: String, events: [String]) throws -> [EvaluationReport] {
+    static func evaluate(verdicts: String, labels: String, events: [String]) throws -> Evaluation {
         do {
             let truth = try GroundTruth.load(labels)
-            let flags = try FlagSet.load(verdicts: verdicts)
-            guard !events.isEmpty else { return [EvaluationReport(flags: flags, labels: truth, traffic: nil)] }
+            let verdictsJSON = try FlagSet.readJSON(verdicts)
+            let flags = try FlagSet.load(verdicts: verdictsJSON, path: verdicts)
+            let compliance = ComplianceEvaluation(verdicts: verdictsJSON, labels: truth)
+            guard !events.isEmpty else {
+                return Evaluation(reports: [EvaluationReport(flags: flags, labels: truth, traffic: nil)], compliance: compliance)
+            }
             var traffic = CampaignTraffic()
             var baselines = Baselines()
             var reader = EventLogReader(configuration: .init(showProgress: true, retainNativeBodies: false))
@@ -51,7 +64,11 @@ enum Evaluator {
                 traffic.add(event, labels: truth)
                 baselines.add(event)
             }
-            return [flags, baselines.rate, baselines.cotKeywords].map { EvaluationReport(flags: $0, labels: truth, traffic: traffic) }
+            return Evaluation(
+                reports: [flags, baselines.rate, baselines.cotKeywords].map {
+                    EvaluationReport(flags: $0, labels: truth, traffic: traffic)
+                },
+                compliance: compliance)
         } catch let error as EvaluationError {
             throw CommandFailure(error.description)
         } catch let error as FileError {

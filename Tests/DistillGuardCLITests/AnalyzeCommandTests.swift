@@ -45,6 +45,30 @@ struct AnalyzeCommandTests {
         #expect(again.status == 0, "\(again.standardError)")
     }
 
+    @Test func assessesRegionalComplianceFromThePolicyAndEvaluatesIt() throws {
+        let (events, labels) = try simulate()
+        let policy = directory.write("policy.json", text: #"{"compliance":{"restricted_regions":["CN","RU","IR","KP"]}}"#)
+        let analyzed = try CommandRunner.run([
+            "analyze", events, "--json", directory.file("v.json"), "--html", directory.file("r.html"), "--policy", policy, "--rejects",
+            directory.file("rej.jsonl"),
+        ])
+        #expect(analyzed.status == 0, "\(analyzed.standardError)")
+        #expect(analyzed.standardOutput.contains("regional compliance (CN, IR, KP, RU):"))
+        let verdicts = try JSONParser.parse(#require(directory.read("v.json")))
+        let assessed = try #require(verdicts["compliance"]?["accounts"]?.arrayValue)
+        #expect(assessed.contains { $0["confidence"] == "high" || $0["confidence"] == "medium" })
+        #expect(try #require(directory.read("r.html")).contains("Regional compliance"))
+        let evaluated = try CommandRunner.run(["eval", "--verdicts", directory.file("v.json"), "--labels", labels])
+        #expect(evaluated.status == 0, "\(evaluated.standardError)")
+        #expect(evaluated.standardOutput.contains("regional compliance (restricted: CN, IR, KP, RU)"))
+        #expect(evaluated.standardOutput.contains("expatriate"))
+
+        let bad = directory.write("bad.json", text: #"{"compliance":{"restricted_regions":["CN","XX"]}}"#)
+        let refused = try CommandRunner.run(["analyze", events, "--json", directory.file("v3.json"), "--policy", bad])
+        #expect(refused.status != 0)
+        #expect(refused.standardError.contains("bad.json: field `compliance.restricted_regions[1]`: unknown country code 'XX'"))
+    }
+
     @Test func explainsBadInput() throws {
         let badModel = directory.write("bad-model.json", text: #"{"format":"nope"}"#)
         let events = directory.write("e.jsonl", text: EventFixtures.minimal(id: "1") + "\n")

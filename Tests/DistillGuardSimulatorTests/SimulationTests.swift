@@ -94,6 +94,35 @@ struct SimulationTests {
         #expect(labels.count == run.summary.accounts)
     }
 
+    @Test func restrictedRegionOperatorsAndTheirLookAlikesAreLabelledAndShaped() throws {
+        let run = try simulate(try feb2026(events: 6000), seed: 5, into: "regional")
+        let labels = try labels(run.labels)
+        let operators = Set(labels.filter { $0.value["restricted_region"] == true }.keys)
+        #expect(!operators.isEmpty)
+        #expect(operators.allSatisfy { labels[$0]?["kind"] == "restricted_operator" && labels[$0]?["label"] == "attack" })
+        let kinds = Set(labels.values.compactMap { $0["kind"]?.stringValue })
+        #expect(kinds.isSuperset(of: ["expatriate", "vpn_traveller", "office_abroad"]))
+        var paymentCountries: [String: Set<String>] = [:]
+        var chinesePrompts = 0
+        var operatorEvents = 0
+        var vpnOrganizations = Set<String>()
+        try JSONLinesFile.forEachLine(run.events) { line in
+            let event = try EventDecoder.decode(line: line)
+            let kind = labels[event.accountID]?["kind"]?.stringValue ?? ""
+            if let country = event.account.paymentCountry { paymentCountries[kind, default: []].insert(country) }
+            if kind == "vpn_traveller", let organization = event.client.asnOrg { vpnOrganizations.insert(organization) }
+            if operators.contains(event.accountID) {
+                operatorEvents += 1
+                #expect(event.account.declaredCountry != "CN", "operators declare another country")
+                if ScriptLanguage.detect(event.exchange.lastUserText) == "zh" { chinesePrompts += 1 }
+            }
+        }
+        #expect(paymentCountries["restricted_operator"] == ["CN"] && paymentCountries["office_abroad"] == ["US"])
+        #expect(paymentCountries["organic"] == nil, "only populations that set payment_countries write the extension field")
+        #expect(vpnOrganizations.isSubset(of: ["M247 Europe SRL", "Datacamp Limited", "PacketHub S.A."]) && !vpnOrganizations.isEmpty)
+        #expect(operatorEvents > 0 && chinesePrompts > 0)
+    }
+
     @Test func theHydraMovesAboutHalfItsTrafficToTheNewModelWithinADay() throws {
         let run = try simulate(try feb2026(events: 20000), seed: 5, into: "hydra")
         let labels = try labels(run.labels)
@@ -151,7 +180,10 @@ struct SimulationTests {
 
     @Test(arguments: [
         (#""countries": ["US"#, #""countries": ["XX"#, "unknown country code 'XX'"),
-        (#""share": 0.36"#, #""share": 0.5"#, "add up to"),
+        (#""share": 0.334"#, #""share": 0.5"#, "add up to"),
+        (#""payment_countries": ["CN"]"#, #""payment_countries": ["ZZ"]"#, "unknown country code 'ZZ'"),
+        (#""operator_countries": ["CN"]"#, #""operator_countries": ["Q1"]"#, "unknown country code 'Q1'"),
+        (#""prompt_language": "zh", "prompt_language_share": 0.5"#, #""prompt_language": "xx""#, "`prompt_language` 'xx'"),
         (#""label": "benign""#, #""label": "fine""#, "`label` must be attack or benign"),
         (#""start": "2026-02-01T00:00:00Z""#, #""start": "Feb 1""#, "RFC 3339"),
         (#""behavior": "organic""#, #""behavior": "chaos""#, "behavior"),

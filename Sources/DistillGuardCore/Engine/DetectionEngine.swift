@@ -32,6 +32,8 @@ public struct DetectionEngine: Sendable {
 
     /// Partner indicators to match traffic against (`distillguard intel import`).
     public var intel: IntelMatcher?
+    /// Restricted regions to assess every account and cluster against (nil: regional compliance off).
+    public var compliance: ComplianceSettings?
     private var pseudonyms: [Int: [(IntelIndicator.Kind, String)]] = [:]
 
     public init(model: ScoringModel = .default, checkpointSeconds: Double = 1800, intel: IntelMatcher? = nil) {
@@ -215,6 +217,7 @@ public struct DetectionEngine: Sendable {
             for key in keys { flaggedUse.counts[key, default: 0] += 1 }
         }
         let explainer = EvidenceWriter(profiles: profiles, context: context, paymentAccounts: paymentAccounts)
+        let regional = assessCompliance(clusters: clusters)
         var accounts: [AccountVerdict] = verdicts.map { index, verdict in
             let profile = profiles[index]
             return AccountVerdict(
@@ -228,7 +231,7 @@ public struct DetectionEngine: Sendable {
                     for: index, signals: verdict.signals, clusterSize: clusters.first { $0.contains(index) }?.count ?? 1),
                 exchanges: profile.exchanges, firstSeen: profile.firstSeen, lastSeen: profile.lastSeen,
                 paymentFingerprint: profile.account.paymentFingerprint, emailDomain: profile.account.emailDomain,
-                artefacts: profile.artefacts)
+                artefacts: profile.artefacts, compliance: regional.accounts[index])
         }
         accounts.sort { $0.score != $1.score ? $0.score > $1.score : $0.accountID < $1.accountID }
         let clusterVerdicts = clusters.enumerated().compactMap { number, members -> ClusterVerdict? in
@@ -239,12 +242,47 @@ public struct DetectionEngine: Sendable {
             let shared = exclusive(cluster.artefacts, domains: cluster.emailDomains, flaggedUse: flaggedUse)
             cluster.artefacts = shared.artefacts
             cluster.emailDomains = shared.domains
+            cluster.compliance = regional.clusters[number]
             return cluster
         }
         return AnalysisResult(
             eventsAnalyzed: events, eventsRejected: eventsRejected, accountsAnalyzed: profiles.count, accounts: accounts,
             clusters: clusterVerdicts.sorted { $0.score != $1.score ? $0.score > $1.score : $0.clusterID < $1.clusterID },
-            templates: templateVerdicts(flaggedUse: flaggedUse), logStart: logStart, logEnd: logEnd, outOfOrderEvents: outOfOrder)
+            templates: templateVerdicts(flaggedUse: flaggedUse), logStart: logStart, logEnd: logEnd, outOfOrderEvents: outOfOrder,
+            compliance: compliance.map { settings in
+                ComplianceReport(
+                    restrictedRegions: settings.restrictedRegions.sorted(),
+                    accounts: regional.accounts.values.sorted { $0.score != $1.score ? $0.score > $1.score : $0.subject < $1.subject },
+                    clusters: regional.clusters.values.sorted { $0.subject < $1.subject })
+            })
+    }
+
+    /// Regional compliance: each account on its own, then again with the assessments of the
+    /// accounts it is linked to, then each cluster from its members.
+    func assessCompliance(clusters: [[Int]]) -> (accounts: [Int: ComplianceAssessment], clusters: [Int: ComplianceAssessment]) {
+        guard let compliance else { return ([:], [:]) }
+        let assessor = ComplianceAssessor(settings: compliance)
+        var accounts: [Int: ComplianceAssessment] = [:]
+        for index in profiles.indices { accounts[index] = assessor.assess(profiles[index]) }
+        var clusterAssessments: [Int: ComplianceAssessment] = [:]
+        for (number, members) in clusters.enumerated() where members.count > 1 {
+            let first = members.map { accounts[$0] }
+            for member in members {
+                var linked: [String: Double] = [:]
+                for region in compliance.restrictedRegions {
+                    let others = members.filter { $0 != member }
+                    let supporting = others.filter { other in
+                        guard let a = first[members.firstIndex(of: other)!] else { return false }
+                        return a.region == region && a.confidence >= .medium
+                    }.count
+                    linked[region] = Double(supporting) / Double(max(others.count, 1))
+                }
+                if let assessment = assessor.assess(profiles[member], linked: linked) { accounts[member] = assessment }
+            }
+            clusterAssessments[number] = assessor.assess(
+                cluster: ClusterLinker.clusterID(number + 1), members: members.map { accounts[$0] })
+        }
+        return (accounts, clusterAssessments)
     }
 
     /// Templates flagged by their own behaviour; the anchors offered for sharing are those (nearly)

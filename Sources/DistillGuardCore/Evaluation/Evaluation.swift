@@ -3,11 +3,14 @@ public struct GroundTruth: Sendable {
     public var isAttack: Bool
     public var campaign: String?
     public var kind: String?
+    /// The simulator's ground truth for regional compliance (`restricted_region`), when labelled.
+    public var restrictedRegion: Bool?
 
-    public init(isAttack: Bool, campaign: String?, kind: String?) {
+    public init(isAttack: Bool, campaign: String?, kind: String?, restrictedRegion: Bool? = nil) {
         self.isAttack = isAttack
         self.campaign = campaign
         self.kind = kind
+        self.restrictedRegion = restrictedRegion
     }
 
     /// Reads labels.jsonl; bad lines fail with file, line and reason.
@@ -25,7 +28,8 @@ public struct GroundTruth: Sendable {
                     description: "\(path):\(line): expected {\"account_id\": string, \"label\": \"attack\"|\"benign\", …}")
             }
             labels[account] = GroundTruth(
-                isAttack: label == "attack", campaign: value["campaign"]?.stringValue, kind: value["kind"]?.stringValue)
+                isAttack: label == "attack", campaign: value["campaign"]?.stringValue, kind: value["kind"]?.stringValue,
+                restrictedRegion: value["restricted_region"]?.boolValue)
         }
         return labels
     }
@@ -47,6 +51,11 @@ public struct FlagSet: Sendable {
 
     /// Reads a verdicts file of the output contract.
     public static func load(verdicts path: String) throws -> FlagSet {
+        try load(verdicts: readJSON(path), path: path)
+    }
+
+    /// The whole verdicts file, parsed.
+    public static func readJSON(_ path: String) throws -> JSONValue {
         var text: [UInt8] = []
         let source = try ByteSources.open(path)
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
@@ -57,8 +66,10 @@ public struct FlagSet: Sendable {
             text += buffer[0..<count]
         }
         source.close()
-        let value: JSONValue
-        do { value = try JSONParser.parse(text) } catch { throw EvaluationError(description: "\(path): \(error)") }
+        do { return try JSONParser.parse(text) } catch { throw EvaluationError(description: "\(path): \(error)") }
+    }
+
+    public static func load(verdicts value: JSONValue, path: String) throws -> FlagSet {
         guard let accounts = value["accounts"]?.arrayValue else { throw EvaluationError(description: "\(path): no \"accounts\" array") }
         var flags: [String: (Verdict.Kind, Timestamp?)] = [:]
         for (index, account) in accounts.enumerated() {
@@ -246,4 +257,74 @@ public struct EvaluationReport: Sendable {
 
 extension String {
     func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
+
+/// Regional compliance against the simulator's `restricted_region` labels: an account counts as
+/// flagged at `medium` confidence or above (the default policy's review threshold).
+public struct ComplianceEvaluation: Sendable {
+    public var regions: [String]
+    public var counts = EvaluationReport.Counts()
+    /// Kind → (accounts, assessed medium or high, assessed low), for accounts not in a restricted region.
+    public var lookAlikes: [String: (accounts: Int, medium: Int, low: Int)] = [:]
+
+    /// Nil when the verdicts have no compliance section or no label says `restricted_region`.
+    public init?(verdicts: JSONValue, labels: [String: GroundTruth]) {
+        guard let section = verdicts["compliance"], labels.values.contains(where: { $0.restrictedRegion != nil }) else { return nil }
+        regions = (section["restricted_regions"]?.arrayValue ?? []).compactMap(\.stringValue)
+        var confidence: [String: ComplianceConfidence] = [:]
+        for entry in section["accounts"]?.arrayValue ?? [] {
+            if let id = entry["account_id"]?.stringValue, let level = entry["confidence"]?.stringValue.flatMap(ComplianceConfidence.init) {
+                confidence[id] = level
+            }
+        }
+        for (account, truth) in labels {
+            let level = confidence[account]
+            let flagged = level.map { $0 >= .medium } ?? false
+            let restricted = truth.restrictedRegion ?? false
+            EvaluationReport.count(&counts, predicted: flagged, actual: restricted)
+            if !restricted {
+                var entry = lookAlikes[truth.kind ?? "(none)"] ?? (0, 0, 0)
+                entry.accounts += 1
+                if flagged { entry.medium += 1 } else if level == .low { entry.low += 1 }
+                lookAlikes[truth.kind ?? "(none)"] = entry
+            }
+        }
+    }
+
+    public var text: String {
+        var lines = [
+            "regional compliance (restricted: \(regions.joined(separator: ", "))), assessed medium or high = flagged",
+            "  precision \(Self.fmt(counts.precision))   recall \(Self.fmt(counts.recall))   (tp \(counts.truePositives), fp \(counts.falsePositives), fn \(counts.falseNegatives))",
+            "  accounts not in a restricted region, by kind (flagged medium+ / low only):",
+        ]
+        for (kind, entry) in lookAlikes.sorted(by: { $0.key < $1.key })
+        where entry.medium + entry.low > 0 || Self.lookAlikeKinds.contains(kind) {
+            lines.append("    \(kind.padding(20))\(String(entry.accounts).leftPadded(7)) accounts   \(entry.medium) / \(entry.low)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The simulator's benign look-alikes, always listed.
+    static let lookAlikeKinds: Set<String> = ["expatriate", "vpn_traveller", "office_abroad"]
+
+    static func fmt(_ x: Double) -> String { String((x * 1000).rounded() / 1000) }
+
+    public var json: JSONValue {
+        [
+            "system": "regional_compliance", "restricted_regions": .array(regions.map(JSONValue.string)),
+            "precision": .double(counts.precision), "recall": .double(counts.recall), "tp": .int(Int64(counts.truePositives)),
+            "fp": .int(Int64(counts.falsePositives)), "fn": .int(Int64(counts.falseNegatives)),
+            "look_alikes": .object(
+                JSONObject(
+                    lookAlikes.sorted { $0.key < $1.key }.map { kind, entry in
+                        (
+                            key: kind,
+                            value: [
+                                "accounts": .int(Int64(entry.accounts)), "medium_or_high": .int(Int64(entry.medium)),
+                                "low": .int(Int64(entry.low)),
+                            ]
+                        )
+                    })),
+        ]
+    }
 }

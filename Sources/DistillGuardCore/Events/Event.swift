@@ -63,6 +63,9 @@ public struct AccountInfo: Sendable, Equatable {
     public var emailDomain: String?
     public var verified: Bool?
     public var declaredCountry: String?
+    /// Country of the payment method: a DistillGuard extension of the contract (`account.payment_country`),
+    /// read when present for regional compliance; events without it lose only that signal.
+    public var paymentCountry: String?
 
     public static let knownTiers: Set<String> = [
         "free", "standard", "education", "research", "startup", "enterprise", "reseller",
@@ -70,8 +73,9 @@ public struct AccountInfo: Sendable, Equatable {
 
     public init(
         createdAt: Timestamp? = nil, tier: String? = nil, paymentFingerprint: String? = nil,
-        emailDomain: String? = nil, verified: Bool? = nil, declaredCountry: String? = nil
+        emailDomain: String? = nil, verified: Bool? = nil, declaredCountry: String? = nil, paymentCountry: String? = nil
     ) {
+        self.paymentCountry = paymentCountry
         self.createdAt = createdAt
         self.tier = tier
         self.paymentFingerprint = paymentFingerprint

@@ -119,7 +119,7 @@ public enum EventDecoder {
             paymentFingerprint: try reader.string("payment_fingerprint"),
             emailDomain: try reader.string("email_domain"),
             verified: try reader.bool("verified"),
-            declaredCountry: try reader.string("declared_country")
+            declaredCountry: try reader.string("declared_country"), paymentCountry: try reader.string("payment_country")
         )
     }
 

@@ -98,6 +98,7 @@ public struct ExchangeRecord: Sendable {
         if let domain = account.emailDomain { object["email_domain"] = .string(domain) }
         if let verified = account.verified { object["verified"] = .bool(verified) }
         if let country = account.declaredCountry { object["declared_country"] = .string(country) }
+        if let country = account.paymentCountry { object["payment_country"] = .string(country) }
         return object
     }
 }

@@ -10,6 +10,7 @@ public struct EnforcementSnapshot: Sendable {
         public var clusterID: String?
         public var signals: [String: Double]
         public var evidence: [String]
+        public var compliance: ComplianceAssessment? = nil
     }
 
     public struct ClusterState: Sendable {
@@ -41,6 +42,12 @@ public struct EnforcementSnapshot: Sendable {
         for a in result.accounts {
             accounts[a.accountID] = AccountState(
                 verdict: a.verdict, score: a.score, clusterID: a.clusterID, signals: a.signalValues, evidence: a.evidence)
+        }
+        for assessment in result.compliance?.accounts ?? [] {
+            if accounts[assessment.subject] == nil {
+                accounts[assessment.subject] = AccountState(verdict: .benign, score: 0, clusterID: nil, signals: [:], evidence: [])
+            }
+            accounts[assessment.subject]?.compliance = assessment
         }
         var clusters: [String: ClusterState] = [:]
         for c in result.clusters { clusters[c.clusterID] = ClusterState(verdict: c.verdict, score: c.score) }

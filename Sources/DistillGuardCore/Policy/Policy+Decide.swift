@@ -110,6 +110,12 @@ extension Policy {
         }
         if let tiers = condition.tiers, let tier = request.tier, tiers.contains(tier) { reasons.append("account tier is \(tier)") }
         if condition.unknownAccount == true, !request.knownAccount { reasons.append("the API key is not registered with the gateway") }
+        if condition.compliance != nil, let assessment = account?.compliance {
+            reasons.append(
+                "account \(request.accountID) is assessed with \(assessment.confidence.rawValue) confidence as operating from restricted region \(assessment.region)"
+            )
+            reasons += assessment.signals.prefix(3).map(\.detail)
+        }
         return reasons
     }
 
@@ -133,6 +139,7 @@ extension Policy.Condition {
         if let apis, !apis.contains(request.api) { return false }
         if let accounts, !accounts.contains(request.accountID) { return false }
         if let unknownAccount, unknownAccount == request.knownAccount { return false }
+        if let compliance, (account?.compliance?.confidence).map({ $0 < compliance }) ?? true { return false }
         return true
     }
 }

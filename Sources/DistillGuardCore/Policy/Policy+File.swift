@@ -16,7 +16,7 @@ extension Policy {
     }
 
     static func read(_ root: FieldReader) throws -> Policy {
-        try root.rejectUnknown(["default", "rules"])
+        try root.rejectUnknown(["default", "rules", "compliance"])
         let defaultAction = try root.string("default").map { try action($0, field: root.path(of: "default")) } ?? .allow
         guard defaultAction == .allow || defaultAction == .block || defaultAction == .requireVerification else {
             throw EventRejection.invalid(root.path(of: "default"), "the default action must be allow, block or require_verification")
@@ -26,7 +26,29 @@ extension Policy {
         for (index, rule) in rules.enumerated() where !names.insert(rule.name).inserted {
             throw EventRejection.invalid(root.path(of: "rules") + "[\(index)].name", "rule name '\(rule.name)' is used twice")
         }
-        return Policy(rules: rules, defaultAction: defaultAction)
+        let compliance = try root.object("compliance").flatMap(readCompliance)
+        if rules.contains(where: { $0.when.compliance != nil }), compliance == nil {
+            throw EventRejection.invalid("compliance", "a rule uses a `compliance` condition: list the restricted regions here")
+        }
+        return Policy(rules: rules, defaultAction: defaultAction, compliance: compliance)
+    }
+
+    /// `{"enabled": true, "restricted_regions": ["CN", "RU"]}`; nil when disabled.
+    static func readCompliance(_ entry: FieldReader) throws -> ComplianceSettings? {
+        try entry.rejectUnknown(["enabled", "restricted_regions"])
+        let enabled = try entry.bool("enabled") ?? true
+        let regions = try strings(entry, "restricted_regions") ?? []
+        for (index, code) in regions.enumerated() where !RegionData.countryCodes.contains(code) {
+            throw EventRejection.invalid(
+                "\(entry.path(of: "restricted_regions"))[\(index)]",
+                "unknown country code '\(code)'; use ISO 3166-1 alpha-2 in capitals, e.g. CN")
+        }
+        guard enabled else { return nil }
+        guard !regions.isEmpty else {
+            throw EventRejection.invalid(
+                entry.path(of: "restricted_regions"), "regional compliance is enabled but no restricted region is listed")
+        }
+        return ComplianceSettings(restrictedRegions: Set(regions))
     }
 
     static func readRule(_ entry: FieldReader) throws -> Rule {
@@ -81,6 +103,7 @@ extension Policy {
     static func readCondition(_ entry: FieldReader) throws -> Condition {
         try entry.rejectUnknown([
             "verdict", "cluster_verdict", "template_verdict", "min_score", "signals", "tiers", "apis", "accounts", "unknown_account",
+            "compliance",
         ])
         var condition = Condition()
         condition.verdict = try verdict(entry, "verdict")
@@ -110,6 +133,12 @@ extension Policy {
         }
         condition.accounts = try strings(entry, "accounts").map(Set.init)
         condition.unknownAccount = try entry.bool("unknown_account")
+        if let text = try entry.string("compliance") {
+            guard let confidence = ComplianceConfidence(rawValue: text) else {
+                throw EventRejection.invalid(entry.path(of: "compliance"), "unknown confidence '\(text)'; expected low, medium or high")
+            }
+            condition.compliance = confidence
+        }
         return condition
     }
 

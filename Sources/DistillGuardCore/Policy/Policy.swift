@@ -7,10 +7,13 @@
 public struct Policy: Sendable {
     public var rules: [Rule]
     public var defaultAction: Action
+    /// Restricted regions for the regional compliance assessment (nil: off).
+    public var compliance: ComplianceSettings?
 
-    public init(rules: [Rule], defaultAction: Action = .allow) {
+    public init(rules: [Rule], defaultAction: Action = .allow, compliance: ComplianceSettings? = nil) {
         self.rules = rules
         self.defaultAction = defaultAction
+        self.compliance = compliance
     }
 
     /// What a gateway does with a request.
@@ -70,6 +73,8 @@ public struct Policy: Sendable {
         public var accounts: Set<String>?
         /// The request is not from a key the gateway knows (only with `unknown_keys: "pass"`).
         public var unknownAccount: Bool?
+        /// The account is assessed as operating from a restricted region with at least this confidence.
+        public var compliance: ComplianceConfidence?
 
         public init() {}
     }

@@ -19,6 +19,8 @@ public struct AccountProfile: Sendable {
     public private(set) var capabilities = [Int](repeating: 0, count: Capability.allCases.count)
     /// Exchanges per UTC hour of day.
     public private(set) var hours = [Int](repeating: 0, count: 24)
+    /// Where the account's traffic comes from, over which networks, in which languages (regional compliance).
+    public private(set) var region = RegionTraits()
     /// Gaps between consecutive exchanges: count, mean and variance of log-seconds (Welford).
     public private(set) var gapCount = 0
     public private(set) var gapMean = 0.0
@@ -103,6 +105,7 @@ public struct AccountProfile: Sendable {
         if features.multipleSamples { multipleSamples += 1 }
         capabilities[features.capability.rawValue] += 1
         hours[Int((event.timestamp.seconds / 3600).truncatingRemainder(dividingBy: 24))] += 1
+        region.add(event)
         countTemplate(
             template, elicitation: features.cotElicitation || features.rubricGrading || features.sensitiveRewrite,
             maximal: features.maximalBudget)
@@ -138,6 +141,7 @@ public struct AccountProfile: Sendable {
         account.emailDomain = info.emailDomain ?? account.emailDomain
         account.verified = info.verified ?? account.verified
         account.declaredCountry = info.declaredCountry ?? account.declaredCountry
+        account.paymentCountry = info.paymentCountry ?? account.paymentCountry
     }
 
     private mutating func countTemplate(_ id: Int, elicitation: Bool, maximal: Bool) {

@@ -38,6 +38,8 @@ public struct AccountVerdict: Sendable {
     public var paymentFingerprint: String?
     public var emailDomain: String?
     public var artefacts = Artefacts()
+    /// Regional compliance assessment, when restricted regions are configured and something points to one.
+    public var compliance: ComplianceAssessment?
 }
 
 public struct ClusterVerdict: Sendable {
@@ -57,6 +59,7 @@ public struct ClusterVerdict: Sendable {
     public var paymentFingerprints: [String] = []
     public var emailDomains: [String] = []
     public var artefacts = Artefacts()
+    public var compliance: ComplianceAssessment?
 }
 
 public struct TemplateVerdict: Sendable {
@@ -85,12 +88,14 @@ public struct AnalysisResult: Sendable {
     public var logStart: Timestamp?
     public var logEnd: Timestamp?
     public var outOfOrderEvents: Int
+    /// Regional compliance of every assessed account and cluster (nil when not configured).
+    public var compliance: ComplianceReport? = nil
 
     /// The verdicts file of the output contract, plus `exchanges` per account and `templates`.
     public var json: JSONValue {
         func number(_ x: Double) -> JSONValue { .double((x * 10000).rounded() / 10000) }
         let accountValues: [JSONValue] = accounts.map { a in
-            [
+            var object: JSONObject = [
                 "account_id": .string(a.accountID), "verdict": .string(a.verdict.rawValue), "score": number(a.score),
                 "cluster_id": a.clusterID.map { .string($0) } ?? .null,
                 "first_flagged_at": a.firstFlaggedAt.map { .string($0.rfc3339) } ?? .null,
@@ -103,9 +108,11 @@ public struct AnalysisResult: Sendable {
                 "email_domain": a.emailDomain.map { .string($0) } ?? .null,
                 "artefacts": a.artefacts.json,
             ]
+            if let compliance = a.compliance { object["compliance"] = compliance.json }
+            return .object(object)
         }
         let clusterValues: [JSONValue] = clusters.map { c in
-            [
+            var object: JSONObject = [
                 "cluster_id": .string(c.clusterID), "verdict": .string(c.verdict.rawValue), "score": number(c.score),
                 "accounts": .array(c.accounts.map { .string($0) }), "exchanges": .int(Int64(c.exchanges)),
                 "capabilities": .object(JSONObject(c.capabilities.map { (key: $0.name, value: number($0.share)) })),
@@ -118,6 +125,8 @@ public struct AnalysisResult: Sendable {
                 "email_domains": .array(c.emailDomains.map { .string($0) }),
                 "artefacts": c.artefacts.json,
             ]
+            if let compliance = c.compliance { object["compliance"] = compliance.json }
+            return .object(object)
         }
         let templateValues: [JSONValue] = templates.map { t in
             [
@@ -126,10 +135,35 @@ public struct AnalysisResult: Sendable {
                 "capability": .string(t.capability), "anchors": .array(t.anchors.map { .string(String($0, radix: 16)) }),
             ]
         }
-        return [
+        var result: JSONObject = [
             "events_analyzed": .int(Int64(eventsAnalyzed)), "events_rejected": .int(Int64(eventsRejected)),
             "accounts_analyzed": .int(Int64(accountsAnalyzed)), "accounts": .array(accountValues), "clusters": .array(clusterValues),
             "templates": .array(templateValues),
+        ]
+        if let compliance { result["compliance"] = compliance.json }
+        return .object(result)
+    }
+}
+
+/// Regional compliance across the whole analysis (`compliance` in the verdicts file).
+public struct ComplianceReport: Sendable {
+    public var restrictedRegions: [String]
+    /// Every account something points to a restricted region for, most certain first.
+    public var accounts: [ComplianceAssessment]
+    public var clusters: [ComplianceAssessment]
+
+    public var json: JSONValue {
+        func entries(_ list: [ComplianceAssessment], key: String) -> JSONValue {
+            .array(
+                list.map { assessment in
+                    var object = assessment.json.objectValue ?? JSONObject()
+                    object = JSONObject([(key: key, value: .string(assessment.subject))] + object.members)
+                    return .object(object)
+                })
+        }
+        return [
+            "restricted_regions": .array(restrictedRegions.map(JSONValue.string)), "accounts": entries(accounts, key: "account_id"),
+            "clusters": entries(clusters, key: "cluster_id"),
         ]
     }
 }

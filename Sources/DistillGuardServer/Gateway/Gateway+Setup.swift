@@ -23,7 +23,9 @@ extension Gateway {
                 persist = { _ in throw GatewayStoreUnavailable(message: message) }
             }
         }
-        let analysis = try LiveAnalysis(configuration: .init(configuration.analysis), model: model, persist: persist, logger: logger)
+        let analysis = try LiveAnalysis(
+            configuration: .init(configuration.analysis), model: model, compliance: configuration.policy.compliance, persist: persist,
+            logger: logger)
         if storeError != nil { analysis.markStoreUnavailable() }
         let replayed = try analysis.replay(configuration.analysis.replay)
         if replayed > 0 { logger.info("replayed earlier exchanges", metadata: ["dg.events": "\(replayed)"]) }

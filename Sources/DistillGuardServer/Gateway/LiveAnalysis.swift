@@ -74,11 +74,16 @@ public final class LiveAnalysis: Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
-    public init(configuration: Configuration, model: ScoringModel = .default, persist: Persist? = nil, logger: Logger) throws {
+    public init(
+        configuration: Configuration, model: ScoringModel = .default, compliance: ComplianceSettings? = nil, persist: Persist? = nil,
+        logger: Logger
+    ) throws {
         self.configuration = configuration
         self.persist = persist
         self.logger = logger
-        self.engine = Mutex(DetectionEngine(model: model))
+        var engine = DetectionEngine(model: model)
+        engine.compliance = compliance
+        self.engine = Mutex(engine)
         self.log = Mutex(try configuration.eventLog.map { try BufferedFileWriter(path: $0, capacity: 1 << 20, append: true) })
     }
 

@@ -1,3 +1,5 @@
+import DistillGuardCore
+
 /// Where simulated traffic comes from: autonomous systems, address blocks, clients.
 enum Network {
     struct AutonomousSystem {
@@ -53,6 +55,12 @@ enum Network {
         .init(number: 132203, organization: "Tencent Building, Kejizhongyi Avenue", prefixes: [(43, 135), (129, 226)]),
     ]
 
+    static let vpn: [AutonomousSystem] = [
+        .init(number: 9009, organization: "M247 Europe SRL", prefixes: [(185, 156), (89, 187)]),
+        .init(number: 60068, organization: "Datacamp Limited", prefixes: [(84, 17), (212, 102)]),
+        .init(number: 207137, organization: "PacketHub S.A.", prefixes: [(45, 134)]),
+    ]
+
     static let corporate: [AutonomousSystem] = [
         .init(number: 64512, organization: "Northwind Traders Corporate Network", prefixes: [(192, 0)]),
         .init(number: 64513, organization: "Globex Corporation", prefixes: [(198, 51)]),
@@ -69,19 +77,12 @@ enum Network {
         case .cloud: cloud
         case .corporate: corporate
         case .campus: campus
+        case .vpn: vpn
         }
     }
 
-    /// UTC offset in hours of a country's main population centre.
-    static func timeZoneOffset(country: String) -> Double? {
-        let offsets: [String: Double] = [
-            "US": -6, "CA": -5, "MX": -6, "BR": -3, "AR": -3, "GB": 0, "IE": 0, "FR": 1, "DE": 1, "ES": 1, "IT": 1,
-            "NL": 1, "PL": 1, "SE": 1, "CH": 1, "RU": 3, "TR": 3, "AE": 4, "IN": 5.5, "SG": 8, "CN": 8, "HK": 8,
-            "TW": 8, "KR": 9, "JP": 9, "AU": 10, "NZ": 12, "ZA": 2, "NG": 1, "EG": 2, "ID": 7, "VN": 7, "TH": 7,
-            "PH": 8, "MY": 8, "KZ": 5, "IR": 3.5, "KP": 9, "BY": 3, "UA": 2, "IL": 2, "SA": 3, "PK": 5, "CL": -4,
-        ]
-        return offsets[country]
-    }
+    /// UTC offset in hours of a country's main population centre (the same table the compliance assessment reads).
+    static func timeZoneOffset(country: String) -> Double? { RegionData.utcOffset(country) }
 
     static func ip(in system: AutonomousSystem, _ rng: inout SeededRandom) -> String {
         let prefix = rng.pick(system.prefixes)

@@ -94,6 +94,10 @@ struct PopulationSetup {
         }
         if activeUntil < activeFrom { activeFrom = activeUntil }
         let country = rng.pick(population.countries)
+        // Drawn only for populations that set them, so other populations' traffic stays as it was.
+        let operatorCountry = population.operatorCountries.map { rng.pick($0) } ?? country
+        let declaredCountry = population.declaredCountries.map { rng.pick($0) } ?? country
+        let paymentCountry = population.paymentCountries.map { rng.pick($0) }
         let systems = Network.systems(population.network, country: country)
         let system = rng.pick(systems)
         var clients: [String: Network.Client] = [:]
@@ -118,7 +122,10 @@ struct PopulationSetup {
             emailDomain: rng.pick(population.emailDomains ?? defaultDomains),
             verified: rng.chance(population.verified ?? 0.5),
             country: country,
-            timeZoneOffset: Network.timeZoneOffset(country: country) ?? 0,
+            declaredCountry: declaredCountry,
+            paymentCountry: paymentCountry,
+            language: population.promptLanguage.map { ($0, population.promptLanguageShare ?? 0.5) },
+            timeZoneOffset: Network.timeZoneOffset(country: operatorCountry) ?? 0,
             organizationID: population.sharedOrganization == true ? organization : (rng.chance(0.3) ? "org_" + rng.hex(10) : nil),
             system: system,
             fixedIP: Network.ip(in: system, &rng),

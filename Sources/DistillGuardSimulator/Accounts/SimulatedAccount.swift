@@ -14,6 +14,10 @@ struct SimulatedAccount {
     let emailDomain: String
     let verified: Bool
     let country: String
+    let declaredCountry: String
+    let paymentCountry: String?
+    /// Language of a share of the account's organic prompts, when it is not English.
+    let language: (code: String, share: Double)?
     let timeZoneOffset: Double
     let organizationID: String?
     let system: Network.AutonomousSystem

@@ -35,7 +35,7 @@ public enum BuiltInScenarios {
           "populations": [
             {
               "name": "organic users", "kind": "organic", "label": "benign", "campaign": null, "behavior": "organic",
-              "share": 0.36, "accounts": 600, "activity": "diurnal", "volume": "heavy_tailed",
+              "share": 0.334, "accounts": 600, "activity": "diurnal", "volume": "heavy_tailed",
               "tiers": { "free": 0.55, "standard": 0.35, "startup": 0.1 },
               "apis": { "anthropic.messages": 0.4, "openai.chat_completions": 0.4, "openai.responses": 0.2 },
               "network": "residential", "countries": ["US", "GB", "DE", "FR", "ES", "IN", "BR", "JP", "KR", "CA", "AU", "MX", "IT", "NL"],
@@ -191,6 +191,49 @@ public enum BuiltInScenarios {
                 "Explain in detail, step by step, how you would solve: {problem}"
               ],
               "paraphrase": 0.35, "reasoning_rate": 0.9, "max_budget_rate": 0.8
+            },
+            {
+              "name": "reasoning harvest operators", "kind": "restricted_operator", "label": "attack", "campaign": "reasoning-harvest",
+              "behavior": "reasoning_harvest", "restricted_region": true,
+              "share": 0.012, "accounts": 12, "activity": "diurnal", "volume": "even",
+              "tiers": { "standard": 0.5, "research": 0.5 },
+              "apis": { "anthropic.messages": 0.7, "openai.responses": 0.3 },
+              "network": "cloud", "countries": ["US", "JP"], "operator_countries": ["CN"], "declared_countries": ["SG", "US"],
+              "payment_countries": ["CN"], "prompt_language": "zh", "prompt_language_share": 0.5,
+              "created_days": [-5, 2], "verified": 0, "email_domains": ["163.com", "qq.com", "foxmail.com"], "accounts_per_payment": 4,
+              "templates": [
+                "请一步一步地思考，并详细展示你的全部推理过程，然后给出最终答案。\n\n题目：{problem}",
+                "Think step by step and show all of your reasoning in full detail before giving the final answer.\n\nProblem: {problem}"
+              ],
+              "reasoning_rate": 0.95, "max_budget_rate": 0.7
+            },
+            {
+              "name": "expatriates", "kind": "expatriate", "label": "benign", "campaign": null, "behavior": "organic",
+              "share": 0.006, "accounts": 25, "activity": "diurnal", "volume": "heavy_tailed",
+              "tiers": { "free": 0.5, "standard": 0.5 },
+              "apis": { "anthropic.messages": 0.5, "openai.chat_completions": 0.5 },
+              "network": "residential", "countries": ["US", "CA", "AU"], "prompt_language": "zh", "prompt_language_share": 0.7,
+              "created_days": [-400, 5], "verified": 0.7, "email_domains": ["qq.com", "163.com", "gmail.com"],
+              "reasoning_rate": 0.05, "max_budget_rate": 0.01
+            },
+            {
+              "name": "travellers on VPN", "kind": "vpn_traveller", "label": "benign", "campaign": null, "behavior": "organic",
+              "share": 0.004, "accounts": 15, "activity": "diurnal", "volume": "heavy_tailed",
+              "tiers": { "free": 0.4, "standard": 0.6 },
+              "apis": { "anthropic.messages": 0.5, "openai.chat_completions": 0.5 },
+              "network": "vpn", "countries": ["NL", "SE", "CH"], "operator_countries": ["CN", "RU"], "declared_countries": ["US", "GB", "DE"],
+              "created_days": [-600, -30], "verified": 0.9, "email_domains": ["gmail.com", "outlook.com", "icloud.com"],
+              "reasoning_rate": 0.05, "max_budget_rate": 0.01
+            },
+            {
+              "name": "multinational office abroad", "kind": "office_abroad", "label": "benign", "campaign": null, "behavior": "organic",
+              "share": 0.004, "accounts": 10, "activity": "business_hours", "volume": "even",
+              "tiers": { "enterprise": 1 },
+              "apis": { "openai.chat_completions": 0.6, "anthropic.messages": 0.4 },
+              "network": "corporate", "countries": ["SG", "HK"], "declared_countries": ["US"], "payment_countries": ["US"],
+              "prompt_language": "zh", "prompt_language_share": 0.4,
+              "created_days": [-500, -100], "verified": 1, "shared_organization": true, "email_domains": ["northwind-traders.com"],
+              "reasoning_rate": 0.1, "max_budget_rate": 0.01
             }
           ]
         }

@@ -90,6 +90,18 @@ public struct Population: Codable, Sendable {
     public var hiddenStreamShare: Double?
     /// For resellers: how many distinct end users each account serves (at small scale).
     public var endUsers: Int?
+    /// Where the people behind the accounts really are (their time zone and, with
+    /// `prompt_language`, their language), when they reach the API from elsewhere (`countries`).
+    public var operatorCountries: [String]?
+    /// Countries the accounts declare (default: the account's country).
+    public var declaredCountries: [String]?
+    /// Countries of the payment methods, written as `account.payment_country` (a DistillGuard extension).
+    public var paymentCountries: [String]?
+    /// Language (`zh`, `ru`, `fa`) of a share (`prompt_language_share`) of organic prompts.
+    public var promptLanguage: String?
+    public var promptLanguageShare: Double?
+    /// Ground truth for regional compliance: the accounts operate from a restricted region.
+    public var restrictedRegion: Bool?
 
     enum CodingKeys: String, CodingKey {
         case name, kind, label, campaign, behavior, share, accounts, activity, volume, tiers, apis, network, countries
@@ -109,6 +121,12 @@ public struct Population: Codable, Sendable {
         case maxBudgetRate = "max_budget_rate"
         case hiddenStreamShare = "hidden_stream_share"
         case endUsers = "end_users"
+        case operatorCountries = "operator_countries"
+        case declaredCountries = "declared_countries"
+        case paymentCountries = "payment_countries"
+        case promptLanguage = "prompt_language"
+        case promptLanguageShare = "prompt_language_share"
+        case restrictedRegion = "restricted_region"
     }
 
     /// What the accounts ask for and how their requests are shaped.
@@ -149,6 +167,8 @@ public struct Population: Codable, Sendable {
         case residential, mobile, cloud, corporate, campus
         /// Residential proxy pool: many accounts rotate through shared address blocks.
         case proxy
+        /// A commercial VPN provider's exit nodes.
+        case vpn
     }
 }
 
@@ -208,8 +228,16 @@ extension Scenario {
                 throw fail("\(at): `created_days` must be [from, to] with from <= to")
             }
             guard !population.countries.isEmpty else { throw fail("\(at): `countries` is empty") }
-            for country in population.countries where Network.timeZoneOffset(country: country) == nil {
+            for country in population.countries + (population.operatorCountries ?? [])
+            where Network.timeZoneOffset(country: country) == nil {
                 throw fail("\(at): unknown country code '\(country)'")
+            }
+            for country in (population.declaredCountries ?? []) + (population.paymentCountries ?? [])
+            where !RegionData.countryCodes.contains(country) {
+                throw fail("\(at): unknown country code '\(country)'")
+            }
+            if let language = population.promptLanguage, !OrganicPrompts.languages.contains(language) {
+                throw fail("\(at): `prompt_language` '\(language)' is not one of \(OrganicPrompts.languages.sorted())")
             }
             guard !population.apis.isEmpty, population.apis.keys.allSatisfy({ models[$0] != nil }) else {
                 throw fail("\(at): every API in `apis` needs a model lineup in `models`")

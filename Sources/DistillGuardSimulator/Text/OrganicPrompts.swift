@@ -45,6 +45,34 @@ enum OrganicPrompts {
         }
     }
 
+    /// Languages `prompt(in:)` writes.
+    static let languages: Set<String> = ["zh", "ru", "fa"]
+
+    /// An everyday prompt in one language (`languages`).
+    static func prompt(in language: String, _ rng: inout SeededRandom) -> String {
+        switch language {
+        case "zh":
+            return rng.pick([
+                "请帮我写一封给\(rng.pick(["老师", "房东", "客户", "同事"]))的邮件，说明我\(rng.pick(["下周请假", "付款会晚几天", "需要延期提交报告"]))。",
+                "如何用\(rng.pick(["Python", "Excel", "JavaScript"]))\(rng.pick(["读取一个大文件", "合并两个表格", "处理日期"]))？",
+                "周末在\(rng.pick(["多伦多", "旧金山", "悉尼", "温哥华"]))有什么适合带孩子去的地方？",
+                "帮我把这段话翻译成英文：\(rng.pick(["明天的会议改到下午三点", "谢谢你的帮助", "我想预约下周的体检"]))",
+                "\(rng.pick(["红烧肉", "饺子", "麻婆豆腐"]))怎么做才好吃？请给出详细步骤。",
+            ])
+        case "ru":
+            return rng.pick([
+                "Объясни простыми словами, что такое \(rng.pick(["инфляция", "нейронная сеть", "ипотека"])).",
+                "Помоги написать письмо \(rng.pick(["арендодателю", "коллеге", "в банк"])) о переносе встречи.",
+                "Как в \(rng.pick(["Python", "Excel"])) удалить дубликаты из списка?",
+            ])
+        default:
+            return rng.pick([
+                "لطفاً یک ایمیل کوتاه برای \(rng.pick(["همکارم", "صاحبخانه", "استادم"])) بنویس.",
+                "چطور می‌توانم در \(rng.pick(["پایتون", "اکسل"])) داده‌های تکراری را حذف کنم؟",
+            ])
+        }
+    }
+
     static func nonEnglish(_ rng: inout SeededRandom) -> String {
         let n = rng.int(2...20)
         switch rng.int(0..<13) {

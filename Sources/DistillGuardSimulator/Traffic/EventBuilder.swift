@@ -50,11 +50,13 @@ struct EventBuilder {
             "asn_org": .string((proxy?.system ?? account.system).organization), "country": .string(account.country),
             "tls_fingerprint": .string(client.tlsFingerprint), "http_fingerprint": .string(client.httpFingerprint),
         ]
-        envelope["account"] = [
+        var accountInfo: JSONObject = [
             "created_at": .string(account.createdAt.rfc3339), "tier": .string(account.tier),
             "payment_fingerprint": .string(account.paymentFingerprint), "email_domain": .string(account.emailDomain),
-            "verified": .bool(account.verified), "declared_country": .string(account.country),
+            "verified": .bool(account.verified), "declared_country": .string(account.declaredCountry),
         ]
+        if let payment = account.paymentCountry { accountInfo["payment_country"] = .string(payment) }
+        envelope["account"] = .object(accountInfo)
         envelope["request"] = request
         envelope["response"] = response
         envelope["status"] = 200

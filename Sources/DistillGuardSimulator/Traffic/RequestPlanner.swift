@@ -153,6 +153,8 @@ struct RequestPlanner {
             let conversation = rng.pick(corpus.conversations)
             text = conversation.text
             followups = conversation.followups
+        } else if let language = account.language, rng.chance(language.share) {
+            text = OrganicPrompts.prompt(in: language.code, &rng)
         } else {
             text = OrganicPrompts.prompt(&rng)
         }

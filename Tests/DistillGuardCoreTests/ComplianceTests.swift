@@ -1,0 +1,223 @@
+import DistillGuardCore
+import DistillGuardTesting
+import Testing
+
+/// Regional compliance on crafted accounts: each signal alone, and the combinations that make an assessment.
+struct ComplianceTests {
+    static let settings = ComplianceSettings(restrictedRegions: ["CN", "RU", "IR"])
+    static let start = Timestamp(rfc3339: "2026-02-02T00:00:00Z")!
+
+    /// An account's traffic: `days` days of requests at the given local hours of `utcOffset`.
+    struct Account {
+        var id: String
+        var ipCountry = "US"
+        var asn = 7922
+        var asnOrg = "Comcast Cable Communications"
+        var declared: String? = "US"
+        var payment: String?
+        var email = "gmail.com"
+        var utcOffset = -6.0
+        var localHours = Array(9...21)
+        var prompt = "How do I make a good sourdough starter at home?"
+        var days = 4
+    }
+
+    func events(_ account: Account) -> [Event] {
+        var events: [Event] = []
+        for day in 0..<account.days {
+            for (n, hour) in account.localHours.enumerated() {
+                let utc = (Double(hour) - account.utcOffset + 48).truncatingRemainder(dividingBy: 24)
+                let time = Self.start.adding(seconds: Double(day) * 86_400 + utc * 3600 + Double(n))
+                var accountInfo: JSONObject = ["email_domain": .string(account.email), "tier": "standard"]
+                if let declared = account.declared { accountInfo["declared_country"] = .string(declared) }
+                if let payment = account.payment { accountInfo["payment_country"] = .string(payment) }
+                let envelope: JSONValue = [
+                    "id": .string("\(account.id)-\(day)-\(n)"), "timestamp": .string(time.rfc3339), "account_id": .string(account.id),
+                    "api": "anthropic.messages",
+                    "client": [
+                        "ip": "203.0.113.7", "country": .string(account.ipCountry), "asn": .int(Int64(account.asn)),
+                        "asn_org": .string(account.asnOrg),
+                    ],
+                    "account": .object(accountInfo),
+                    "request": [
+                        "model": "m", "max_tokens": 500, "messages": [["role": "user", "content": .string(account.prompt + " #\(n)")]],
+                    ],
+                ]
+                events.append(try! EventDecoder.decode(envelope))
+            }
+        }
+        return events
+    }
+
+    func assess(_ accounts: [Account], settings: ComplianceSettings = Self.settings) -> [String: ComplianceAssessment] {
+        var engine = DetectionEngine()
+        engine.compliance = settings
+        for event in accounts.flatMap(events).sorted(by: { $0.timestamp < $1.timestamp }) { engine.ingest(event, ExchangeFeatures(event)) }
+        let report = engine.finish().compliance
+        return Dictionary(uniqueKeysWithValues: (report?.accounts ?? []).map { ($0.subject, $0) })
+    }
+
+    func assess(_ account: Account) -> ComplianceAssessment? { assess([account])[account.id] }
+
+    @Test func anOrdinaryCustomerHasNoAssessment() {
+        #expect(assess(Account(id: "plain")) == nil)
+    }
+
+    @Test func languageAloneIsNeverEvidence() {
+        let expat = Account(id: "expat", prompt: "请帮我写一封给房东的邮件，说明我下周付款会晚几天。")
+        #expect(assess(expat) == nil, "speakers of every language live everywhere")
+    }
+
+    @Test func anonymizingNetworkAloneIsNeverEvidence() {
+        let vpn = Account(id: "vpn", ipCountry: "NL", asn: 9009, asnOrg: "M247 Europe SRL", utcOffset: 1)
+        #expect(assess(vpn) == nil, "a VPN points to no restricted region by itself")
+        let traveller = Account(id: "traveller", ipCountry: "NL", asn: 9009, asnOrg: "M247 Europe SRL", utcOffset: 8)
+        let assessment = assess(traveller)
+        #expect(assessment?.confidence == .low, "a traveller's rhythm is one signal; the VPN only supports it")
+        #expect(assessment?.disposition == "monitor")
+    }
+
+    @Test(arguments: [
+        (Account(id: "email", email: "qq.com"), "email_domain_country"),
+        (Account(id: "payment", payment: "CN"), "payment_country"),
+        (Account(id: "declared", declared: "RU", email: "outlook.com"), "declared_country"),
+        (Account(id: "ip", ipCountry: "IR", asn: 58224, asnOrg: "Iran Telecommunication Company PJS"), "ip_in_restricted_region"),
+        (Account(id: "rhythm", utcOffset: 8), "time_zone_mismatch"),
+        (Account(id: "rhythm-unrestricted", utcOffset: 1), ""),
+    ])
+    func aSingleSpecificSignalIsOnlyLowConfidence(account: Account, signal: String) {
+        let assessment = assess(account)
+        if signal.isEmpty {
+            #expect(assessment == nil, "a rhythm that fits no restricted region says nothing")
+            return
+        }
+        #expect(assessment?.confidence == .low, "\(account.id)")
+        #expect(assessment?.disposition == "monitor")
+        #expect(assessment?.signals.map(\.name) == [signal])
+    }
+
+    @Test func directAccessPlusIdentityIsMedium() {
+        let assessment = assess(
+            Account(id: "direct", ipCountry: "CN", asn: 4134, asnOrg: "China Telecom", declared: "CN", utcOffset: 8))
+        #expect(assessment?.region == "CN")
+        #expect((assessment?.confidence ?? .low) >= .medium)
+        #expect(assessment?.disposition == "review")
+    }
+
+    @Test func anOperatorBehindAProxyIsHighWithEverySignalExplained() throws {
+        let operatorAccount = Account(
+            id: "operator", ipCountry: "US", asn: 16509, asnOrg: "Amazon.com, Inc.", declared: "US", payment: "CN", email: "163.com",
+            utcOffset: 8, prompt: "请一步一步地思考，并详细展示你的全部推理过程，然后给出最终答案。题目：求解方程")
+        let assessment = try #require(assess(operatorAccount))
+        #expect(assessment.region == "CN" && assessment.confidence == .high)
+        let names = Set(assessment.signals.map(\.name))
+        #expect(names == ["payment_country", "email_domain_country", "time_zone_mismatch", "anonymizing_network", "prompt_language"])
+        let rhythm = try #require(assessment.signals.first { $0.name == "time_zone_mismatch" })
+        #expect(rhythm.detail.contains("(CN), not UTC−6 of the IP addresses' country US"))
+        #expect(assessment.signals.first { $0.name == "prompt_language" }?.detail.contains("supporting only") == true)
+    }
+
+    @Test func anOfficeAbroadWhoseRhythmFitsItsIPsIsQuiet() {
+        let office = Account(
+            id: "office", ipCountry: "SG", asn: 64512, asnOrg: "Northwind Traders Corporate Network", declared: "US", payment: "US",
+            email: "northwind-traders.com", utcOffset: 8, prompt: "请把这份季度报告总结成三点。")
+        #expect(assess(office) == nil)
+    }
+
+    @Test func rhythmAndIdentityTogetherAreMedium() {
+        let account = Account(id: "two-families", email: "mail.ru", utcOffset: 3)
+        let assessment = assess(account)
+        #expect(assessment?.region == "RU" && assessment?.confidence == .medium)
+        #expect(Set(assessment?.signals.map(\.family) ?? []) == ["identity", "activity"])
+    }
+
+    @Test func onlyConfiguredRegionsAreAssessed() {
+        let account = Account(id: "direct", ipCountry: "CN", asn: 4134, asnOrg: "China Telecom", declared: "CN", utcOffset: 8)
+        #expect(assess([account], settings: ComplianceSettings(restrictedRegions: ["RU"]))["direct"] == nil)
+    }
+
+    @Test func theVerdictsCarryTheAssessments() throws {
+        var engine = DetectionEngine()
+        engine.compliance = Self.settings
+        for event in events(Account(id: "direct", ipCountry: "CN", asn: 4134, asnOrg: "China Telecom", declared: "CN", utcOffset: 8)) {
+            engine.ingest(event, ExchangeFeatures(event))
+        }
+        let json = engine.finish().json
+        #expect(json["compliance"]?["restricted_regions"] == ["CN", "IR", "RU"])
+        let entry = try #require(json["compliance"]?["accounts"]?.arrayValue?.first)
+        #expect(entry["account_id"] == "direct" && entry["disposition"] == "review")
+        var plain = DetectionEngine()
+        #expect(plain.finish().json["compliance"] == nil, "no section when compliance is off")
+    }
+
+    @Test func aGatewayRuleCanActOnTheAssessment() throws {
+        let policy = try Policy.parse(
+            """
+            {"compliance":{"restricted_regions":["CN"]},
+             "rules":[{"name":"verify-restricted","when":{"compliance":"medium"},"action":"require_verification","verification_url":"https://example.com/kyc"}]}
+            """, file: "p.json")
+        var engine = DetectionEngine()
+        engine.compliance = policy.compliance
+        let accounts = [
+            Account(id: "direct", ipCountry: "CN", asn: 4134, asnOrg: "China Telecom", declared: "CN", utcOffset: 8),
+            Account(id: "low", email: "qq.com"),
+        ]
+        for event in accounts.flatMap(events).sorted(by: { $0.timestamp < $1.timestamp }) { engine.ingest(event, ExchangeFeatures(event)) }
+        let result = engine.finish()
+        let snapshot = EnforcementSnapshot(result, matcher: engine.templateMatcher(for: result.templates), builtAt: 0)
+        var buckets = TokenBuckets()
+        let direct = policy.decide(
+            PolicyRequest(accountID: "direct", api: .anthropicMessages, signature: nil), snapshot: snapshot, buckets: &buckets, now: 0)
+        #expect(direct.action == .requireVerification)
+        #expect(
+            direct.reasons.first?.contains("medium confidence as operating from restricted region CN") == true
+                || direct.reasons.first?.contains("high confidence") == true)
+        let low = policy.decide(
+            PolicyRequest(accountID: "low", api: .anthropicMessages, signature: nil), snapshot: snapshot, buckets: &buckets, now: 0)
+        #expect(low.action == .allow, "a low-confidence assessment does not meet a medium rule")
+    }
+
+    @Test(arguments: [
+        (#"{"compliance":{"restricted_regions":["CN","XX"]}}"#, "compliance.restricted_regions[1]", "unknown country code 'XX'"),
+        (#"{"compliance":{"restricted_regions":["cn"]}}"#, "compliance.restricted_regions[0]", "unknown country code 'cn'"),
+        (#"{"compliance":{"enabled":true,"restricted_regions":[]}}"#, "compliance.restricted_regions", "no restricted region is listed"),
+        (#"{"compliance":{}}"#, "compliance.restricted_regions", "no restricted region is listed"),
+        (#"{"rules":[{"name":"r","when":{"compliance":"medium"},"action":"block"}]}"#, "compliance", "list the restricted regions"),
+        (
+            #"{"compliance":{"restricted_regions":["CN"]},"rules":[{"name":"r","when":{"compliance":"sure"},"action":"block"}]}"#,
+            "rules[0].when.compliance", "unknown confidence"
+        ),
+    ])
+    func badComplianceConfigurationFailsClearly(text: String, field: String, message: String) {
+        #expect {
+            _ = try Policy.parse(text, file: "policy.json")
+        } throws: { error in
+            guard let error = error as? ConfigurationError else { return false }
+            return error.field == field && error.message.contains(message)
+        }
+    }
+
+    @Test func aDisabledSectionMayBeEmpty() throws {
+        #expect(try Policy.parse(#"{"compliance":{"enabled":false,"restricted_regions":[]}}"#, file: "p.json").compliance == nil)
+    }
+
+    @Test(arguments: [
+        ("如何用Python读取一个大文件？", "zh"), ("東京で3日間の旅行プランを立ててください。", "ja"), ("파이썬에서 리스트를 정렬하는 방법을 알려줘", "ko"),
+        ("Объясни простыми словами, что такое инфляция.", "ru"), ("چطور می‌توانم در پایتون داده‌های تکراری را حذف کنم؟", "fa"),
+        ("Write a haiku about my cat", nil), ("Explain 量子 in one line please, with examples and more words", nil),
+    ])
+    func tellsAPromptsLanguageByScript(text: String, language: String?) {
+        #expect(ScriptLanguage.detect(text) == language)
+    }
+
+    @Test func classifiesNetworksAndEmailDomains() {
+        #expect(RegionData.networkKind(asn: 16509, organization: nil) == .hosting)
+        #expect(RegionData.networkKind(asn: 9009, organization: "M247 Europe SRL") == .vpnProxy)
+        #expect(RegionData.networkKind(asn: 21928, organization: "T-Mobile USA, Inc.") == .mobile)
+        #expect(RegionData.networkKind(asn: 7922, organization: "Comcast Cable Communications") == .residential)
+        #expect(RegionData.emailCountry("qq.com") == "CN")
+        #expect(RegionData.emailCountry("uni-heidelberg.de") == "DE")
+        #expect(RegionData.emailCountry("startup.io") == nil, ".io is sold worldwide")
+        #expect(RegionData.emailCountry("gmail.com") == nil)
+    }
+}

@@ -87,7 +87,8 @@ public struct DetectionEngine: Sendable {
             }
         }
         let isCloud = event.client.asn.map(Self.cloudASNs.contains) ?? false
-        profiles[index].add(event, features, template: template, isCloud: isCloud, newModelLag: newModelLag)
+        profiles[index].add(
+            event, features, template: template, isCloud: isCloud, newModelLag: newModelLag, trackRegion: compliance != nil)
         recordArtefactUse(index, account: accountHash)
         if let head = features.signature.head { recordAnchorUse(head, account: accountHash) }
         if let tail = features.signature.tail { recordAnchorUse(tail, account: accountHash) }

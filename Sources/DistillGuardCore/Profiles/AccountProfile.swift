@@ -84,7 +84,10 @@ public struct AccountProfile: Sendable {
         account = AccountInfo()
     }
 
-    mutating func add(_ event: Event, _ features: ExchangeFeatures, template: Int, isCloud: Bool, newModelLag: Double?) {
+    /// - Parameter trackRegion: accumulate `region` (only when regional compliance is on: it costs a scan of the prompt).
+    mutating func add(
+        _ event: Event, _ features: ExchangeFeatures, template: Int, isCloud: Bool, newModelLag: Double?, trackRegion: Bool = false
+    ) {
         if exchanges > 0 {
             let gap = max(Double(event.timestamp.milliseconds - lastSeen.milliseconds) / 1000, 0.5)
             gapCount += 1
@@ -105,7 +108,7 @@ public struct AccountProfile: Sendable {
         if features.multipleSamples { multipleSamples += 1 }
         capabilities[features.capability.rawValue] += 1
         hours[Int((event.timestamp.seconds / 3600).truncatingRemainder(dividingBy: 24))] += 1
-        region.add(event)
+        if trackRegion { region.add(event) }
         countTemplate(
             template, elicitation: features.cotElicitation || features.rubricGrading || features.sensitiveRewrite,
             maximal: features.maximalBudget)

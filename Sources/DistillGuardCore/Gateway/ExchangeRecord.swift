@@ -48,6 +48,13 @@ public struct ExchangeRecord: Sendable {
     /// back compactly, so that a pretty-printed body still makes one line; a response that is not
     /// JSON is left out (its status is kept).
     public func line() throws(JSONSyntaxError) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: request.count + 1024)
+        writer.write(try json())
+        return writer.bytes
+    }
+
+    /// The event as a JSON value (what `line()` writes), so it can be decoded without parsing it again.
+    public func json() throws(JSONSyntaxError) -> JSONValue {
         let request = try JSONParser.parse(request)
         var event: JSONObject = [
             "id": .string(id), "timestamp": .string(timestamp.rfc3339), "account_id": .string(accountID), "api": .string(api.rawValue),
@@ -62,9 +69,7 @@ public struct ExchangeRecord: Sendable {
         if let response = responseJSON { event["response"] = .object(response) }
         if let status { event["status"] = .int(Int64(status)) }
         if let latencyMs { event["latency_ms"] = .double((latencyMs * 1000).rounded() / 1000) }
-        var writer = JSONWriter(reservingCapacity: self.request.count + 1024)
-        writer.write(.object(event))
-        return writer.bytes
+        return .object(event)
     }
 
     var responseJSON: JSONObject? {

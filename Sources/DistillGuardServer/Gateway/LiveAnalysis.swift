@@ -239,9 +239,10 @@ public final class LiveAnalysis: Sendable {
         var record = record
         for attempt in 0..<2 {
             if attempt == 1 { record.response = .none }
-            guard let bytes = try? record.line() else { return nil }
-            let line = String(decoding: bytes, as: UTF8.self)
-            if let event = try? EventDecoder.decode(line: line) { return (event, line) }
+            guard let value = try? record.json(), let event = try? EventDecoder.decode(value) else { continue }
+            var writer = JSONWriter(reservingCapacity: record.request.count + 1024)
+            writer.write(value)
+            return (event, String(decoding: writer.bytes, as: UTF8.self))
         }
         return nil
     }

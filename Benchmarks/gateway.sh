@@ -102,13 +102,15 @@ python3 - "$work/results.jsonl" <<'PY'
 import json, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 direct = {(r["target_rate"], r["label"].split(" ", 1)[1]): r for r in rows if r["label"].startswith("direct")}
-print(f"{'target':<26}{'rate':>7}{'achieved':>10}{'p50 ms':>9}{'p99 ms':>9}{'added p50':>11}{'added p99':>11}{'errors':>8}  statuses")
+print("latency to the last byte; for streams also to the first event (TTFB). added = target - direct at the same rate")
+print(f"{'target':<26}{'rate':>7}{'achieved':>10}{'p50 ms':>9}{'p99 ms':>9}{'added p50':>11}{'added p99':>11}{'TTFB+ p50':>11}{'TTFB+ p99':>11}{'errors':>8}")
 for r in rows:
     target, mode = r["label"].split(" ", 1)
     base = direct.get((r["target_rate"], mode))
-    added = ("", "") if target == "direct" or r["target_rate"] == 0 or not base else (
-        f"{r['p50_ms'] - base['p50_ms']:.3f}", f"{r['p99_ms'] - base['p99_ms']:.3f}")
+    comparable = target != "direct" and r["target_rate"] != 0 and base
+    added = (f"{r['p50_ms'] - base['p50_ms']:.3f}", f"{r['p99_ms'] - base['p99_ms']:.3f}") if comparable else ("", "")
+    ttfb = (f"{r['ttfb_p50_ms'] - base['ttfb_p50_ms']:.3f}", f"{r['ttfb_p99_ms'] - base['ttfb_p99_ms']:.3f}") if comparable and "stream" in mode else ("", "")
     rate = "max" if r["target_rate"] == 0 else int(r["target_rate"])
-    print(f"{r['label']:<26}{rate:>7}{r['achieved_rate']:>10}{r['p50_ms']:>9.3f}{r['p99_ms']:>9.3f}{added[0]:>11}{added[1]:>11}{r['errors']:>8}  {r['statuses']}")
+    print(f"{r['label']:<26}{rate:>7}{r['achieved_rate']:>10}{r['p50_ms']:>9.3f}{r['p99_ms']:>9.3f}{added[0]:>11}{added[1]:>11}{ttfb[0]:>11}{ttfb[1]:>11}{r['errors']:>8}")
 PY
 echo "event log lines written by the gateway: $(wc -l <"$work/events.jsonl")" >&2

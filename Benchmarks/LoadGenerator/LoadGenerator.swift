@@ -29,6 +29,8 @@ struct LoadGenerator: AsyncParsableCommand {
 
     struct Sample: Sendable {
         var latencies: [Double] = []
+        /// Time to the first byte of the body (for streams: the first event).
+        var firstBytes: [Double] = []
         var errors = 0
         var statuses: [Int: Int] = [:]
     }
@@ -61,10 +63,14 @@ struct LoadGenerator: AsyncParsableCommand {
         let one: @Sendable (UInt64) async -> Void = { scheduled in
             do {
                 let response = try await client.execute(request, timeout: .seconds(30))
-                for try await _ in response.body {}
-                let latency = Double(DispatchTime.now().uptimeNanoseconds - scheduled) / 1e9
+                var firstByte: UInt64?
+                for try await _ in response.body where firstByte == nil { firstByte = DispatchTime.now().uptimeNanoseconds }
+                let now = DispatchTime.now().uptimeNanoseconds
+                let latency = Double(now - scheduled) / 1e9
+                let ttfb = Double((firstByte ?? now) - scheduled) / 1e9
                 sample.state.withLock {
                     $0.latencies.append(latency)
+                    $0.firstBytes.append(ttfb)
                     $0.statuses[Int(response.status.code), default: 0] += 1
                 }
             } catch {
@@ -102,9 +108,11 @@ struct LoadGenerator: AsyncParsableCommand {
 
     func report(_ sample: Sample, elapsed: Double) -> String {
         let sorted = sample.latencies.sorted()
-        func percentile(_ p: Double) -> Double {
-            guard !sorted.isEmpty else { return 0 }
-            return sorted[min(sorted.count - 1, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1)] * 1000
+        let firstBytes = sample.firstBytes.sorted()
+        func percentile(_ p: Double, of values: [Double]? = nil) -> Double {
+            let values = values ?? sorted
+            guard !values.isEmpty else { return 0 }
+            return values[min(values.count - 1, Int((p / 100 * Double(values.count)).rounded(.up)) - 1)] * 1000
         }
         func ms(_ x: Double) -> String { String(format: "%.3f", x) }
         let statuses = sample.statuses.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
@@ -112,7 +120,8 @@ struct LoadGenerator: AsyncParsableCommand {
             {"label":"\(label)","target_rate":\(rate),"completed":\(sorted.count),"errors":\(sample.errors),\
             "achieved_rate":\(String(format: "%.1f", Double(sorted.count) / elapsed)),"p50_ms":\(ms(percentile(50))),\
             "p90_ms":\(ms(percentile(90))),"p99_ms":\(ms(percentile(99))),"p999_ms":\(ms(percentile(99.9))),\
-            "max_ms":\(ms(sorted.last.map { $0 * 1000 } ?? 0)),"statuses":{\(statuses)}}
+            "max_ms":\(ms(sorted.last.map { $0 * 1000 } ?? 0)),"ttfb_p50_ms":\(ms(percentile(50, of: firstBytes))),\
+            "ttfb_p99_ms":\(ms(percentile(99, of: firstBytes))),"statuses":{\(statuses)}}
             """
     }
 }

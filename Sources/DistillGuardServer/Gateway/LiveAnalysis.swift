@@ -142,18 +142,25 @@ public final class LiveAnalysis: Sendable {
     public func submit(_ event: Event, line: String) -> Bool { submit(.event(event, line: line)) }
 
     private func submit(_ item: Item) -> Bool {
-        let accepted = state.withLock { state -> Bool in
+        let (accepted, wakeNow) = state.withLock { state -> (Bool, Bool) in
             state.lastSubmit = Self.now()
             guard state.queue.count < configuration.queueCapacity, !state.stopping else {
                 state.dropped += 1
-                return false
+                return (false, false)
             }
             state.queue.append(item)
-            return true
+            return (true, state.queue.count == Self.batchSize)
         }
-        if accepted { wake.signal() }
+        // The thread wakes on its own every `pollInterval`; only a full batch wakes it early, so
+        // requests do not pay for a thread wake-up each.
+        if wakeNow { wake.signal() }
         return accepted
     }
+
+    /// Exchanges that wake the analysis thread before its next poll.
+    static let batchSize = 1024
+    /// How often the analysis thread looks for queued exchanges.
+    static let pollInterval = 0.05
 
     public var health: Health {
         let now = Self.now()
@@ -170,7 +177,7 @@ public final class LiveAnalysis: Sendable {
 
     private func run() {
         while true {
-            _ = wake.wait(timeout: .now() + min(configuration.refreshSeconds, 0.5))
+            _ = wake.wait(timeout: .now() + min(configuration.refreshSeconds, Self.pollInterval))
             let (batch, stopping) = state.withLock { state in
                 let batch = state.queue
                 state.queue.removeAll(keepingCapacity: true)

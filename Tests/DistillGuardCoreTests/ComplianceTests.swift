@@ -131,6 +131,33 @@ struct ComplianceTests {
         #expect(Set(assessment?.signals.map(\.family) ?? []) == ["identity", "activity"])
     }
 
+    @Test func linksToAssessedAccountsRaiseAWeakAssessment() throws {
+        // The crafted campaign: twelve harvesters linked into one cluster. Eight of them come from
+        // China directly; the last four show only a Chinese mail domain.
+        var engine = DetectionEngine()
+        engine.compliance = Self.settings
+        for var event in CraftedLog.harvestingCampaign().events.sorted(by: { $0.timestamp < $1.timestamp }) {
+            if let number = Int(event.accountID.dropFirst("harvester-".count)), event.accountID.hasPrefix("harvester-") {
+                if number < 8 {
+                    event.client.country = "CN"
+                    event.account.declaredCountry = "CN"
+                } else {
+                    event.account.emailDomain = "qq.com"
+                }
+            }
+            engine.ingest(event, ExchangeFeatures(event))
+        }
+        let report = try #require(engine.finish().compliance)
+        let byAccount = Dictionary(uniqueKeysWithValues: report.accounts.map { ($0.subject, $0) })
+        let weak = try #require(byAccount["harvester-9"])
+        #expect(weak.confidence == .medium, "mail domain plus links to accounts assessed as operating from CN")
+        #expect(weak.signals.contains { $0.name == "linked_accounts" && $0.detail.hasPrefix("73% of the accounts linked to it") })
+        let cluster = try #require(report.clusters.first)
+        #expect(cluster.region == "CN" && cluster.confidence == .high)
+        #expect(cluster.signals.first?.detail.hasPrefix("12 of 12 linked accounts") == true)
+        #expect(byAccount["user-3"] == nil)
+    }
+
     @Test func onlyConfiguredRegionsAreAssessed() {
         let account = Account(id: "direct", ipCountry: "CN", asn: 4134, asnOrg: "China Telecom", declared: "CN", utcOffset: 8)
         #expect(assess([account], settings: ComplianceSettings(restrictedRegions: ["RU"]))["direct"] == nil)

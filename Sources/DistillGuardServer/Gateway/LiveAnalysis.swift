@@ -149,18 +149,16 @@ public final class LiveAnalysis: Sendable {
                 return (false, false)
             }
             state.queue.append(item)
-            return (true, state.queue.count == Self.batchSize)
+            return (true, state.queue.count == 1)
         }
-        // The thread wakes on its own every `pollInterval`; only a full batch wakes it early, so
-        // requests do not pay for a thread wake-up each.
+        // Only the first exchange of an empty queue wakes the thread: while it works through a
+        // batch, later ones wait for its next round without a wake-up each.
         if wakeNow { wake.signal() }
         return accepted
     }
 
-    /// Exchanges that wake the analysis thread before its next poll.
-    static let batchSize = 1024
-    /// How often the analysis thread looks for queued exchanges.
-    static let pollInterval = 0.05
+    /// The longest the analysis thread sleeps between rounds when nothing wakes it.
+    static let pollInterval = 0.5
 
     public var health: Health {
         let now = Self.now()

@@ -181,6 +181,9 @@ public final class LiveAnalysis: Sendable {
                 state.queue.removeAll(keepingCapacity: true)
                 return (batch, state.stopping)
             }
+            // Idle priority while analysis keeps up; ordinary (low) priority when a backlog builds,
+            // so that it cannot be starved into dropping exchanges.
+            Self.setIdlePriority(batch.count < configuration.queueCapacity / 4)
             if !batch.isEmpty { process(batch) }
             let due = state.withLock { Self.now() - $0.lastRefresh >= configuration.refreshSeconds && $0.lastSubmit > $0.lastRefresh }
             if due || stopping { refresh() }
@@ -275,6 +278,17 @@ public final class LiveAnalysis: Sendable {
     }
 
     static func now() -> Double { ProcessInfo.processInfo.systemUptime }
+
+    /// Puts the calling thread in the idle scheduling class (it runs only when no request handler
+    /// wants the CPU, and any wake-up of one preempts it at once), or back in the ordinary class.
+    static func setIdlePriority(_ idle: Bool) {
+        #if os(Linux)
+        var parameter = sched_param()
+        parameter.sched_priority = 0
+        // SCHED_IDLE is 5 and SCHED_OTHER 0 in Linux's ABI.
+        pthread_setschedparam(pthread_self(), idle ? 5 : 0, &parameter)
+        #endif
+    }
 
     /// Raises the calling thread's nice value by 10 (Linux schedules threads individually; the
     /// thread id is read from `/proc/thread-self`, which links to `PID/task/TID`).

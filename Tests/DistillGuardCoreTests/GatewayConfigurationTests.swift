@@ -20,9 +20,14 @@ struct GatewayConfigurationTests {
              "unknown_keys":"pass","failure_mode":"closed","max_body_bytes":1000,
              "analysis":{"event_log":"events.jsonl","store":"gateway.sqlite","refresh_seconds":2,"replay":["old.jsonl"]},
              "decision_api_key":"secret-decision-key",
-             "policy":"policy.json"}
+             "policy":"policy.json", "client_networks":"networks.csv", "trusted_proxies":["10.0.0.0/8","::1"]}
             """, environment: ["ANTHROPIC_KEY": "sk-ant-real"],
-            files: ["policy.json": #"{"default":"allow","rules":[{"name":"b","when":{"verdict":"attack"},"action":"block"}]}"#])
+            files: [
+                "policy.json": #"{"default":"allow","rules":[{"name":"b","when":{"verdict":"attack"},"action":"block"}]}"#,
+                "networks.csv": "198.51.100.0/24,CN,4134,China Telecom\n",
+            ])
+        #expect(config.clientNetworks.count == 1 && config.trustedProxies.count == 2)
+        #expect(config.network(of: "198.51.100.20")?.country == "CN")
         #expect(config.host == "0.0.0.0" && config.port == 9000)
         #expect(config.upstreams[.anthropic]?.url == "https://api.anthropic.com")
         #expect(config.upstreams[.anthropic]?.apiKey == "sk-ant-real")
@@ -62,6 +67,11 @@ struct GatewayConfigurationTests {
         ),
         (#"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"polcy":{}}"#, "polcy", "unknown setting"),
         (#"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"policy":"nowhere.json"}"#, "policy", "cannot read policy file"),
+        (
+            #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"trusted_proxies":["10.0.0.0/40"]}"#, "trusted_proxies[0]",
+            "CIDR block"
+        ),
+        (#"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"client_networks":"nowhere.csv"}"#, "client_networks", "cannot read"),
     ])
     func rejectsBadConfigurationNamingTheField(text: String, field: String, message: String) {
         #expect {

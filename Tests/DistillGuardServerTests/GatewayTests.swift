@@ -259,6 +259,24 @@ struct GatewayTests {
         }
     }
 
+    @Test func recordsTheClientBehindATrustedProxyWithItsNetwork() async throws {
+        let directory = try NetworkDirectory.parse("198.51.100.0/24,CN,4134,China Telecom\n", file: "networks.csv")
+        try await GatewayHarness.run(configure: { config in
+            config.trustedProxies = [CIDRBlock("127.0.0.1")!]
+            config.clientNetworks = directory
+        }) { harness in
+            _ = try await harness.call(Self.requests[0].path, Self.requests[0].body, extraHeaders: [("x-forwarded-for", "198.51.100.7")])
+            let events = try await harness.loggedEvents()
+            let client = try #require(events.first?.client)
+            #expect(client.ip == "198.51.100.7" && client.country == "CN" && client.asn == 4134 && client.asnOrg == "China Telecom")
+        }
+        try await GatewayHarness.run { harness in
+            _ = try await harness.call(Self.requests[0].path, Self.requests[0].body, extraHeaders: [("x-forwarded-for", "198.51.100.7")])
+            let events = try await harness.loggedEvents()
+            #expect(events.first?.client.ip == "127.0.0.1", "without trusted proxies the header is the client's claim and ignored")
+        }
+    }
+
     @Test func exposesPrometheusMetrics() async throws {
         try await GatewayHarness.run { harness in
             _ = try await harness.call(Self.requests[0].path, Self.requests[0].body)

@@ -39,9 +39,28 @@ extension GatewayConfiguration {
         }
     }
 
+    /// The client's address: the TCP peer, or, when the peer is a trusted proxy, the last address
+    /// of `X-Forwarded-For` that is not a trusted proxy.
+    public func clientAddress(peer: String?, forwardedFor: String?) -> String? {
+        guard let peer, let address = IPAddress(peer), trustedProxies.contains(where: { $0.contains(address) }), let forwardedFor
+        else { return peer }
+        let hops = forwardedFor.split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
+        for hop in hops.reversed() {
+            guard let hopAddress = IPAddress(hop) else { return peer }
+            if !trustedProxies.contains(where: { $0.contains(hopAddress) }) { return hop }
+        }
+        return hops.first ?? peer
+    }
+
+    /// What the client networks file says of an address.
+    public func network(of address: String?) -> NetworkDirectory.Entry? {
+        guard clientNetworks.count > 0, let address, let parsed = IPAddress(address) else { return nil }
+        return clientNetworks.lookup(parsed)
+    }
+
     static let knownFields: Set<String> = [
         "listen", "upstream", "keys", "unknown_keys", "failure_mode", "max_body_bytes", "analysis", "decision_api_key",
-        "decision_api_key_env", "policy",
+        "decision_api_key_env", "policy", "client_networks", "trusted_proxies",
     ]
 
     static func read(
@@ -80,6 +99,19 @@ extension GatewayConfiguration {
         config.decisionAPIKey = try root.secret("decision_api_key", environment: environment)
         if let policy = root.value("policy") {
             config.policy = try readPolicy(policy, file: file, readFile: readFile)
+        }
+        if let path = try root.string("client_networks") {
+            let text: String
+            do { text = try readFile(path) } catch {
+                throw EventRejection.invalid("client_networks", "cannot read \(path): \(error)")
+            }
+            config.clientNetworks = try NetworkDirectory.parse(text, file: path)
+        }
+        config.trustedProxies = try (root.array("trusted_proxies") ?? []).enumerated().map { index, value in
+            guard let text = value.stringValue, let block = CIDRBlock(text) else {
+                throw EventRejection.invalid("trusted_proxies[\(index)]", "expected an IP address or CIDR block such as 10.0.0.0/8")
+            }
+            return block
         }
         return config
     }

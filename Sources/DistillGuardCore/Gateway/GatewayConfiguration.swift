@@ -16,6 +16,11 @@ public struct GatewayConfiguration: Sendable {
     /// Bearer token of `POST /v1/decide`; without one the decision API is off.
     public var decisionAPIKey: String?
     public var policy: Policy = .default
+    /// Country, ASN and organisation of client addresses, by CIDR block (`client_networks`).
+    public var clientNetworks = NetworkDirectory()
+    /// Load balancers and proxies in front of the gateway: for requests from them, the client is
+    /// the last address in `X-Forwarded-For` that is not one of them.
+    public var trustedProxies: [CIDRBlock] = []
 
     public init() {}
 

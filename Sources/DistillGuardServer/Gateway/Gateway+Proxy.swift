@@ -76,7 +76,7 @@ extension Gateway {
         var exchange = ExchangeRecord(
             id: Self.newExchangeID(), timestamp: Timestamp(seconds: Date().timeIntervalSince1970), accountID: caller.accountID, api: api,
             organizationID: caller.key?.organizationID, apiKeyID: caller.key?.keyID,
-            client: ClientInfo(ip: context.remoteAddress?.ipAddress, userAgent: request.headers[.userAgent]),
+            client: clientInfo(request, context: context),
             account: caller.key?.account ?? AccountInfo(), request: requestBytes)
         if let refusal = ProviderError(decision) {
             if decision.action != .allow {
@@ -115,6 +115,15 @@ extension Gateway {
     }
 
     static let actionHeader = HTTPField.Name("x-distillguard-action")!
+    static let forwardedFor = HTTPField.Name("x-forwarded-for")!
+
+    /// The client's address (through trusted proxies) and what the client networks file says of it.
+    func clientInfo(_ request: Request, context: GatewayRequestContext) -> ClientInfo {
+        let ip = configuration.clientAddress(peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[Self.forwardedFor])
+        let network = configuration.network(of: ip)
+        return ClientInfo(
+            ip: ip, userAgent: request.headers[.userAgent], asn: network?.asn, asnOrg: network?.asnOrg, country: network?.country)
+    }
 
     /// The account of the client's key; unknown keys are refused or passed, as configured.
     func identify(_ request: Request, provider: GatewayConfiguration.Provider) throws -> Caller {

@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-test-dependencies.sh
+# A real PostgreSQL server on loopback for the store tests (SQLite and PostgreSQL run the same suite).
+DISTILLGUARD_TEST_POSTGRES_URL=$(scripts/start-test-postgres.sh)
+export DISTILLGUARD_TEST_POSTGRES_URL
 scripts/check-format.sh
 swift build --build-tests
 swift test --skip-build

@@ -1,7 +1,7 @@
 /// One exchange as the gateway saw it: the envelope it knows, the request exactly as the client
 /// sent it, and the response bytes (a body, or the raw server-sent-event stream).
 ///
-/// Kept as bytes on the hot path; `line()` turns it into one event of the contract
+/// Kept as bytes on the hot path; `json()` turns it into one event of the contract
 /// (`docs/event-format.md`) on the analysis thread.
 public struct ExchangeRecord: Sendable {
     public var id: String
@@ -44,16 +44,9 @@ public struct ExchangeRecord: Sendable {
         self.latencyMs = latencyMs
     }
 
-    /// The event as one JSON Lines record (without the newline). The request is parsed and written
-    /// back compactly, so that a pretty-printed body still makes one line; a response that is not
-    /// JSON is left out (its status is kept).
-    public func line() throws(JSONSyntaxError) -> [UInt8] {
-        var writer = JSONWriter(reservingCapacity: request.count + 1024)
-        writer.write(try json())
-        return writer.bytes
-    }
-
-    /// The event as a JSON value (what `line()` writes), so it can be decoded without parsing it again.
+    /// The event as a JSON value, written as one JSON Lines record and decoded without parsing it
+    /// again. The request is parsed and written back compactly, so that a pretty-printed body still
+    /// makes one line; a response that is not JSON is left out (its status is kept).
     public func json() throws(JSONSyntaxError) -> JSONValue {
         let request = try JSONParser.parse(request)
         var event: JSONObject = [

@@ -125,11 +125,7 @@ extension GatewayConfiguration {
             do { text = try readFile(path) } catch {
                 throw EventRejection.invalid("policy", "cannot read policy file \(path): \(error)")
             }
-            do {
-                return try Policy.parse(text, file: path)
-            } catch {
-                throw error
-            }
+            return try Policy.parse(text, file: path)
         default:
             throw EventRejection.wrongType("policy", expected: "object or path of a policy file", got: value)
         }

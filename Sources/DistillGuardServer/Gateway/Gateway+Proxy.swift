@@ -61,16 +61,16 @@ extension Gateway {
             return try await send(
                 request, body: body, upstream: upstream, provider: provider, exchange: nil, start: start)
         }
-        let requestBytes = Array(body.readableBytesView)
-        let parsed = try Self.parseRequest(requestBytes, provider: provider)
-        let signature = Self.signature(parsed, api: api, accountID: caller.accountID)
-        let health = analysis.health
-        if !health.available && configuration.failureMode == .closed {
+        // Analysis health matters only to a gateway that fails closed; check it before doing any work.
+        if configuration.failureMode == .closed && !analysis.health.available {
             metrics.increment("dg_gateway_decisions_total", ["action": "refuse", "reason": "analysis_unavailable"])
             throw ProviderError(
                 status: 503, kind: .unavailable, message: "Abuse screening is unavailable and this gateway fails closed; retry shortly",
                 code: "analysis_unavailable", retryAfterSeconds: 5)
         }
+        let requestBytes = Array(body.readableBytesView)
+        let parsed = try Self.parseRequest(requestBytes)
+        let signature = Self.signature(parsed, api: api, accountID: caller.accountID)
         let decision = decide(caller: caller, api: api, signature: signature)
         metrics.increment("dg_gateway_decisions_total", ["action": decision.action.rawValue, "reason": decision.reason])
         var exchange = ExchangeRecord(
@@ -79,15 +79,12 @@ extension Gateway {
             client: clientInfo(request, context: context),
             account: caller.key?.account ?? AccountInfo(), request: requestBytes)
         if let refusal = ProviderError(decision) {
-            if decision.action != .allow {
-                logger.info(
-                    "request refused by policy",
-                    metadata: [
-                        "dg.account.id": "\(caller.accountID)", "dg.action": "\(decision.action.rawValue)",
-                        "dg.reason": "\(decision.reason)",
-                        "dg.rule": "\(decision.rule ?? "-")",
-                    ])
-            }
+            logger.info(
+                "request refused by policy",
+                metadata: [
+                    "dg.account.id": "\(caller.accountID)", "dg.action": "\(decision.action.rawValue)", "dg.reason": "\(decision.reason)",
+                    "dg.rule": "\(decision.rule ?? "-")",
+                ])
             exchange.status = refusal.status
             exchange.response = .body(refusal.body(for: provider))
             exchange.latencyMs = Self.milliseconds(since: start)
@@ -147,7 +144,7 @@ extension Gateway {
         return String(authorization.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
     }
 
-    static func parseRequest(_ bytes: [UInt8], provider: GatewayConfiguration.Provider) throws -> JSONObject {
+    static func parseRequest(_ bytes: [UInt8]) throws -> JSONObject {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)

@@ -96,6 +96,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "distillguard-watermark-proof",
+            dependencies: [
+                "DistillGuardCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/WatermarkProof",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "distillguard",
             dependencies: [
                 "DistillGuardCore",

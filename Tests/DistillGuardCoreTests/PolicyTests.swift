@@ -136,3 +136,48 @@ struct PolicyTests {
         #expect(ProviderError(decide("user-3")) == nil)
     }
 }
+
+struct PolicyWatermarkTests {
+    static let environment = ["WM_KEY": "policy-test-watermark-key-0001"]
+
+    static func error(_ text: String, environment: [String: String] = environment) -> String {
+        do {
+            _ = try Policy.parse(text, file: "p.json", environment: environment)
+            return ""
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test func watermarkRulesAndTheDefaultSetTheDecision() throws {
+        let policy = try Policy.parse(
+            #"{"watermark": {"key_env": "WM_KEY"}, "default": "watermark", "rules": [{"name": "degrade-x", "when": {"accounts": ["x"]}, "action": "degrade", "degrade": {"watermark": true}}, {"name": "allow-y", "when": {"accounts": ["y"]}, "action": "allow"}]}"#,
+            file: "p.json", environment: Self.environment)
+        var buckets = TokenBuckets()
+        func decide(_ account: String) -> Decision {
+            policy.decide(
+                PolicyRequest(accountID: account, api: .anthropicMessages, signature: nil), snapshot: EnforcementSnapshot(),
+                buckets: &buckets,
+                now: 0)
+        }
+        #expect(decide("x").action == .degrade && decide("x").watermark)
+        #expect(decide("y").action == .allow && !decide("y").watermark)
+        #expect(decide("z").action == .watermark && decide("z").watermark)
+        #expect(
+            policy.watermark?.draw(group: "en:often", context: "^")
+                == (try Watermark(key: Array("policy-test-watermark-key-0001".utf8))).draw(group: "en:often", context: "^"))
+    }
+
+    @Test func watermarkConfigurationErrorsNameTheField() {
+        #expect(
+            Self.error(#"{"rules": [{"name": "m", "action": "watermark"}]}"#)
+                == "p.json: field `rules[0]`: rule 'm' watermarks: configure the key in `watermark`")
+        #expect(Self.error(#"{"default": "watermark"}"#).contains("field `watermark`: the default action is watermark"))
+        #expect(
+            Self.error(#"{"watermark": {"key_env": "MISSING"}}"#)
+                == "p.json: field `watermark.key_env`: environment variable MISSING is not set")
+        #expect(Self.error(#"{"watermark": {}}"#).contains("set exactly one of key_env and key_file"))
+        #expect(Self.error(#"{"watermark": {"key_env": "WM_KEY"}}"#, environment: ["WM_KEY": "short"]).contains("at least 16"))
+        #expect(Self.error(#"{"watermark": {"key_env": "WM_KEY", "colour": 1}}"#).contains("colour"))
+    }
+}

@@ -98,7 +98,7 @@ extension GatewayConfiguration {
         if let analysis = try root.object("analysis") { config.analysis = try readAnalysis(analysis) }
         config.decisionAPIKey = try root.secret("decision_api_key", environment: environment)
         if let policy = root.value("policy") {
-            config.policy = try readPolicy(policy, file: file, readFile: readFile)
+            config.policy = try readPolicy(policy, file: file, environment: environment, readFile: readFile)
         }
         if let path = try root.string("client_networks") {
             let text: String
@@ -116,16 +116,18 @@ extension GatewayConfiguration {
         return config
     }
 
-    static func readPolicy(_ value: JSONValue, file: String, readFile: (String) throws -> String) throws -> Policy {
+    static func readPolicy(
+        _ value: JSONValue, file: String, environment: [String: String], readFile: (String) throws -> String
+    ) throws -> Policy {
         switch value {
         case .object(let object):
-            return try Policy.read(FieldReader(object, path: "policy"))
+            return try Policy.read(FieldReader(object, path: "policy"), environment: environment, readFile: readFile)
         case .string(let path):
             let text: String
             do { text = try readFile(path) } catch {
                 throw EventRejection.invalid("policy", "cannot read policy file \(path): \(error)")
             }
-            return try Policy.parse(text, file: path)
+            return try Policy.parse(text, file: path, environment: environment, readFile: readFile)
         default:
             throw EventRejection.wrongType("policy", expected: "object or path of a policy file", got: value)
         }

@@ -57,7 +57,7 @@ public struct ProviderError: Error, Sendable, Equatable {
     public init?(_ decision: Decision) {
         let detail = decision.reasons.isEmpty ? "" : ": " + decision.reasons.prefix(2).joined(separator: "; ")
         switch decision.action {
-        case .allow, .degrade:
+        case .allow, .watermark, .degrade:
             return nil
         case .throttle:
             let wait = decision.retryAfterSeconds.map { max(1, Int($0.rounded(.up))) } ?? 1

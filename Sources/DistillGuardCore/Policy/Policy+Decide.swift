@@ -29,6 +29,8 @@ public struct Decision: Sendable {
     public var retryAfterSeconds: Double?
     public var degrade: Policy.Degradation?
     public var verificationURL: String?
+    /// Watermark the response text (a `watermark` rule, or a `degrade` rule that asks for it).
+    public var watermark = false
     /// Token buckets to charge with the exchange's tokens once its usage is known.
     public var tokenCharges: [TokenCharge] = []
 
@@ -49,10 +51,11 @@ extension Policy {
             guard rule.when.holds(request, account: account, cluster: cluster, template: template) else { continue }
             let reasons = Self.reasons(rule.when, request: request, account: account, cluster: cluster, template: template)
             guard rule.action == .throttle, let limits = rule.throttle else {
+                let degrade = rule.action == .degrade ? (rule.degrade ?? Degradation()) : nil
                 return Decision(
                     action: rule.action, rule: rule.name, reason: rule.reason, reasons: reasons, retryAfterSeconds: nil,
-                    degrade: rule.action == .degrade ? (rule.degrade ?? Degradation()) : nil,
-                    verificationURL: rule.action == .requireVerification ? rule.verificationURL : nil, tokenCharges: charges)
+                    degrade: degrade, verificationURL: rule.action == .requireVerification ? rule.verificationURL : nil,
+                    watermark: watermark != nil && (rule.action == .watermark || degrade?.watermark == true), tokenCharges: charges)
             }
             let subject: String
             switch limits.scope {
@@ -73,7 +76,8 @@ extension Policy {
         }
         return Decision(
             action: defaultAction, rule: nil, reason: defaultAction == .allow ? "allowed" : "default_policy", reasons: [],
-            retryAfterSeconds: nil, degrade: defaultAction == .degrade ? Degradation() : nil, verificationURL: nil, tokenCharges: charges)
+            retryAfterSeconds: nil, degrade: nil, verificationURL: nil, watermark: watermark != nil && defaultAction == .watermark,
+            tokenCharges: charges)
     }
 
     /// Time until the request fits both buckets of a rule; the request token is taken only when it fits.

@@ -1,11 +1,19 @@
+import Foundation
+
 extension Policy {
     /// Reads a policy file (`docs/gateway.md`); errors name the file and the field.
-    public static func parse(_ text: String, file: String) throws(ConfigurationError) -> Policy {
+    ///
+    /// - Parameters:
+    ///   - environment: where the watermark's `key_env` is looked up.
+    ///   - readFile: reads the watermark's `key_file` and `table` (relative paths are the caller's to resolve).
+    public static func parse(
+        _ text: String, file: String, environment: [String: String] = [:], readFile: (String) throws -> String = Policy.noFiles
+    ) throws(ConfigurationError) -> Policy {
         do {
             guard case .object(let object) = try JSONParser.parse(text) else {
                 throw EventRejection.invalid("", "a policy file holds one JSON object")
             }
-            return try read(FieldReader(object, path: ""))
+            return try read(FieldReader(object, path: ""), environment: environment, readFile: readFile)
         } catch let error as JSONSyntaxError {
             throw ConfigurationError(file: file, field: "", message: error.description)
         } catch let error as EventRejection {
@@ -15,11 +23,19 @@ extension Policy {
         }
     }
 
-    static func read(_ root: FieldReader) throws -> Policy {
-        try root.rejectUnknown(["default", "rules", "compliance"])
+    /// For callers that cannot read files: any file reference is an error.
+    public static func noFiles(_ path: String) throws -> String {
+        throw ConfigurationError(file: path, field: "", message: "files cannot be read here")
+    }
+
+    static func read(
+        _ root: FieldReader, environment: [String: String] = [:], readFile: (String) throws -> String = Policy.noFiles
+    ) throws -> Policy {
+        try root.rejectUnknown(["default", "rules", "compliance", "watermark"])
         let defaultAction = try root.string("default").map { try action($0, field: root.path(of: "default")) } ?? .allow
-        guard defaultAction == .allow || defaultAction == .block || defaultAction == .requireVerification else {
-            throw EventRejection.invalid(root.path(of: "default"), "the default action must be allow, block or require_verification")
+        guard [.allow, .watermark, .block, .requireVerification].contains(defaultAction) else {
+            throw EventRejection.invalid(
+                root.path(of: "default"), "the default action must be allow, watermark, block or require_verification")
         }
         let rules = try (root.objects("rules") ?? []).map(readRule)
         var names = Set<String>()
@@ -30,7 +46,52 @@ extension Policy {
         if rules.contains(where: { $0.when.compliance != nil }), compliance == nil {
             throw EventRejection.invalid("compliance", "a rule uses a `compliance` condition: list the restricted regions here")
         }
-        return Policy(rules: rules, defaultAction: defaultAction, compliance: compliance)
+        let watermark = try root.object("watermark").map { try readWatermark($0, environment: environment, readFile: readFile) }
+        if watermark == nil {
+            if defaultAction == .watermark {
+                throw EventRejection.invalid(root.path(of: "watermark"), "the default action is watermark: configure the key here")
+            }
+            for (index, rule) in rules.enumerated() where rule.action == .watermark || rule.degrade?.watermark == true {
+                throw EventRejection.invalid(
+                    root.path(of: "rules") + "[\(index)]", "rule '\(rule.name)' watermarks: configure the key in `watermark`")
+            }
+        }
+        return Policy(rules: rules, defaultAction: defaultAction, compliance: compliance, watermark: watermark)
+    }
+
+    /// `{"key_env": "NAME"}` or `{"key_file": "PATH"}`, and optionally `"table": "PATH"`.
+    static func readWatermark(_ entry: FieldReader, environment: [String: String], readFile: (String) throws -> String) throws -> Watermark
+    {
+        try entry.rejectUnknown(["key_env", "key_file", "table"])
+        let key: String
+        switch (try entry.string("key_env"), try entry.string("key_file")) {
+        case (let name?, nil):
+            guard let value = environment[name], !value.isEmpty else {
+                throw EventRejection.invalid(entry.path(of: "key_env"), "environment variable \(name) is not set")
+            }
+            key = value
+        case (nil, let path?):
+            do { key = try readFile(path).trimmingCharacters(in: .whitespacesAndNewlines) } catch {
+                throw EventRejection.invalid(entry.path(of: "key_file"), "cannot read \(path): \(error)")
+            }
+        default:
+            throw EventRejection.invalid(entry.path, "set exactly one of key_env and key_file (the key is a secret: never inline)")
+        }
+        var table = SynonymTable.standard
+        if let path = try entry.string("table") {
+            let text: String
+            do { text = try readFile(path) } catch {
+                throw EventRejection.invalid(entry.path(of: "table"), "cannot read \(path): \(error)")
+            }
+            do { table = try SynonymTable.parse(text, file: path) } catch {
+                throw EventRejection.invalid(entry.path(of: "table"), error.description)
+            }
+        }
+        do {
+            return try Watermark(key: Array(key.utf8), table: table)
+        } catch {
+            throw EventRejection.invalid(entry.path, error.description)
+        }
     }
 
     /// `{"enabled": true, "restricted_regions": ["CN", "RU"]}`; nil when disabled.
@@ -68,7 +129,7 @@ extension Policy {
             rule.degrade = try entry.object("degrade").map(readDegradation) ?? Degradation()
         case .requireVerification:
             rule.verificationURL = try entry.string("verification_url")
-        case .allow, .block:
+        case .allow, .watermark, .block:
             break
         }
         return rule
@@ -77,6 +138,7 @@ extension Policy {
     static func defaultReason(_ action: Action) -> String {
         switch action {
         case .allow: "allowed"
+        case .watermark: "watermarked"
         case .throttle: "rate_limited"
         case .degrade: "degraded"
         case .requireVerification: "verification_required"
@@ -167,9 +229,11 @@ extension Policy {
     }
 
     static func readDegradation(_ entry: FieldReader) throws -> Degradation {
-        try entry.rejectUnknown(["strip_reasoning", "max_output_tokens"])
+        try entry.rejectUnknown(["strip_reasoning", "max_output_tokens", "watermark"])
         let cap = try entry.int("max_output_tokens")
         if let cap, cap <= 0 { throw EventRejection.invalid(entry.path(of: "max_output_tokens"), "must be positive") }
-        return Degradation(stripReasoning: try entry.bool("strip_reasoning") ?? true, maximumOutputTokens: cap)
+        return Degradation(
+            stripReasoning: try entry.bool("strip_reasoning") ?? true, maximumOutputTokens: cap,
+            watermark: try entry.bool("watermark") ?? false)
     }
 }

@@ -9,16 +9,21 @@ public struct Policy: Sendable {
     public var defaultAction: Action
     /// Restricted regions for the regional compliance assessment (nil: off).
     public var compliance: ComplianceSettings?
+    /// The key and table of the `watermark` action (nil: no rule may watermark).
+    public var watermark: Watermark?
 
-    public init(rules: [Rule], defaultAction: Action = .allow, compliance: ComplianceSettings? = nil) {
+    public init(rules: [Rule], defaultAction: Action = .allow, compliance: ComplianceSettings? = nil, watermark: Watermark? = nil) {
         self.rules = rules
         self.defaultAction = defaultAction
         self.compliance = compliance
+        self.watermark = watermark
     }
 
     /// What a gateway does with a request.
     public enum Action: String, Sendable, CaseIterable, Comparable {
         case allow
+        /// Allow, with the lexical watermark applied to the response text (`docs/watermark.md`).
+        case watermark
         case throttle
         case degrade
         case requireVerification = "require_verification"
@@ -103,10 +108,13 @@ public struct Policy: Sendable {
         public var stripReasoning: Bool
         /// Cap on the output budget (`max_tokens`, `max_completion_tokens`, `max_output_tokens`).
         public var maximumOutputTokens: Int?
+        /// Also watermark the response text (needs the policy's `watermark` section).
+        public var watermark: Bool
 
-        public init(stripReasoning: Bool = true, maximumOutputTokens: Int? = nil) {
+        public init(stripReasoning: Bool = true, maximumOutputTokens: Int? = nil, watermark: Bool = false) {
             self.stripReasoning = stripReasoning
             self.maximumOutputTokens = maximumOutputTokens
+            self.watermark = watermark
         }
     }
 

@@ -54,7 +54,10 @@ extension Gateway {
             metrics.increment("dg_gateway_requests_total", ["api": apiLabel, "status": String(status.code)])
             return Response(
                 status: status, headers: headers,
-                body: streamBody(response, exchange: exchange, status: status.code, sent: sent, start: start))
+                body: streamBody(
+                    response, exchange: exchange, watermark: status == .ok ? watermark(for: exchange) : nil, status: status.code,
+                    sent: sent,
+                    start: start))
         }
         let collected: ByteBuffer
         do {
@@ -64,13 +67,8 @@ extension Gateway {
         }
         let received = DispatchTime.now().uptimeNanoseconds
         var delivered = collected
-        if let plan = exchange, let degrade = plan.decision.degrade, status == .ok,
-            let object = (try? JSONParser.parse(collected.readableBytesView))?.objectValue,
-            let stripped = degrade.strip(response: object, api: plan.record.api)
-        {
-            var writer = JSONWriter(reservingCapacity: collected.readableBytes)
-            writer.write(.object(stripped))
-            delivered = ByteBuffer(bytes: writer.bytes)
+        if let plan = exchange, status == .ok, let rewritten = rewrite(collected, plan: plan) {
+            delivered = rewritten
         }
         if let plan = exchange {
             var record = plan.record
@@ -78,7 +76,10 @@ extension Gateway {
             record.response = .body(collected.readableBytes <= Self.maximumCapturedBytes ? Array(collected.readableBytesView) : [])
             record.latencyMs = Double(received - start) / 1e6
             finish(record, plan: plan)
-            if plan.decision.action != .allow { headers[Self.actionHeader] = plan.decision.action.rawValue }
+            // A watermark is not announced: the header would tell the client which responses carry it.
+            if plan.decision.action != .allow && plan.decision.action != .watermark {
+                headers[Self.actionHeader] = plan.decision.action.rawValue
+            }
         }
         let done = DispatchTime.now().uptimeNanoseconds
         metrics.observe(
@@ -90,18 +91,57 @@ extension Gateway {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: delivered))
     }
 
-    /// The upstream's event stream, passed on chunk by chunk while a copy is kept for the event.
-    func streamBody(_ response: HTTPClientResponse, exchange: ExchangePlan?, status: Int, sent: UInt64, start: UInt64) -> ResponseBody {
+    /// A non-streaming response body with reasoning stripped and text watermarked as the decision
+    /// says, or nil when nothing changes.
+    func rewrite(_ body: ByteBuffer, plan: ExchangePlan) -> ByteBuffer? {
+        let degrade = plan.decision.degrade
+        let watermark = watermark(for: plan)
+        guard degrade != nil || watermark != nil, var object = (try? JSONParser.parse(body.readableBytesView))?.objectValue else {
+            return nil
+        }
+        var changed = false
+        if let stripped = degrade?.strip(response: object, api: plan.record.api) {
+            object = stripped
+            changed = true
+        }
+        if let watermark, let marked = watermark.apply(response: object, api: plan.record.api) {
+            object = marked
+            changed = true
+        }
+        guard changed else { return nil }
+        var writer = JSONWriter(reservingCapacity: body.readableBytes)
+        writer.write(.object(object))
+        return ByteBuffer(bytes: writer.bytes)
+    }
+
+    /// The watermark to apply to this exchange's response, if the decision asks for one.
+    func watermark(for plan: ExchangePlan?) -> Watermark? {
+        guard let plan, plan.decision.watermark else { return nil }
+        return configuration.policy.watermark
+    }
+
+    /// The upstream's event stream, passed on chunk by chunk while a copy is kept for the event;
+    /// with a watermark, text deltas are rewritten as they pass.
+    func streamBody(
+        _ response: HTTPClientResponse, exchange: ExchangePlan?, watermark: Watermark?, status: Int, sent: UInt64, start: UInt64
+    ) -> ResponseBody {
         ResponseBody { [self] writer in
             var capture: [UInt8] = []
             var failure: (any Error)?
+            var marker = watermark.flatMap { watermark in exchange.map { WatermarkedEventStream(watermark, api: $0.record.api) } }
             do {
                 for try await chunk in response.body {
                     if exchange != nil, capture.count + chunk.readableBytes <= Self.maximumCapturedBytes {
                         capture.append(contentsOf: chunk.readableBytesView)
                     }
-                    try await writer.write(chunk)
+                    if marker != nil {
+                        let bytes = marker!.feed(chunk.readableBytesView)
+                        if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
+                    } else {
+                        try await writer.write(chunk)
+                    }
                 }
+                if let rest = marker?.finish(), !rest.isEmpty { try await writer.write(ByteBuffer(bytes: rest)) }
                 try await writer.finish(nil)
             } catch {
                 failure = error

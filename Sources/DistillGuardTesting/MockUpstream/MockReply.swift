@@ -260,3 +260,11 @@ struct MockReply {
         return events
     }
 }
+
+extension MockUpstream {
+    /// The mock's answer to a request without a server: its body and its stream events.
+    public static func reply(to request: JSONObject, api: Event.API, model: String = "mock-model") -> (body: JSONValue, events: [String]) {
+        let reply = MockReply(request: request, api: api, model: model)
+        return (reply.body(), reply.events())
+    }
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Forensic watermark (issue: Forensic watermark): the proof loop, the null set and the chi-square
+# test, on the ShareGPT prompts of ../shared/data (odd lines; the built-in table's frequencies were
+# measured on the even lines), with IFBench and HumanEval prompts as further null sources.
+#
+# Writes $BENCH_DIR/watermark.md. FRACTIONS, SAMPLES and NULL_KEYS override the defaults.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="${BENCH_DIR:-/tmp/distillguard-bench}"
+data="$root/../shared/data"
+mkdir -p "$work"
+if [ ! -f "$data/sharegpt-a.jsonl.gz" ]; then
+    echo "skipped: $data/sharegpt-a.jsonl.gz is not there (the benchmark needs real text)" >&2
+    exit 0
+fi
+echo "building release binary…" >&2
+(cd "$root" && swift build -c release --product distillguard-watermark-proof >&2)
+
+# texts FILE.gz: every prompt and follow-up of five words or more, as {"text": ...} lines.
+texts() {
+    gunzip -c "$1" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    item = json.loads(line)
+    for text in [item["text"]] + item.get("followups", []):
+        if len(text.split()) >= 5:
+            print(json.dumps({"text": text}))'
+}
+texts "$data/sharegpt-a.jsonl.gz" | awk 'NR % 2 == 1' >"$work/watermark-corpus.jsonl"
+others=()
+for name in ifbench humaneval; do
+    if [ -f "$data/$name.jsonl.gz" ]; then
+        texts "$data/$name.jsonl.gz" >"$work/$name.jsonl"
+        others+=(--other "$work/$name.jsonl")
+    fi
+done
+# shellcheck disable=SC2086
+"$root/.build/release/distillguard-watermark-proof" --corpus "$work/watermark-corpus.jsonl" "${others[@]}" \
+    --fractions ${FRACTIONS:-0 0.01 0.05 0.1 0.5} --sample-counts ${SAMPLES:-1000 4000 16000 64000} \
+    --null-keys "${NULL_KEYS:-500}" | tee "$work/watermark.md"

@@ -1,0 +1,185 @@
+import DistillGuardCore
+import DistillGuardTesting
+import Foundation
+import Testing
+
+struct WatermarkTests {
+    static let key = try! Watermark(key: Array("unit-test-watermark-key-0001".utf8))
+
+    static func attribute(_ texts: [String], _ watermark: Watermark = key) -> AttributionResult {
+        var test = AttributionTest(table: watermark.table)
+        for text in texts { test.add(text) }
+        return test.result(for: watermark)
+    }
+
+    @Test func watermarkedTextIsAttributedAndPlainTextIsNot() throws {
+        let plain = SyntheticProse.texts(150, seed: 1)
+        let marked = plain.map(Self.key.apply(to:))
+        #expect(marked != plain)
+        let detected = Self.attribute(marked)
+        #expect(detected.pValue < 1e-10)
+        #expect(detected.matches == detected.sites, "every site follows the key")
+        #expect(Self.attribute(plain).pValue > 1e-3)
+        let otherKey = try Watermark(key: Array("a-different-key-entirely-0002".utf8))
+        #expect(Self.attribute(marked, otherKey).pValue > 1e-3)
+    }
+
+    @Test func onlyTableWordsChangeAndTheTextStaysTheSameLength() {
+        for text in SyntheticProse.texts(40, seed: 2) {
+            let marked = Self.key.apply(to: text)
+            let before = text.split(separator: " ")
+            let after = marked.split(separator: " ")
+            #expect(before.count == after.count)
+            for (a, b) in zip(before, after) where a != b {
+                let word = a.lowercased().trimmingCharacters(in: .punctuationCharacters)
+                #expect(Self.key.table.lookup(word) != nil, "changed a word outside the table: \(a) → \(b)")
+            }
+            #expect(Self.key.apply(to: marked) == marked, "watermarking is idempotent")
+        }
+    }
+
+    @Test func piecesGiveTheSameTextAsTheWhole() {
+        let text = """
+            Often the results are usually fine. "Often quoted" text, `often` code, and $often$ math stay.
+            ```swift
+            let often = quickly()
+            ```
+            Maybe we    should  quickly verify it; perhaps not!\n\nAdditionally, someone improved it.
+            """
+        let whole = Self.key.apply(to: text)
+        var generator = SyntheticProse.Generator(state: 9)
+        for size in [1, 2, 3, 5, 7, 11, 0] {
+            var stream = WatermarkStream(Self.key)
+            var output = ""
+            var rest = Substring(text)
+            while !rest.isEmpty {
+                let take = size == 0 ? Int.random(in: 1...20, using: &generator) : size
+                output += stream.feed(String(rest.prefix(take)))
+                rest = rest.dropFirst(take)
+            }
+            output += stream.finish()
+            #expect(output == whole, "split every \(size) characters")
+        }
+    }
+
+    @Test func codeJSONMathQuotesAndMarkupAreNeverTouched() throws {
+        let protected = [
+            "```\nthe results often occur quickly\n```", "`often quickly`", "{\"note\": \"often quickly usually\"}", "[often, quickly]",
+            "$often + quickly$", "$$\nusually maybe\n$$", "\\(perhaps often\\)", "\"often quickly usually\"",
+            "\u{201C}often quickly\u{201D}",
+            "<span>often quickly</span>", "https://example.com/often/quickly", "often_quickly", "often-quickly", "OFTEN",
+        ]
+        for piece in protected {
+            let text = "We often see it. \(piece) Then we usually stop.\n\n> often quoted line\n\n    indented often code\n"
+            var changedProse = false
+            for index in 0..<12 {
+                let watermark = try Watermark(key: Array("protection-key-\(index)-xxxxxxxxxx".utf8))
+                let marked = watermark.apply(to: text)
+                #expect(marked.contains(piece), "\(piece) changed: \(marked)")
+                #expect(marked.contains("> often quoted line\n"))
+                #expect(marked.contains("    indented often code\n"))
+                if !marked.hasPrefix("We often see") { changedProse = true }
+            }
+            #expect(changedProse, "the prose around \(piece) is watermarked for some key")
+        }
+    }
+
+    @Test func keepsCapitalsAndArticles() throws {
+        var capitalized = false
+        for index in 0..<16 {
+            let watermark = try Watermark(key: Array("case-key-\(index)-xxxxxxxxxxxxxx".utf8))
+            let marked = watermark.apply(to: "Often it works. It is an entire book, a whole day.")
+            #expect(marked.hasPrefix("Often") || marked.hasPrefix("Frequently"))
+            if marked.hasPrefix("Frequently") { capitalized = true }
+            #expect(marked.contains("an entire book") && marked.contains("a whole day"), "article-sensitive words after a/an stay")
+        }
+        #expect(capitalized)
+    }
+
+    @Test func nullTextStaysQuietAcrossManyKeys() throws {
+        var test = AttributionTest()
+        for text in SyntheticProse.texts(300, seed: 3) { test.add(text) }
+        var alarms = 0
+        for index in 0..<200 {
+            let watermark = try Watermark(key: Array("null-key-\(index)-xxxxxxxxxxxxxxx".utf8))
+            if test.result(for: watermark).pValue <= 0.01 { alarms += 1 }
+        }
+        // A calibrated test alarms for about 1% of keys at α = 0.01; 8 of 200 has probability < 0.001.
+        #expect(alarms <= 8, "\(alarms) of 200 random keys alarmed at p ≤ 0.01")
+    }
+
+    @Test(.enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.absentReason)))
+    func realHumanTextStaysQuiet() throws {
+        let path = try #require(SharedData.file("ifbench.jsonl.gz"))
+        let pipe = Pipe()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "gunzip -c '\(path)'"]
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let texts = data.split(separator: UInt8(ascii: "\n")).compactMap { (try? JSONParser.parse($0))?["text"]?.stringValue }
+        #expect(texts.count > 100)
+        #expect(Self.attribute(texts).pValue > 1e-3)
+        #expect(Self.attribute(texts.map(Self.key.apply(to:))).pValue < 1e-6)
+    }
+
+    @Test func responsesKeepToolCallsThinkingAndJSON() throws {
+        let anthropic = try #require(
+            try JSONParser.parse(
+                """
+                {"content": [{"type": "thinking", "thinking": "often quickly usually"},
+                {"type": "text", "text": "We often test it quickly."},
+                {"type": "tool_use", "id": "t1", "name": "search", "input": {"query": "often quickly"}}]}
+                """
+            ).objectValue)
+        var changed = false
+        for index in 0..<10 {
+            let watermark = try Watermark(key: Array("response-key-\(index)-xxxxxxxxxx".utf8))
+            let marked = try #require(watermark.apply(response: anthropic, api: .anthropicMessages))
+            let content = try #require(marked["content"]?.arrayValue)
+            #expect(content[0] == anthropic["content"]!.arrayValue![0])
+            #expect(content[2] == anthropic["content"]!.arrayValue![2])
+            #expect(content[1]["text"]?.stringValue == watermark.apply(to: "We often test it quickly."))
+            if content[1] != anthropic["content"]!.arrayValue![1] { changed = true }
+        }
+        #expect(changed)
+        let chat = try #require(
+            try JSONParser.parse(
+                """
+                {"choices": [{"index": 0, "message": {"role": "assistant", "content": null,
+                "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{\\"a\\": \\"often quickly\\"}"}}]}}]}
+                """
+            ).objectValue)
+        #expect(Self.key.apply(response: chat, api: .openAIChatCompletions) == chat)
+    }
+
+    @Test func tableErrorsNameTheLine() {
+        func error(_ text: String) -> String {
+            do {
+                _ = try SynonymTable.parse(text, file: "t.txt")
+                return ""
+            } catch {
+                return error.description
+            }
+        }
+        #expect(error("often 0.5 | frequently 0.5") == "t.txt, line 1: a group comes before any language header such as [en]")
+        #expect(error("[en]\nquick 0.5 | fast 0.2").contains("line 2: the frequencies add up to 0.7"))
+        #expect(error("[en]\nquick 0.5 | fast 0.5\nfast 0.5 | rapid 0.5").contains("line 3: 'fast' is already in group en:quick"))
+        #expect(error("[en]\nquick 0.5").contains("at least two words"))
+        #expect(error("[en]\nQuick 0.5 | fast 0.5").contains("must be one lower-case word"))
+        #expect(throws: WatermarkError.self) { try Watermark(key: Array("short".utf8)) }
+    }
+
+    @Test func theBuiltInTableIsValidAndCalibrationRoundTrips() throws {
+        let table = SynonymTable.standard
+        #expect(table.languages == ["en", "es"])
+        #expect(table.groups.count > 100)
+        let reparsed = try SynonymTable.parse(table.text)
+        #expect(reparsed.groups.map(\.words) == table.groups.map(\.words))
+        let calibrated = table.calibrated(on: ["Often often often frequently."])
+        let often = try #require(calibrated.lookup("often")?.group)
+        #expect(abs(often.frequencies[0] - 4.0 / 6.0) < 1e-9, "add-one smoothed share")
+    }
+}

@@ -119,12 +119,25 @@ enum Analysis {
 
 /// Reads a policy file for the commands that use part of it.
 enum PolicyFile {
+    /// The policy, with its watermark key and table read as the gateway would read them.
     static func load(_ path: String) throws -> Policy {
         guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("\(path): cannot read the policy file") }
         do {
-            return try Policy.parse(String(decoding: data, as: UTF8.self), file: path)
+            return try Policy.parse(
+                String(decoding: data, as: UTF8.self), file: path, environment: ProcessInfo.processInfo.environment,
+                readFile: reader(relativeTo: path))
         } catch {
             throw CommandFailure(error.description)
+        }
+    }
+
+    /// Reads files a configuration names, relative paths from the configuration's folder.
+    static func reader(relativeTo path: String) -> (String) throws -> String {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return { name in
+            let resolved = name.hasPrefix("/") ? name : directory + "/" + name
+            guard let data = FileManager.default.contents(atPath: resolved) else { throw CommandFailure("cannot read \(resolved)") }
+            return String(decoding: data, as: UTF8.self)
         }
     }
 }

@@ -57,15 +57,10 @@ struct GatewayCommand: AsyncParsableCommand {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CommandFailure("\(path): cannot read the configuration file")
         }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             return try GatewayConfiguration.parse(
                 String(decoding: data, as: UTF8.self), file: path, environment: ProcessInfo.processInfo.environment,
-                readFile: { name in
-                    let resolved = name.hasPrefix("/") ? name : directory + "/" + name
-                    guard let data = FileManager.default.contents(atPath: resolved) else { throw CommandFailure("cannot read \(resolved)") }
-                    return String(decoding: data, as: UTF8.self)
-                })
+                readFile: PolicyFile.reader(relativeTo: path))
         } catch {
             throw CommandFailure(error.description)
         }

@@ -67,6 +67,14 @@ struct AnalyzeCommandTests {
         let refused = try CommandRunner.run(["analyze", events, "--json", directory.file("v3.json"), "--policy", bad])
         #expect(refused.status != 0)
         #expect(refused.standardError.contains("bad.json: field `compliance.restricted_regions[1]`: unknown country code 'XX'"))
+
+        // The gateway's policy file, with its watermark key in a file beside it, serves analyze too.
+        _ = directory.write("wm.key", text: "analyze-test-watermark-key-01\n")
+        let gatewayPolicy = directory.write(
+            "gateway-policy.json",
+            text: #"{"watermark":{"key_file":"wm.key"},"default":"watermark","compliance":{"restricted_regions":["CN"]}}"#)
+        let shared = try CommandRunner.run(["analyze", events, "--json", directory.file("v4.json"), "--policy", gatewayPolicy])
+        #expect(shared.status == 0, "\(shared.standardError)")
     }
 
     @Test func explainsBadInput() throws {

@@ -76,7 +76,8 @@ extension Policy {
         }
         return Decision(
             action: defaultAction, rule: nil, reason: defaultAction == .allow ? "allowed" : "default_policy", reasons: [],
-            retryAfterSeconds: nil, degrade: nil, verificationURL: nil, watermark: watermark != nil && defaultAction == .watermark,
+            retryAfterSeconds: nil, degrade: defaultAction == .degrade ? Degradation() : nil, verificationURL: nil,
+            watermark: watermark != nil && defaultAction == .watermark,
             tokenCharges: charges)
     }
 

@@ -97,8 +97,8 @@ struct ProseScanner {
         _ word: ArraySlice<Unicode.Scalar>, after: Unicode.Scalar?, afterNext: Unicode.Scalar?, table: SynonymTable
     ) -> WordSite? {
         guard Self.allowedBefore(state.previous), Self.allowedAfter(after, next: afterNext) else { return nil }
-        guard let first = word.first, word.dropFirst().allSatisfy({ !$0.properties.isUppercase }) else { return nil }
-        _ = first
+        // Lower case or capitalized only: all-caps and mixed-case words are acronyms or identifiers.
+        guard word.dropFirst().allSatisfy({ !$0.properties.isUppercase }) else { return nil }
         let lower = String(String.UnicodeScalarView(word)).lowercased()
         guard let (group, index) = table.lookup(lower) else { return nil }
         let context = state.previousWord ?? "^"

@@ -42,17 +42,6 @@ public struct Watermark: Sendable {
         var stream = WatermarkStream(self)
         return stream.feed(text) + stream.finish()
     }
-
-    /// How many sites the text has and how many already follow the key.
-    public func count(in text: String) -> (sites: Int, matching: Int) {
-        var sites = 0
-        var matching = 0
-        for site in SynonymTable.sites(in: text, table: table) {
-            sites += 1
-            if choice(site) == site.word { matching += 1 }
-        }
-        return (sites, matching)
-    }
 }
 
 public struct WatermarkError: Error, Sendable, CustomStringConvertible {

@@ -3,6 +3,8 @@ import DistillGuardCore
 /// Builds small hand-made logs with known answers for detection tests.
 public struct CraftedLog {
     public private(set) var events: [Event] = []
+    /// Each event as a JSON Lines record (the contract's form), in the order added.
+    public private(set) var lines: [String] = []
     private var sequence = 0
 
     public init() {}
@@ -40,6 +42,12 @@ public struct CraftedLog {
         envelope["account_id"] = .string(account)
         if let endUser { envelope["end_user_id"] = .string(endUser) }
         events.append(try! EventDecoder.decode(.object(envelope)))
+        lines.append(JSONValue.object(envelope).description)
+    }
+
+    /// The JSON Lines records in time order, as a log or an ingest batch holds them.
+    public var timeOrderedLines: [String] {
+        zip(events, lines).sorted { $0.0.timestamp < $1.0.timestamp }.map(\.1)
     }
 
     /// Runs every event through a fresh engine and returns the result.

@@ -12,7 +12,7 @@ struct DistillGuardCommand: AsyncParsableCommand {
         version: DistillGuardVersion.current,
         subcommands: [
             DemoCommand.self, SimulateCommand.self, AnalyzeCommand.self, EvalCommand.self, TrainCommand.self, InspectCommand.self,
-            IntelCommand.self, GatewayCommand.self, WatermarkCommand.self, AttributeCommand.self,
+            IntelCommand.self, GatewayCommand.self, ServeCommand.self, WatermarkCommand.self, AttributeCommand.self,
         ]
     )
 }

@@ -1,8 +1,10 @@
 import ArgumentParser
 import DistillGuardCore
+import DistillGuardStore
 import Foundation
+import Logging
 
-struct TrainCommand: ParsableCommand {
+struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Fit the scoring model to labelled logs.",
@@ -12,14 +14,24 @@ struct TrainCommand: ParsableCommand {
             highest-scoring benign account, so no labelled legitimate customer would be acted on;
             the review threshold at the 99th percentile of benign scores. Use the result with
             `distillguard analyze --model PATH`.
+
+            With --database, the accounts analysts confirmed or dismissed in `distillguard serve`'s
+            console are labelled data too: their signals come from the service's last checkpoint
+            (no raw events are needed), their labels from the decisions.
             """
     )
 
     @Option(name: .long, parsing: .upToNextOption, help: "Event logs, one per labels file.")
-    var events: [String]
+    var events: [String] = []
 
     @Option(name: .long, parsing: .upToNextOption, help: "Labels files, in the same order as --events.")
-    var labels: [String]
+    var labels: [String] = []
+
+    @Option(name: .long, help: "The service's database (SQLite file or postgres:// URL): train on analysts' decisions too.")
+    var database: String?
+
+    @Option(name: .long, help: "PostgreSQL schema of the service's tables.")
+    var postgresSchema: String = "public"
 
     @Option(name: .long, help: "Write the fitted model here (JSON).")
     var out: String
@@ -28,13 +40,17 @@ struct TrainCommand: ParsableCommand {
     var minimumExchanges: Int = 5
 
     func validate() throws {
-        guard !events.isEmpty, events.count == labels.count else {
+        guard events.count == labels.count else {
             throw ValidationError("Give one --labels file for each --events file (got \(events.count) and \(labels.count)).")
+        }
+        guard !events.isEmpty || database != nil else {
+            throw ValidationError("Give --events with --labels, or --database, or both.")
         }
     }
 
-    func run() throws {
+    func run() async throws {
         var samples: [(signals: AccountSignals, isAttack: Bool)] = []
+        if let database { samples += try await Self.decisionSamples(database, schema: postgresSchema, minimumExchanges: minimumExchanges) }
         for (eventsPath, labelsPath) in zip(events, labels) {
             let truth: [String: GroundTruth]
             do { truth = try GroundTruth.load(labelsPath) } catch let error as EvaluationError { throw CommandFailure(error.description) }
@@ -68,5 +84,29 @@ struct TrainCommand: ParsableCommand {
             print("  \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(weight)")
         }
         print("model written to \(out)")
+    }
+
+    /// Accounts analysts decided on, with their signals from the service's last checkpoint.
+    static func decisionSamples(
+        _ database: String, schema: String, minimumExchanges: Int
+    ) async throws -> [(
+        signals: AccountSignals, isAttack: Bool
+    )] {
+        let location = StoreLocation(database)
+        let (checkpoint, decisions) = try await location.withStore(schema: schema, logger: Logger(label: "distillguard.train")) { store in
+            (try await store.checkpoint(), try await store.decisions())
+        }
+        guard let checkpoint else { throw CommandFailure("\(location): the service has not saved a checkpoint yet; nothing to train on") }
+        let engine: DetectionEngine
+        do { engine = try DetectionEngine(snapshot: checkpoint.state) } catch let error as EngineSnapshotError {
+            throw CommandFailure("\(location): \(error.description)")
+        }
+        let truth = DecisionLedger(decisions).groundTruth
+        var samples: [(signals: AccountSignals, isAttack: Bool)] = []
+        for account in engine.signalsByAccount() where account.exchanges >= minimumExchanges {
+            if let label = truth[account.accountID] { samples.append((account.signals, label.isAttack)) }
+        }
+        print("\(location): \(samples.count) accounts with analysts' decisions (of \(truth.count) decided)")
+        return samples
     }
 }

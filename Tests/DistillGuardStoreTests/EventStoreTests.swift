@@ -16,7 +16,7 @@ struct EventStoreTests {
     static let postgresURL = ProcessInfo.processInfo.environment["DISTILLGUARD_TEST_POSTGRES_URL"]
 
     /// Runs `body` with a fresh, empty store of `backend`.
-    func withStore(_ backend: Backend, _ body: @Sendable (any EventStore) async throws -> Void) async throws {
+    func withStore(_ backend: Backend, _ body: @Sendable (any ServiceStore) async throws -> Void) async throws {
         switch backend {
         case .sqlite:
             try await body(try SQLiteEventStore())

@@ -60,7 +60,7 @@ public enum RegionData {
     }
 
     /// What kind of network an autonomous system is.
-    public enum NetworkKind: String, Sendable, CaseIterable {
+    public enum NetworkKind: String, Sendable, CaseIterable, Codable {
         case hosting, vpnProxy = "vpn_proxy", residential, mobile, unknown
 
         /// Whether traffic from it hides where its user is.

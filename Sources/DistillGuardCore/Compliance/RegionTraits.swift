@@ -1,6 +1,6 @@
 /// What an account's traffic says about where its people are, accumulated in bounded memory:
 /// the countries of its client IPs, the kinds of network, and the script language of its prompts.
-public struct RegionTraits: Sendable {
+public struct RegionTraits: Sendable, Codable {
     public private(set) var exchanges = 0
     /// Exchanges by client-IP country (at most `slots` countries; the rest are counted in `otherCountries`).
     public private(set) var ipCountries: [String: Int] = [:]
@@ -9,7 +9,14 @@ public struct RegionTraits: Sendable {
     public private(set) var networks: [RegionData.NetworkKind: Int] = [:]
     /// Prompts by detected language (`ScriptLanguage`); Latin-script prompts are not counted.
     public private(set) var languages: [String: Int] = [:]
-    private var lastASN: (asn: Int?, organization: String?, kind: RegionData.NetworkKind)?
+    private var lastASN: LastNetwork?
+
+    /// The network of the latest exchange, so that a run of exchanges from one network is classified once.
+    struct LastNetwork: Sendable, Codable {
+        var asn: Int?
+        var organization: String?
+        var kind: RegionData.NetworkKind
+    }
 
     static let slots = 8
 
@@ -31,7 +38,7 @@ public struct RegionTraits: Sendable {
             kind = last.kind
         } else {
             kind = RegionData.networkKind(asn: asn, organization: organization)
-            lastASN = (asn, organization, kind)
+            lastASN = LastNetwork(asn: asn, organization: organization, kind: kind)
         }
         networks[kind, default: 0] += 1
         if let language = ScriptLanguage.detect(event.exchange.lastUserText), languages[language] != nil || languages.count < Self.slots {

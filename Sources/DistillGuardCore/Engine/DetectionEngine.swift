@@ -9,26 +9,26 @@ public struct DetectionEngine: Sendable {
     public var model: ScoringModel
     public let checkpointSeconds: Double
     private(set) var profiles: [AccountProfile] = []
-    private var accountIndex: [String: Int] = [:]
+    var accountIndex: [String: Int] = [:]
     private(set) var templates = TemplateRegistry()
-    private var capabilityCounts = [Int](repeating: 0, count: Capability.allCases.count)
-    private var paymentAccounts: [String: Int] = [:]
-    private var modelFirstSeen: [String: Timestamp] = [:]
+    var capabilityCounts = [Int](repeating: 0, count: Capability.allCases.count)
+    var paymentAccounts: [String: Int] = [:]
+    var modelFirstSeen: [String: Timestamp] = [:]
     /// When each account first crossed into review and into attack, by account index.
-    private var firstFlags: [FirstFlags] = []
-    private var active: Set<Int> = []
-    private var nextCheckpoint: Timestamp?
+    var firstFlags: [FirstFlags] = []
+    var active: Set<Int> = []
+    var nextCheckpoint: Timestamp?
     public private(set) var logStart: Timestamp?
     public private(set) var logEnd: Timestamp?
     public private(set) var events = 0
     public private(set) var outOfOrder = 0
     /// Exchanges per account per hour, kept only for flagged accounts' timelines (bounded by hours × flagged accounts).
-    private var hourly: [Int: [Int: Int]] = [:]
+    var hourly: [Int: [Int: Int]] = [:]
 
     /// Accounts that used each network, ASN, client and e-mail domain (keyed by `ArtefactKey`), so
     /// that only artefacts (nearly) exclusive to flagged accounts are offered as indicators.
-    private var artefactUse: [UInt64: DistinctCounter] = [:]
-    private var anchorFirstUser: [UInt64: UInt64] = [:]
+    var artefactUse: [UInt64: DistinctCounter] = [:]
+    var anchorFirstUser: [UInt64: UInt64] = [:]
 
     /// Partner indicators to match traffic against (`distillguard intel import`).
     public var intel: IntelMatcher?
@@ -45,6 +45,26 @@ public struct DetectionEngine: Sendable {
     public static let cloudASNs: Set<Int> = [
         16509, 14618, 15169, 396982, 8075, 14061, 24940, 16276, 45102, 132203, 63949, 20473, 31898, 13335,
     ]
+
+    /// Takes over the state of a snapshot (`DetectionEngine+Snapshot`).
+    mutating func restore(_ snapshot: Snapshot) {
+        profiles = snapshot.profiles
+        accountIndex = Dictionary(uniqueKeysWithValues: profiles.enumerated().map { ($1.accountID, $0) })
+        templates = snapshot.templates
+        capabilityCounts = snapshot.capabilityCounts
+        paymentAccounts = snapshot.paymentAccounts
+        modelFirstSeen = snapshot.modelFirstSeen
+        firstFlags = snapshot.firstFlags
+        active = Set(snapshot.active)
+        nextCheckpoint = snapshot.nextCheckpoint
+        logStart = snapshot.logStart
+        logEnd = snapshot.logEnd
+        events = snapshot.events
+        outOfOrder = snapshot.outOfOrder
+        hourly = snapshot.hourly
+        artefactUse = snapshot.artefactUse
+        anchorFirstUser = snapshot.anchorFirstUser
+    }
 
     /// Adds one exchange. Events should arrive in time order; late ones are still counted.
     public mutating func ingest(_ event: Event, _ features: ExchangeFeatures) {
@@ -319,7 +339,7 @@ public struct DetectionEngine: Sendable {
 }
 
 /// When an account first crossed into each flagged verdict during replay.
-struct FirstFlags: Sendable {
+struct FirstFlags: Sendable, Codable {
     var review: Timestamp?
     var attack: Timestamp?
 

@@ -1,6 +1,8 @@
 /// The outcome of one line of a JSON Lines batch (an ingest request, a validation request).
 public enum LineResult: Sendable, Equatable {
     case accepted(id: String)
+    /// Valid, but an event with this id was stored before (ingest is idempotent by id).
+    case duplicate(id: String)
     case rejected(EventRejection)
     case blank
 
@@ -9,6 +11,8 @@ public enum LineResult: Sendable, Equatable {
         switch self {
         case .accepted(let id):
             return ["line": .int(Int64(line)), "status": "accepted", "id": .string(id)]
+        case .duplicate(let id):
+            return ["line": .int(Int64(line)), "status": "duplicate", "id": .string(id)]
         case .rejected(let rejection):
             return [
                 "line": .int(Int64(line)), "status": "rejected", "code": .string(rejection.code.rawValue),
@@ -52,9 +56,9 @@ public enum EventBatch {
 }
 
 /// What counts as the content of a log line.
-enum EventLine {
+public enum EventLine {
     /// The line without a leading UTF-8 byte-order mark or a trailing `\r`; nil when only blanks remain.
-    static func content(of raw: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+    public static func content(of raw: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
         var line = raw
         if line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
             line = UnsafeRawBufferPointer(rebasing: line[3...])

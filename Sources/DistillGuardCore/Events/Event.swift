@@ -55,7 +55,7 @@ public struct ClientInfo: Sendable, Equatable {
 }
 
 /// What the platform knows about the billed account (all optional).
-public struct AccountInfo: Sendable, Equatable {
+public struct AccountInfo: Sendable, Equatable, Codable {
     public var createdAt: Timestamp?
     /// One of `AccountInfo.knownTiers`; other values are kept as given.
     public var tier: String?

@@ -1,6 +1,6 @@
 /// One partner indicator DistillGuard can match against traffic.
-public struct IntelIndicator: Sendable, Equatable {
-    public enum Kind: String, Sendable {
+public struct IntelIndicator: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
         case ipPrefix = "ip_prefix"
         case ipAddress = "ip_address"
         case asn

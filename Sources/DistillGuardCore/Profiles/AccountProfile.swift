@@ -1,7 +1,7 @@
 /// What is known about one account, updated one exchange at a time in bounded memory.
 ///
 /// Counts and sketches only: no list grows with the number of exchanges.
-public struct AccountProfile: Sendable {
+public struct AccountProfile: Sendable, Codable {
     public let accountID: String
     public private(set) var exchanges = 0
     public private(set) var firstSeen: Timestamp
@@ -30,7 +30,7 @@ public struct AccountProfile: Sendable {
     /// account itself uses each: elicitation (CoT, rubric, rewrite) and maximal budgets.
     public private(set) var templates: [TemplateUse] = []
 
-    public struct TemplateUse: Sendable {
+    public struct TemplateUse: Sendable, Codable {
         public var id: Int
         /// Space-saving estimate: requests since the slot was taken plus `inherited`.
         public var count: Int
@@ -74,7 +74,12 @@ public struct AccountProfile: Sendable {
     public private(set) var artefacts = Artefacts()
 
     /// Exchanges per model (the busiest `modelSlots`).
-    public private(set) var models: [(name: String, count: Int)] = []
+    public private(set) var models: [ModelCount] = []
+
+    public struct ModelCount: Sendable, Codable {
+        public var name: String
+        public var count: Int
+    }
     public static let modelSlots = 8
 
     public init(accountID: String, at time: Timestamp) {
@@ -183,9 +188,9 @@ public struct AccountProfile: Sendable {
         if let index = models.firstIndex(where: { $0.name == name }) {
             models[index].count += 1
         } else if models.count < Self.modelSlots {
-            models.append((name, 1))
+            models.append(ModelCount(name: name, count: 1))
         } else if let smallest = models.indices.min(by: { models[$0].count < models[$1].count }) {
-            models[smallest] = (name, models[smallest].count + 1)
+            models[smallest] = ModelCount(name: name, count: models[smallest].count + 1)
         }
     }
 
@@ -246,7 +251,7 @@ import Darwin
 
 /// Infrastructure an account (or a cluster) used, as raw values, for indicators shared with
 /// partners. Each list keeps the first values seen, up to its limit.
-public struct Artefacts: Sendable, Equatable {
+public struct Artefacts: Sendable, Equatable, Codable {
     public var ipPrefixes: [String] = []
     public var asns: [Int] = []
     public var clients: [ClientSoftware] = []
@@ -259,7 +264,7 @@ public struct Artefacts: Sendable, Equatable {
         StableHash.hash((c.userAgent ?? "") + "|" + (c.tlsFingerprint ?? "") + "|" + (c.httpFingerprint ?? ""))
     }
 
-    public struct ClientSoftware: Sendable, Hashable {
+    public struct ClientSoftware: Sendable, Hashable, Codable {
         public var userAgent: String?
         public var tlsFingerprint: String?
         public var httpFingerprint: String?

@@ -2,7 +2,7 @@
 ///
 /// Used where a count of distinct accounts, addresses or end users could otherwise grow without
 /// bound; below 64 items it is exact.
-public struct DistinctCounter: Sendable {
+public struct DistinctCounter: Sendable, Codable {
     private var small: [UInt64] = []
     private var registers: [UInt8] = []
     /// The estimate, kept current on insert (registers change rarely), so reading it is free.

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// What is known about one prompt template across all accounts.
-public struct TemplateStats: Sendable {
+public struct TemplateStats: Sendable, Codable {
     public let id: Int
     public var exchanges = 0
     public var accounts = DistinctCounter()
@@ -62,7 +62,7 @@ public struct TemplateStats: Sendable {
 /// Band keys map to template ids in two generations: when the current map fills up, it becomes
 /// the previous one and the oldest generation is dropped, so templates still in use survive and
 /// one-off prompts age out. Statistics of small, idle templates are pruned the same way.
-public struct TemplateRegistry: Sendable {
+public struct TemplateRegistry: Sendable, Codable {
     private var current: [UInt64: Int32] = [:]
     private var previous: [UInt64: Int32] = [:]
     public private(set) var stats: [Int: TemplateStats] = [:]

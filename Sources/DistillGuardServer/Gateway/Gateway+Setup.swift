@@ -11,11 +11,13 @@ extension Gateway {
     /// unavailable, and the failure mode decides whether traffic flows.
     public static func start(configuration: GatewayConfiguration, model: ScoringModel = .default, logger: Logger) throws -> Gateway {
         var persist: LiveAnalysis.Persist?
+        var loadDecisions: LiveAnalysis.LoadDecisions?
         var storeError: String?
         if let path = configuration.analysis.store {
             do {
                 let store = try SQLiteEventStore(path: path)
                 persist = { events in _ = try store.insertSynchronously(events.map { StoredEvent($0.event, line: $0.line) }) }
+                loadDecisions = { try store.decisionsSynchronously() }
             } catch {
                 let message = "cannot open the event store \(path): \(error)"
                 storeError = message
@@ -25,7 +27,7 @@ extension Gateway {
         }
         let analysis = try LiveAnalysis(
             configuration: .init(configuration.analysis), model: model, compliance: configuration.policy.compliance, persist: persist,
-            logger: logger)
+            loadDecisions: loadDecisions, logger: logger)
         if storeError != nil { analysis.markStoreUnavailable() }
         let replayed = try analysis.replay(configuration.analysis.replay)
         if replayed > 0 { logger.info("replayed earlier exchanges", metadata: ["dg.events": "\(replayed)"]) }

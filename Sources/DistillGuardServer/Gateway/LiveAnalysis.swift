@@ -34,6 +34,9 @@ public final class LiveAnalysis: Sendable {
     /// Stores a batch of events durably; throwing marks storage unavailable until a later batch succeeds.
     public typealias Persist = @Sendable ([(event: Event, line: String)]) throws -> Void
 
+    /// Reads analysts' decisions (made in `distillguard serve`'s console on the same database).
+    public typealias LoadDecisions = @Sendable () throws -> [AnalystDecision]
+
     public struct Health: Sendable {
         public var running: Bool
         public var storeAvailable: Bool
@@ -66,9 +69,14 @@ public final class LiveAnalysis: Sendable {
 
     let configuration: Configuration
     let persist: Persist?
+    let loadDecisions: LoadDecisions?
     let logger: Logger
     private let state = Mutex(State())
     private let published = Mutex(EnforcementSnapshot())
+    /// The engine's own verdicts, before analysts' decisions are applied.
+    private let computed = Mutex(EnforcementSnapshot())
+    private let ledger = Mutex(DecisionLedger())
+    private let lastDecisionLoad = Mutex(-Double.infinity)
     private let engine: Mutex<DetectionEngine>
     private let log: Mutex<BufferedFileWriter?>
     private let wake = DispatchSemaphore(value: 0)
@@ -76,10 +84,11 @@ public final class LiveAnalysis: Sendable {
 
     public init(
         configuration: Configuration, model: ScoringModel = .default, compliance: ComplianceSettings? = nil, persist: Persist? = nil,
-        logger: Logger
+        loadDecisions: LoadDecisions? = nil, logger: Logger
     ) throws {
         self.configuration = configuration
         self.persist = persist
+        self.loadDecisions = loadDecisions
         self.logger = logger
         var engine = DetectionEngine(model: model)
         engine.compliance = compliance
@@ -108,6 +117,7 @@ public final class LiveAnalysis: Sendable {
 
     /// Starts the analysis thread (with a large stack: the engine recurses in debug builds).
     public func start() {
+        reloadDecisions()
         state.withLock { state in
             state.running = true
             state.lastRefresh = Self.now()
@@ -187,6 +197,7 @@ public final class LiveAnalysis: Sendable {
             if !batch.isEmpty { process(batch) }
             let due = state.withLock { Self.now() - $0.lastRefresh >= configuration.refreshSeconds && $0.lastSubmit > $0.lastRefresh }
             if due || stopping { refresh() }
+            if Self.now() - lastDecisionLoad.withLock({ $0 }) >= configuration.refreshSeconds { reloadDecisions() }
             if stopping {
                 flushLog()
                 state.withLock { $0.running = false }
@@ -262,8 +273,32 @@ public final class LiveAnalysis: Sendable {
             return EnforcementSnapshot(
                 result, matcher: engine.templateMatcher(for: result.templates), builtAt: Int64(Date().timeIntervalSince1970 * 1000))
         }
-        published.withLock { $0 = snapshot }
+        computed.withLock { $0 = snapshot }
+        let applied = snapshot.applying(ledger.withLock { $0 })
+        published.withLock { $0 = applied }
         state.withLock { $0.lastRefresh = Self.now() }
+    }
+
+    /// Reads analysts' decisions and, when they changed, publishes the verdicts with them applied.
+    /// A failed read keeps the decisions known before (and is logged).
+    func reloadDecisions() {
+        guard let loadDecisions else { return }
+        lastDecisionLoad.withLock { $0 = Self.now() }
+        let decisions: [AnalystDecision]
+        do { decisions = try loadDecisions() } catch {
+            logger.error("cannot read analysts' decisions; enforcing with the ones read before", metadata: ["dg.error": "\(error)"])
+            return
+        }
+        let next = DecisionLedger(decisions)
+        let changed = ledger.withLock { current in
+            guard current.accounts != next.accounts else { return false }
+            current = next
+            return true
+        }
+        guard changed else { return }
+        let applied = computed.withLock { $0 }.applying(next)
+        published.withLock { $0 = applied }
+        logger.info("analysts' decisions applied", metadata: ["dg.decisions": "\(next.count)", "dg.accounts": "\(next.accounts.count)"])
     }
 
     /// The full analysis (verdicts, clusters, templates), e.g. for a report.

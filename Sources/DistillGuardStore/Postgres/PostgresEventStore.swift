@@ -25,7 +25,33 @@ public final class PostgresEventStore: EventStore {
                 CREATE INDEX IF NOT EXISTS event_account_time ON \(schema).event (account_id, timestamp_ms);
                 """
             }
-        )
+        ),
+        (
+            "v2-service",
+            { schema in
+                """
+                ALTER TABLE \(schema).event ADD COLUMN seq BIGINT;
+                UPDATE \(schema).event SET seq = numbered.n FROM (
+                    SELECT id, row_number() OVER (ORDER BY timestamp_ms, id) AS n FROM \(schema).event) AS numbered
+                    WHERE \(schema).event.id = numbered.id;
+                ALTER TABLE \(schema).event ADD COLUMN evidence BOOLEAN NOT NULL DEFAULT FALSE;
+                CREATE UNIQUE INDEX event_seq ON \(schema).event (seq);
+                CREATE INDEX event_with_text ON \(schema).event (seq) WHERE line <> '' AND NOT evidence;
+                CREATE TABLE \(schema).engine_checkpoint (
+                    id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL, saved_at_ms BIGINT NOT NULL, state BYTEA NOT NULL,
+                    verdicts TEXT NOT NULL);
+                CREATE TABLE \(schema).analyst_decision (
+                    id BIGSERIAL PRIMARY KEY, subject TEXT NOT NULL, subject_id TEXT NOT NULL, ruling TEXT NOT NULL, analyst TEXT NOT NULL,
+                    note TEXT NOT NULL, decided_at_ms BIGINT NOT NULL, accounts TEXT NOT NULL);
+                CREATE TABLE \(schema).verdict_history (
+                    hour_ms BIGINT PRIMARY KEY, events BIGINT NOT NULL, accounts BIGINT NOT NULL, review BIGINT NOT NULL,
+                    attack BIGINT NOT NULL, clusters BIGINT NOT NULL);
+                CREATE TABLE \(schema).traffic (hour_ms BIGINT PRIMARY KEY, events BIGINT NOT NULL);
+                INSERT INTO \(schema).traffic (hour_ms, events)
+                    SELECT timestamp_ms - (timestamp_ms % 3600000), COUNT(*) FROM \(schema).event GROUP BY 1
+                """
+            }
+        ),
     ]
 
     /// Connects through `client` (which must be running) and applies pending migrations.
@@ -75,26 +101,60 @@ public final class PostgresEventStore: EventStore {
         return bindings
     }
 
+    /// Inserts a batch with one statement. Writers take a transaction-level advisory lock first, so
+    /// sequence numbers are handed out and committed in one order and a reader following `seq`
+    /// never skips an event committed late.
     public func insert(_ events: [StoredEvent]) async throws -> [Bool] {
+        guard !events.isEmpty else { return [] }
+        var firstIndex: [String: Int] = [:]
+        for (index, event) in events.enumerated() where firstIndex[event.id] == nil { firstIndex[event.id] = index }
+        let unique = events.indices.filter { firstIndex[events[$0].id] == $0 }.map { events[$0] }
         let schema = schema
-        return try await client.withTransaction(logger: logger) { connection in
-            var results: [Bool] = []
-            for event in events {
-                let rows = try await connection.query(
+        let inserted = try await client.withTransaction(logger: logger) { connection -> Set<String> in
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT pg_advisory_xact_lock(\(Self.writeLockKey))::TEXT"), logger: logger
+            ).collect()
+            var start: Int64 = 0
+            for try await value in try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT COALESCE(MAX(seq), 0)::BIGINT FROM \(schema).event"), logger: logger
+            ).decode(Int64.self) { start = value }
+            let rows = try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        INSERT INTO \(schema).event (id, timestamp_ms, account_id, api, model, line, seq)
+                        SELECT id, ts, account, api, NULLIF(model, ''), line, $7 + n FROM unnest($1::TEXT[], $2::BIGINT[], $3::TEXT[],
+                            $4::TEXT[], $5::TEXT[], $6::TEXT[]) WITH ORDINALITY AS batch (id, ts, account, api, model, line, n)
+                        ORDER BY n
+                        ON CONFLICT (id) DO NOTHING RETURNING id, timestamp_ms
+                        """,
+                    binds: try Self.binds(
+                        unique.map(\.id), unique.map(\.timestamp.milliseconds), unique.map(\.accountID), unique.map(\.api),
+                        unique.map { $0.model ?? "" }, unique.map(\.line), start)),
+                logger: logger)
+            var ids = Set<String>()
+            var hours: [Int64: Int64] = [:]
+            for try await (id, ms) in rows.decode((String, Int64).self) {
+                ids.insert(id)
+                hours[HistoryPoint.hour(of: Timestamp(milliseconds: ms)).milliseconds, default: 0] += 1
+            }
+            if !hours.isEmpty {
+                let keys = hours.keys.sorted()
+                try await connection.query(
                     PostgresQuery(
                         unsafeSQL: """
-                            INSERT INTO \(schema).event (id, timestamp_ms, account_id, api, model, line) VALUES ($1, $2, $3, $4, $5, $6)
-                            ON CONFLICT (id) DO NOTHING RETURNING id
+                            INSERT INTO \(schema).traffic (hour_ms, events) SELECT * FROM unnest($1::BIGINT[], $2::BIGINT[])
+                            ON CONFLICT (hour_ms) DO UPDATE SET events = \(schema).traffic.events + excluded.events
                             """,
-                        binds: try Self.binds(event.id, event.timestamp.milliseconds, event.accountID, event.api, event.model, event.line)),
-                    logger: logger)
-                var inserted = false
-                for try await _ in rows { inserted = true }
-                results.append(inserted)
+                        binds: try Self.binds(keys, keys.map { hours[$0]! })), logger: logger
+                ).collect()
             }
-            return results
+            return ids
         }
+        return events.indices.map { firstIndex[events[$0].id] == $0 && inserted.contains(events[$0].id) }
     }
+
+    /// The advisory lock that serializes event writers (an arbitrary constant: "DGEV").
+    static let writeLockKey: Int64 = 0x4447_4556
 
     public func eventCount() async throws -> Int {
         let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT COUNT(*)::BIGINT FROM \(schema).event"), logger: logger)
@@ -108,6 +168,11 @@ public final class PostgresEventStore: EventStore {
                 unsafeSQL:
                     "SELECT id, timestamp_ms, account_id, api, model, line FROM \(schema).event WHERE account_id = $1 ORDER BY timestamp_ms, id LIMIT $2",
                 binds: try Self.binds(accountID, Int64(limit))), logger: logger)
+        return try await Self.events(rows)
+    }
+
+    /// Rows of (id, timestamp_ms, account_id, api, model, line) as events.
+    static func events(_ rows: PostgresRowSequence) async throws -> [StoredEvent] {
         var events: [StoredEvent] = []
         for try await (id, ms, account, api, model, line) in rows.decode((String, Int64, String, String, String?, String).self) {
             events.append(

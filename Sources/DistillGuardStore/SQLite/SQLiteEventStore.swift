@@ -3,7 +3,7 @@ import GRDB
 
 /// Events in an embedded SQLite database (GRDB, WAL journal).
 public final class SQLiteEventStore: EventStore {
-    private let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     public init(path: String) throws {
@@ -28,6 +28,29 @@ public final class SQLiteEventStore: EventStore {
             }
             try db.create(index: "event_account_time", on: "event", columns: ["account_id", "timestamp_ms"])
         }
+        migrator.registerMigration("v2-service") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE event ADD COLUMN seq INTEGER;
+                    UPDATE event SET seq = rowid;
+                    ALTER TABLE event ADD COLUMN evidence INTEGER NOT NULL DEFAULT 0;
+                    CREATE UNIQUE INDEX event_seq ON event (seq);
+                    CREATE INDEX event_with_text ON event (seq) WHERE line <> '' AND evidence = 0;
+                    CREATE TABLE engine_checkpoint (
+                        id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, saved_at_ms INTEGER NOT NULL,
+                        state BLOB NOT NULL, verdicts TEXT NOT NULL);
+                    CREATE TABLE analyst_decision (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, subject TEXT NOT NULL, subject_id TEXT NOT NULL,
+                        ruling TEXT NOT NULL, analyst TEXT NOT NULL, note TEXT NOT NULL, decided_at_ms INTEGER NOT NULL,
+                        accounts TEXT NOT NULL);
+                    CREATE TABLE verdict_history (
+                        hour_ms INTEGER PRIMARY KEY, events INTEGER NOT NULL, accounts INTEGER NOT NULL,
+                        review INTEGER NOT NULL, attack INTEGER NOT NULL, clusters INTEGER NOT NULL);
+                    CREATE TABLE traffic (hour_ms INTEGER PRIMARY KEY, events INTEGER NOT NULL);
+                    INSERT INTO traffic (hour_ms, events)
+                        SELECT timestamp_ms - (timestamp_ms % 3600000), COUNT(*) FROM event GROUP BY 1;
+                    """)
+        }
         return migrator
     }
 
@@ -40,15 +63,27 @@ public final class SQLiteEventStore: EventStore {
         try writer.write { db in try Self.insert(events, into: db) }
     }
 
+    /// Inserts in one write transaction (SQLite has one writer at a time, so sequence numbers
+    /// follow commit order), and counts new events in their hour's traffic.
     static func insert(_ events: [StoredEvent], into db: Database) throws -> [Bool] {
+        var sequence = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM event") ?? 0
         let statement = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO event (id, timestamp_ms, account_id, api, model, line) VALUES (?, ?, ?, ?, ?, ?)")
-        return try events.map { event in
+            sql: "INSERT OR IGNORE INTO event (id, timestamp_ms, account_id, api, model, line, seq) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        var hours: [Int64: Int] = [:]
+        let results = try events.map { event in
             try statement.execute(arguments: [
-                event.id, event.timestamp.milliseconds, event.accountID, event.api, event.model, event.line,
+                event.id, event.timestamp.milliseconds, event.accountID, event.api, event.model, event.line, sequence + 1,
             ])
-            return db.changesCount == 1
+            guard db.changesCount == 1 else { return false }
+            sequence += 1
+            hours[HistoryPoint.hour(of: event.timestamp).milliseconds, default: 0] += 1
+            return true
         }
+        let traffic = try db.cachedStatement(
+            sql: "INSERT INTO traffic (hour_ms, events) VALUES (?, ?) ON CONFLICT (hour_ms) DO UPDATE SET events = events + excluded.events"
+        )
+        for (hour, count) in hours { try traffic.execute(arguments: [hour, count]) }
+        return results
     }
 
     public func eventCount() async throws -> Int {
@@ -57,16 +92,18 @@ public final class SQLiteEventStore: EventStore {
 
     public func events(account accountID: String, limit: Int) async throws -> [StoredEvent] {
         try await writer.read { db in
-            let rows = try Row.fetchAll(
+            try Row.fetchAll(
                 db,
                 sql:
                     "SELECT id, timestamp_ms, account_id, api, model, line FROM event WHERE account_id = ? ORDER BY timestamp_ms, id LIMIT ?",
-                arguments: [accountID, limit])
-            return rows.map { row in
-                StoredEvent(
-                    id: row["id"], timestamp: Timestamp(milliseconds: row["timestamp_ms"]), accountID: row["account_id"],
-                    api: row["api"], model: row["model"], line: row["line"])
-            }
+                arguments: [accountID, limit]
+            ).map(Self.event)
         }
+    }
+
+    static func event(_ row: Row) -> StoredEvent {
+        StoredEvent(
+            id: row["id"], timestamp: Timestamp(milliseconds: row["timestamp_ms"]), accountID: row["account_id"], api: row["api"],
+            model: row["model"], line: row["line"])
     }
 }

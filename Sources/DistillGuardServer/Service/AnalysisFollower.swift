@@ -1,0 +1,268 @@
+import DistillGuardCore
+import DistillGuardStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Follows the event table as a queue: reads what was stored after the last event it analyzed,
+/// feeds the detection engine, publishes verdicts, and checkpoints the engine's state so that a
+/// restart (even after SIGKILL) resumes exactly after the last checkpoint.
+///
+/// Ingest only stores; analysis never holds up an ingest request. Events stored by anything else
+/// that writes the same database (a gateway with `analysis.store`) are analyzed the same way.
+public final class AnalysisFollower: Service, Sendable {
+    /// What the console and admin API read; replaced whole after every refresh.
+    public struct View: Sendable {
+        public var result: AnalysisResult?
+        public var ledger = DecisionLedger()
+        public var decisions: [AnalystDecision] = []
+        /// The sequence number of the last event analyzed.
+        public var processedSequence: Int64 = 0
+        public var checkpointSequence: Int64 = 0
+        public var checkpointSavedAt: Timestamp?
+        public var refreshedAt: Timestamp?
+        public var running = false
+        public var storeError: String?
+    }
+
+    struct Counters {
+        /// Stored events not yet analyzed (as far as this process knows: ingested here, or found at start).
+        var backlog = 0
+        var analyzed = 0
+        var rejected = 0
+        /// Events analyzed per second over recent rounds, for Retry-After.
+        var rate = 0.0
+    }
+
+    let store: any ServiceStore
+    let settings: AnalysisSettings
+    let metrics: MetricsRegistry
+    let logger: Logger
+    private let published = Mutex(View())
+    private let counters = Mutex(Counters())
+
+    public init(store: any ServiceStore, settings: AnalysisSettings, metrics: MetricsRegistry, logger: Logger) {
+        self.store = store
+        self.settings = settings
+        self.metrics = metrics
+        self.logger = logger
+        metrics.describe("dg_ingest_backlog", type: "gauge", help: "Stored events waiting for analysis.")
+        metrics.describe("dg_events_analyzed_total", type: "counter", help: "Events the engine has analyzed since start.")
+        metrics.describe("dg_events_unreadable_total", type: "counter", help: "Stored events analysis could not decode.")
+        metrics.describe("dg_checkpoints_total", type: "counter", help: "Engine checkpoints saved.")
+        metrics.describe("dg_raw_text_pruned_total", type: "counter", help: "Events whose raw text retention removed.")
+        metrics.describe("dg_flagged_accounts", type: "gauge", help: "Accounts at review or attack, by verdict.")
+    }
+
+    public var view: View { published.withLock { $0 } }
+
+    /// Stored events waiting for analysis.
+    public var backlog: Int { counters.withLock { $0.backlog } }
+
+    /// Seconds a client should wait before retrying when the backlog is full.
+    var retryAfterSeconds: Int {
+        counters.withLock { c in
+            let excess = Double(max(c.backlog - settings.maximumBacklog / 2, 1))
+            return Int(min(max((excess / max(c.rate, 100)).rounded(.up), 1), 60))
+        }
+    }
+
+    /// Called by ingest after storing `count` new events.
+    func stored(_ count: Int) {
+        let backlog = counters.withLock { c in
+            c.backlog += count
+            return c.backlog
+        }
+        metrics.set("dg_ingest_backlog", Double(backlog))
+    }
+
+    /// Records an analyst's decision and applies it to the published view at once.
+    public func record(_ decision: AnalystDecision) async throws -> AnalystDecision {
+        let stored = try await store.record(decision)
+        let decisions = try await store.decisions()
+        published.withLock { view in
+            view.decisions = decisions
+            view.ledger = DecisionLedger(decisions)
+        }
+        return stored
+    }
+
+    public func run() async throws {
+        var engine = try await restore()
+        var sequence = published.withLock { $0.processedSequence }
+        var lastRefresh = Date.distantPast
+        var lastCheckpoint = Date()
+        var sinceCheckpoint = 0
+        var dirty = false
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let started = Date()
+                let batch = try await store.events(after: sequence, limit: settings.batchSize)
+                if !batch.isEmpty {
+                    sequence = analyze(batch, into: &engine)
+                    sinceCheckpoint += batch.count
+                    dirty = true
+                    let seconds = max(Date().timeIntervalSince(started), 1e-3)
+                    counters.withLock { $0.rate = 0.7 * $0.rate + 0.3 * Double(batch.count) / seconds }
+                }
+                let caughtUp = batch.count < settings.batchSize
+                let checkpointDue =
+                    sinceCheckpoint > 0
+                    && (sinceCheckpoint >= settings.checkpointEvents
+                        || Date().timeIntervalSince(lastCheckpoint) >= settings.checkpointSeconds)
+                if dirty, caughtUp || checkpointDue || Date().timeIntervalSince(lastRefresh) >= settings.refreshSeconds {
+                    try await refresh(&engine)
+                    lastRefresh = Date()
+                    dirty = false
+                }
+                if checkpointDue {
+                    try await checkpoint(engine, sequence: sequence)
+                    lastCheckpoint = Date()
+                    sinceCheckpoint = 0
+                }
+                published.withLock { $0.storeError = nil }
+                if caughtUp { try? await Task.sleep(for: .milliseconds(50)) }
+            } catch {
+                logger.error("analysis round failed; retrying", metadata: ["dg.error": "\(error)"])
+                published.withLock { $0.storeError = "\(error)" }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        // Graceful shutdown: ingest has stopped first (it runs after this in the service group);
+        // what it stored is analyzed, within a bounded time, before the last checkpoint.
+        let deadline = Date().addingTimeInterval(20)
+        do {
+            while Date() < deadline {
+                let batch = try await store.events(after: sequence, limit: settings.batchSize)
+                if batch.isEmpty { break }
+                sequence = analyze(batch, into: &engine)
+                sinceCheckpoint += batch.count
+            }
+            if sinceCheckpoint > 0 {
+                try await refresh(&engine)
+                try await checkpoint(engine, sequence: sequence)
+            }
+            logger.info("analysis stopped", metadata: ["dg.sequence": "\(sequence)"])
+        } catch {
+            logger.error(
+                "the last checkpoint could not be saved; the next start resumes from the one before",
+                metadata: ["dg.error": "\(error)"])
+        }
+        published.withLock { $0.running = false }
+    }
+
+    /// The engine as of the last checkpoint (or a new one), and the published view it implies.
+    func restore() async throws -> DetectionEngine {
+        let checkpoint = try await store.checkpoint()
+        var engine = DetectionEngine(model: settings.model)
+        if let checkpoint {
+            engine = try DetectionEngine(snapshot: checkpoint.state, model: settings.model)
+            logger.info(
+                "resuming from checkpoint",
+                metadata: [
+                    "dg.sequence": "\(checkpoint.sequence)", "dg.events": "\(engine.events)", "dg.saved_at": "\(checkpoint.savedAt)",
+                ])
+        }
+        engine.compliance = settings.compliance
+        let sequence = checkpoint?.sequence ?? 0
+        let backlog = try await store.eventCount(after: sequence)
+        counters.withLock { $0.backlog = backlog }
+        let decisions = try await store.decisions()
+        let result = engine.events > 0 ? engine.finish() : nil
+        published.withLock { view in
+            view.result = result
+            view.decisions = decisions
+            view.ledger = DecisionLedger(decisions)
+            view.processedSequence = sequence
+            view.checkpointSequence = sequence
+            view.checkpointSavedAt = checkpoint?.savedAt
+            view.refreshedAt = result == nil ? nil : Self.now()
+            view.running = true
+        }
+        metrics.set("dg_ingest_backlog", Double(backlog))
+        return engine
+    }
+
+    /// Feeds a batch to the engine; returns the last sequence number.
+    func analyze(_ batch: [SequencedEvent], into engine: inout DetectionEngine) -> Int64 {
+        var unreadable = 0
+        for item in batch {
+            var line = item.event.line
+            let decoded = line.withUTF8 { EventBatch.decodeLine(UnsafeRawBufferPointer($0)) }
+            switch decoded {
+            case .success(let event)?:
+                engine.ingest(event, ExchangeFeatures(event))
+            case .failure(let rejection)?:
+                unreadable += 1
+                logger.error(
+                    "a stored event cannot be decoded", metadata: ["dg.event.id": "\(item.event.id)", "dg.error": "\(rejection)"])
+            case nil:
+                unreadable += 1
+                logger.error(
+                    "a stored event has no text left to analyze (raw retention shorter than the analysis backlog?)",
+                    metadata: ["dg.event.id": "\(item.event.id)"])
+            }
+        }
+        let backlog = counters.withLock { c in
+            c.backlog = max(c.backlog - batch.count, 0)
+            c.analyzed += batch.count - unreadable
+            c.rejected += unreadable
+            return c.backlog
+        }
+        metrics.increment("dg_events_analyzed_total", by: Double(batch.count - unreadable))
+        if unreadable > 0 { metrics.increment("dg_events_unreadable_total", by: Double(unreadable)) }
+        metrics.set("dg_ingest_backlog", Double(backlog))
+        let last = batch.last!.sequence
+        published.withLock { $0.processedSequence = last }
+        return last
+    }
+
+    /// Scores everyone, publishes the result and records this hour's counts.
+    func refresh(_ engine: inout DetectionEngine) async throws {
+        let result = engine.finish(eventsRejected: counters.withLock { $0.rejected })
+        published.withLock { view in
+            view.result = result
+            view.refreshedAt = Self.now()
+        }
+        let review = result.accounts.filter { $0.verdict == .review }.count
+        let attack = result.accounts.filter { $0.verdict == .attack }.count
+        metrics.set("dg_flagged_accounts", Double(review), ["verdict": "review"])
+        metrics.set("dg_flagged_accounts", Double(attack), ["verdict": "attack"])
+        if let end = result.logEnd {
+            try await store.record(
+                HistoryPoint(
+                    hour: HistoryPoint.hour(of: end), events: result.eventsAnalyzed, accounts: result.accountsAnalyzed, review: review,
+                    attack: attack, clusters: result.clusters.count))
+        }
+    }
+
+    /// Saves the engine's state with the sequence it covers and the verdicts of the last refresh
+    /// (made after the last event), then applies retention to what it covers.
+    func checkpoint(_ engine: DetectionEngine, sequence: Int64) async throws {
+        guard let result = published.withLock({ $0.result }) else { return }
+        var writer = JSONWriter()
+        writer.write(result.json)
+        let saved = EngineCheckpoint(
+            sequence: sequence, savedAt: Self.now(), state: try engine.snapshot(), verdicts: String(decoding: writer.bytes, as: UTF8.self))
+        try await store.save(saved)
+        metrics.increment("dg_checkpoints_total")
+        let ledger = published.withLock { view in
+            view.checkpointSequence = sequence
+            view.checkpointSavedAt = saved.savedAt
+            return view.ledger
+        }
+        guard let end = result.logEnd else { return }
+        let evidence = Set(result.accounts.map(\.accountID)).union(
+            ledger.accounts.filter { $0.value.ruling == .confirmed }.map(\.key))
+        let pruned = try await store.applyRetention(
+            evidenceAccounts: evidence.sorted(), perAccount: settings.evidencePerAccount, throughSequence: sequence,
+            before: end.adding(seconds: -settings.rawRetentionHours * 3600))
+        if pruned > 0 {
+            metrics.increment("dg_raw_text_pruned_total", by: Double(pruned))
+            logger.info("raw text past the retention window removed", metadata: ["dg.events": "\(pruned)"])
+        }
+    }
+
+    static func now() -> Timestamp { Timestamp(seconds: Date().timeIntervalSince1970) }
+}

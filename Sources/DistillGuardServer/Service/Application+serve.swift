@@ -1,0 +1,46 @@
+import DistillGuardCore
+import DistillGuardStore
+import Hummingbird
+import Logging
+
+/// Builds the always-on service's HTTP application (`distillguard serve`): ingest, admin API,
+/// console, `/health`, `/metrics`, contract validation, and TAXII when an intel store is given.
+///
+/// The caller runs `follower` beside it (both are services; see `ServeCommand`).
+public func buildServiceApplication(
+    configuration: ServiceConfiguration, store: any ServiceStore, follower: AnalysisFollower, metrics: MetricsRegistry,
+    taxii: (store: IntelStore, token: String)? = nil, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = Router()
+    let access = AccessControl(configuration.access)
+    router.get("/health") { _, _ -> Response in
+        let view = follower.view
+        let healthy = view.running && view.storeError == nil
+        return .json(
+            [
+                "status": healthy ? "ok" : "degraded", "analysis_running": .bool(view.running),
+                "store_available": .bool(view.storeError == nil), "backlog": .int(Int64(follower.backlog)),
+                "processed_sequence": .int(view.processedSequence),
+            ], status: healthy ? .ok : .serviceUnavailable)
+    }
+    router.get("/metrics") { _, _ -> Response in
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render())))
+    }
+    ValidationRoutes(maximumBodyBytes: configuration.server.maximumBodyBytes).register(on: router)
+    IngestRoutes(
+        store: store, follower: follower, access: access, metrics: metrics, maximumBodyBytes: configuration.server.maximumBodyBytes,
+        maximumConcurrentBatches: 8
+    ).register(on: router)
+    AdminRoutes(store: store, follower: follower, access: access).register(on: router)
+    ConsoleRoutes(store: store, follower: follower, access: access, secureCookies: false).register(on: router)
+    if let taxii { TAXIIRoutes(store: taxii.store, token: taxii.token).register(on: router) }
+    return Application(
+        router: router,
+        configuration: .init(
+            address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "distillguard"),
+        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.server.port) },
+        logger: logger
+    )
+}

@@ -1,0 +1,88 @@
+import DistillGuardCore
+
+/// Settings of `distillguard serve`: the HTTP listener, who may do what, and how analysis keeps
+/// its state.
+public struct ServiceConfiguration: Sendable {
+    public var server: ServerConfiguration
+    public var access: AccessConfiguration
+    public var analysis: AnalysisSettings
+
+    public init(
+        server: ServerConfiguration = ServerConfiguration(), access: AccessConfiguration, analysis: AnalysisSettings = AnalysisSettings()
+    ) {
+        self.server = server
+        self.access = access
+        self.analysis = analysis
+    }
+}
+
+/// How the analysis follower works through stored events.
+public struct AnalysisSettings: Sendable {
+    /// Re-score and publish verdicts at most this often while events arrive (seconds).
+    public var refreshSeconds: Double
+    /// Save the engine's state at most this often (seconds) …
+    public var checkpointSeconds: Double
+    /// … or after this many events, whichever comes first.
+    public var checkpointEvents: Int
+    /// Events read from the store per round.
+    public var batchSize: Int
+    /// Raw prompt and response text is kept this long (hours of event time behind the newest
+    /// event); after that only evidence samples keep it.
+    public var rawRetentionHours: Double
+    /// Evidence samples kept with their text per flagged account.
+    public var evidencePerAccount: Int
+    /// Ingest answers 429 while more than this many stored events wait for analysis.
+    public var maximumBacklog: Int
+    public var model: ScoringModel
+    public var compliance: ComplianceSettings?
+
+    public init(
+        refreshSeconds: Double = 2, checkpointSeconds: Double = 30, checkpointEvents: Int = 200_000, batchSize: Int = 2_000,
+        rawRetentionHours: Double = 72, evidencePerAccount: Int = 5, maximumBacklog: Int = 200_000, model: ScoringModel = .default,
+        compliance: ComplianceSettings? = nil
+    ) {
+        self.refreshSeconds = refreshSeconds
+        self.checkpointSeconds = checkpointSeconds
+        self.checkpointEvents = checkpointEvents
+        self.batchSize = batchSize
+        self.rawRetentionHours = rawRetentionHours
+        self.evidencePerAccount = evidencePerAccount
+        self.maximumBacklog = maximumBacklog
+        self.model = model
+        self.compliance = compliance
+    }
+}
+
+/// Secrets configured at start. There are no defaults: `serve` refuses to start without an admin
+/// token and an ingest key, and each must be long enough to resist guessing.
+public struct AccessConfiguration: Sendable {
+    /// Bearer tokens for the console and the admin API.
+    public var adminTokens: [String]
+    /// Bearer keys for the ingest API (never accepted for the console or admin API, and the other way round).
+    public var ingestKeys: [String]
+    /// How long a console login lasts (seconds).
+    public var sessionSeconds: Double
+
+    public static let minimumSecretLength = 16
+
+    public init(adminTokens: [String], ingestKeys: [String], sessionSeconds: Double = 12 * 3600) throws {
+        for (name, secrets) in [("admin token", adminTokens), ("ingest key", ingestKeys)] {
+            guard !secrets.isEmpty else { throw AccessConfigurationError("no \(name) is configured; there is no default") }
+            for secret in secrets where secret.count < Self.minimumSecretLength || secret.contains(where: \.isWhitespace) {
+                throw AccessConfigurationError(
+                    "an \(name) must be at least \(Self.minimumSecretLength) characters without spaces (one has \(secret.count))")
+            }
+        }
+        guard Set(adminTokens).isDisjoint(with: ingestKeys) else {
+            throw AccessConfigurationError("the same secret is configured as an admin token and an ingest key; use different ones")
+        }
+        self.adminTokens = adminTokens
+        self.ingestKeys = ingestKeys
+        self.sessionSeconds = sessionSeconds
+    }
+}
+
+public struct AccessConfigurationError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -4,6 +4,8 @@ set -euo pipefail
 
 need_apt=()
 [ -f /usr/include/zlib.h ] || need_apt+=(zlib1g-dev)
+# Debian's Chromium renders the investigation console in the browser tests.
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "installing Debian packages: ${need_apt[*]}"
@@ -12,11 +14,13 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 # The OASIS STIX validator checks exported indicator bundles; the official anthropic and openai
-# SDKs are the clients of the gateway's compatibility test.
+# SDKs are the clients of the gateway's compatibility test; websocket-client drives Chromium over
+# the DevTools protocol in the console's browser test.
 need_pip=()
 python3 -c "import stix2validator" 2>/dev/null || need_pip+=(stix2-validator)
 python3 -c "import anthropic" 2>/dev/null || need_pip+=(anthropic)
 python3 -c "import openai" 2>/dev/null || need_pip+=(openai)
+python3 -c "import websocket" 2>/dev/null || need_pip+=(websocket-client)
 if [ ${#need_pip[@]} -gt 0 ]; then
     echo "installing Python packages: ${need_pip[*]}"
     python3 -m pip install -q "${need_pip[@]}"

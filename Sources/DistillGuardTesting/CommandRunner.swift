@@ -20,11 +20,17 @@ public struct CommandRunner {
         return URL(fileURLWithPath: ".build/debug/distillguard")
     }
 
-    /// Runs `distillguard ARGUMENTS`, feeding `input` on standard input.
-    public static func run(_ arguments: [String], input: [UInt8] = [], directory: String? = nil) throws -> Result {
+    /// Runs `distillguard ARGUMENTS`, feeding `input` on standard input (with `environment` instead
+    /// of the test's own when given).
+    public static func run(
+        _ arguments: [String], input: [UInt8] = [], directory: String? = nil, environment: [String: String]? = nil
+    )
+        throws -> Result
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let environment { process.environment = environment }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let stdin = Pipe()
         let stdout = Pipe()

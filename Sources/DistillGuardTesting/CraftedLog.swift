@@ -1,7 +1,7 @@
 import DistillGuardCore
 
 /// Builds small hand-made logs with known answers for detection tests.
-public struct CraftedLog {
+public struct CraftedLog: Sendable {
     public private(set) var events: [Event] = []
     /// Each event as a JSON Lines record (the contract's form), in the order added.
     public private(set) var lines: [String] = []

@@ -115,6 +115,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await location.withStore(schema: postgresSchema, logger: logger) { store in
                 let metrics = MetricsRegistry()
                 let follower = AnalysisFollower(store: store, settings: configuration.analysis, metrics: metrics, logger: logger)
+                try await follower.prepare()
                 let app = buildServiceApplication(
                     configuration: configuration, store: store, follower: follower, metrics: metrics, taxii: partners, logger: logger
                 ) { port in

@@ -24,18 +24,10 @@ struct IntelCommandTests {
         #expect(export.status == 0, "\(export.standardError)")
         #expect(export.standardOutput.contains("indicators for"))
 
-        let validator = Process()
-        validator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let script =
             "import sys\nfrom stix2validator import validate_file, print_results\nr = validate_file(sys.argv[1])\nprint_results(r)\nsys.exit(0 if r.is_valid else 1)"
-        validator.arguments = ["python3", "-c", script, directory.file("bundle.json")]
-        let output = Pipe()
-        validator.standardOutput = output
-        validator.standardError = output
-        try validator.run()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        validator.waitUntilExit()
-        #expect(validator.terminationStatus == 0, "stix2-validator: \(report)")
+        let validation = try ExternalCommand.run(["python3", "-c", script, directory.file("bundle.json")])
+        #expect(validation.status == 0, "stix2-validator: \(validation.output)")
         let bundle = try #require(directory.read("bundle.json"))
         let verdicts = try JSONParser.parse(#require(directory.read("v.json")))
         let payments = (verdicts["accounts"]?.arrayValue ?? []).compactMap { $0["payment_fingerprint"]?.stringValue }

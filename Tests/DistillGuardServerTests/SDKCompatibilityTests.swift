@@ -24,7 +24,7 @@ struct SDKCompatibilityTests {
             #"{"rules":[{"name":"block-d","when":{"accounts":["acct_d"]},"action":"block","reason":"distillation_attack"}]}"#,
             file: "p.json")
         try await GatewayHarness.run(configure: { $0.policy = policy }) { harness in
-            let result = try await Self.run([
+            let result = try await ExternalCommand.runWithoutBlocking([
                 "python3", Self.script, "--gateway", harness.gatewayURL, "--upstream", harness.upstreamURL, "--client-key",
                 GatewayHarness.clientKeys["acct_a"]!, "--upstream-key", GatewayHarness.upstreamKey, "--blocked-key",
                 GatewayHarness.clientKeys["acct_d"]!,
@@ -37,41 +37,5 @@ struct SDKCompatibilityTests {
             let events = try await harness.loggedEvents()
             #expect(events.filter { $0.accountID == "acct_a" }.count >= 10, "every SDK exchange through the gateway is recorded")
         }
-    }
-
-    /// Runs a process without blocking a concurrency thread (the servers under test need them).
-    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let collected = OutputCollector()
-        pipe.fileHandleForReading.readabilityHandler = { handle in collected.append(handle.availableData) }
-        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { process in continuation.resume(returning: process.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        pipe.fileHandleForReading.readabilityHandler = nil
-        collected.append(pipe.fileHandleForReading.readDataToEndOfFile())
-        return (status, collected.text)
-    }
-}
-
-final class OutputCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-
-    func append(_ more: Data) {
-        lock.lock()
-        data.append(more)
-        lock.unlock()
-    }
-
-    var text: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: data, as: UTF8.self)
     }
 }

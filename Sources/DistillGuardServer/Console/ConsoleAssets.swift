@@ -52,6 +52,11 @@ enum ConsoleAssets {
         ul.evidence li { margin-bottom: 4px; }
         """
 
+    static let favicon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1d2330"/>\
+        <path d="M4 3h4a5 5 0 0 1 0 10H4z" fill="none" stroke="#7da2d6" stroke-width="2"/></svg>
+        """
+
     /// Progressive enhancement only: every page works without it.
     static let javascript = """
         "use strict";

@@ -152,22 +152,25 @@ struct ConsolePages {
         return HTML.page(title: "Cluster \(c.clusterID)", analyst: analyst, body: body)
     }
 
-    /// Pairs of accounts that share a payment fingerprint, a non-webmail e-mail domain, an IP
-    /// prefix or client software.
+    /// Links between accounts that share a payment fingerprint, a non-webmail e-mail domain, an
+    /// IP prefix or client software: the accounts sharing one value are chained in order, so the
+    /// drawing shows groups without an edge for every pair.
     static func edges(_ accounts: [AccountVerdict]) -> [(a: Int, b: Int, kind: String)] {
+        let kinds = ["shared_payment", "shared_email_domain", "shared_ip_prefix", "shared_client"]
+        var groups: [[String: [Int]]] = Array(repeating: [:], count: kinds.count)
+        for (index, account) in accounts.enumerated() {
+            if let payment = account.paymentFingerprint { groups[0][payment, default: []].append(index) }
+            if let domain = account.emailDomain, !EmailDomains.isFreeMail(domain) { groups[1][domain, default: []].append(index) }
+            for prefix in account.artefacts.ipPrefixes { groups[2][prefix, default: []].append(index) }
+            for client in account.artefacts.clients { groups[3][String(Artefacts.fingerprint(client)), default: []].append(index) }
+        }
+        var seen = Set<Int>()
         var edges: [(a: Int, b: Int, kind: String)] = []
-        for i in accounts.indices {
-            for j in accounts.indices where j > i {
-                let a = accounts[i]
-                let b = accounts[j]
-                if let p = a.paymentFingerprint, p == b.paymentFingerprint {
-                    edges.append((i, j, "shared_payment"))
-                } else if let d = a.emailDomain, d == b.emailDomain, !EmailDomains.isFreeMail(d) {
-                    edges.append((i, j, "shared_email_domain"))
-                } else if !Set(a.artefacts.ipPrefixes).isDisjoint(with: b.artefacts.ipPrefixes) {
-                    edges.append((i, j, "shared_ip_prefix"))
-                } else if !Set(a.artefacts.clients).isDisjoint(with: b.artefacts.clients) {
-                    edges.append((i, j, "shared_client"))
+        for (kind, byValue) in zip(kinds, groups) {
+            for value in byValue.keys.sorted() {
+                let members = byValue[value]!
+                for (a, b) in zip(members, members.dropFirst()) where seen.insert(a * accounts.count + b).inserted {
+                    edges.append((a, b, kind))
                 }
             }
         }

@@ -28,6 +28,8 @@ struct ConsoleRoutes {
     func register(on router: Router<some RequestContext>) {
         router.get("/") { _, _ in Self.redirect("/console") }
         router.get("/console/assets/console.css") { _, _ in Self.asset(ConsoleAssets.css, type: "text/css; charset=utf-8") }
+        router.get("/console/assets/favicon.svg") { _, _ in Self.asset(ConsoleAssets.favicon, type: "image/svg+xml") }
+        router.get("/favicon.ico") { _, _ in Self.asset(ConsoleAssets.favicon, type: "image/svg+xml") }
         router.get("/console/assets/console.js") { _, _ in Self.asset(ConsoleAssets.javascript, type: "text/javascript; charset=utf-8") }
         router.get("/console/login") { request, _ in
             access.session(request) != nil ? Self.redirect("/console") : Self.html(ConsolePages.login(error: nil))

@@ -50,6 +50,7 @@ enum HTML {
         var html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         html += "<title>\(escape(title)) · DistillGuard</title>"
+        html += "<link rel=\"icon\" type=\"image/svg+xml\" href=\"/console/assets/favicon.svg\">"
         html += "<link rel=\"stylesheet\" href=\"/console/assets/console.css\">"
         html += "<script src=\"/console/assets/console.js\" defer></script></head><body>"
         html += "<header><a class=\"brand\" href=\"/console\">DistillGuard</a>"

@@ -41,6 +41,8 @@ public final class AnalysisFollower: Service, Sendable {
     let logger: Logger
     private let published = Mutex(View())
     private let counters = Mutex(Counters())
+    /// The engine `prepare()` restored, until `run()` takes it.
+    private let prepared = Mutex<DetectionEngine?>(nil)
 
     public init(store: any ServiceStore, settings: AnalysisSettings, metrics: MetricsRegistry, logger: Logger) {
         self.store = store
@@ -88,8 +90,20 @@ public final class AnalysisFollower: Service, Sendable {
         return stored
     }
 
+    /// Restores the engine from the last checkpoint and publishes its verdicts, so that the HTTP
+    /// service, started after this, never shows an empty analysis while a checkpoint exists.
+    public func prepare() async throws {
+        let engine = try await restore()
+        prepared.withLock { $0 = engine }
+    }
+
     public func run() async throws {
-        var engine = try await restore()
+        let restored = prepared.withLock { engine -> DetectionEngine? in
+            defer { engine = nil }
+            return engine
+        }
+        var engine: DetectionEngine
+        if let restored { engine = restored } else { engine = try await restore() }
         var sequence = published.withLock { $0.processedSequence }
         var lastRefresh = Date.distantPast
         var lastCheckpoint = Date()

@@ -1,0 +1,154 @@
+import Foundation
+
+/// `distillguard serve` started as an operator starts it, on a free port, for tests that need a
+/// real process: SIGKILL and SIGTERM, a browser, restarts on the same database.
+public final class ServiceProcess {
+    public let process: Process
+    public let port: Int
+    /// Where the process's standard error goes (shown when a test fails).
+    public let logPath: String
+
+    public static let adminToken = "admin-token-for-process-tests-01"
+    public static let ingestKey = "ingest-key-for-process-tests-001"
+
+    public var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts `distillguard serve --port 0 ARGUMENTS` with the test secrets in its environment and
+    /// waits (at most 60 s) for the line that names its port.
+    public init(_ arguments: [String], logPath: String) throws {
+        process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = ["serve", "--port", "0"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["DISTILLGUARD_ADMIN_TOKEN"] = Self.adminToken
+        environment["DISTILLGUARD_INGEST_KEY"] = Self.ingestKey
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        self.logPath = logPath
+        try process.run()
+        var text = ""
+        let deadline = Date().addingTimeInterval(60)
+        while !text.contains("\n"), Date() < deadline, process.isRunning {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        guard let range = text.range(of: "serving on http://127.0.0.1:"),
+            let port = Int(text[range.upperBound...].prefix { $0.isNumber })
+        else {
+            if process.isRunning { process.terminate() }
+            let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            throw ServiceProcessError(description: "serve did not start: \(text)\n\(log)")
+        }
+        self.port = port
+    }
+
+    /// The process's log so far.
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// SIGKILL: no handler runs, nothing is flushed.
+    public func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, then waits for the exit status.
+    @discardableResult
+    public func terminate() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}
+
+public struct ServiceProcessError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// HTTP through curl, as an operator's scripts do.
+public enum Curl {
+    public struct Reply: Sendable {
+        public var status: Int
+        public var body: String
+    }
+
+    /// Runs curl with `arguments` (URL included) and returns the status code and body; status 0
+    /// when no response came (connection refused or reset).
+    public static func run(_ arguments: [String], timeout: Double = 60) throws -> Reply {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["curl", "-s", "--max-time", String(timeout), "-w", "\n%{http_code}"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard let newline = text.lastIndex(of: "\n") else { return Reply(status: 0, body: text) }
+        return Reply(status: Int(text[text.index(after: newline)...]) ?? 0, body: String(text[..<newline]))
+    }
+}
+
+/// Another program (python3, a validator), found on PATH, with its standard output and error together.
+public enum ExternalCommand {
+    public static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let (process, output) = prepare(arguments)
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    /// The process, not started, with one pipe for both outputs.
+    static func prepare(_ arguments: [String]) -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        return (process, pipe)
+    }
+
+    /// `run`, without blocking a concurrency thread (for tests whose servers run in-process and need them).
+    public static func runWithoutBlocking(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let (process, pipe) = prepare(arguments)
+        let collected = OutputCollector()
+        pipe.fileHandleForReading.readabilityHandler = { handle in collected.append(handle.availableData) }
+        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+            process.terminationHandler = { process in continuation.resume(returning: process.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        pipe.fileHandleForReading.readabilityHandler = nil
+        collected.append(pipe.fileHandleForReading.readDataToEndOfFile())
+        return (status, collected.text)
+    }
+}
+
+private final class OutputCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    func append(_ more: Data) {
+        lock.lock()
+        data.append(more)
+        lock.unlock()
+    }
+
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,172 @@
+import DistillGuardCore
+import DistillGuardTesting
+import Foundation
+import Testing
+
+/// `distillguard serve` as an operator runs it: secrets, SIGKILL in the middle of ingest, SIGTERM,
+/// the console in a real browser, training on analysts' decisions. SQLite and PostgreSQL alike.
+@Suite(.serialized)
+struct ServeCommandTests {
+    enum Backend: String, CaseIterable, CustomTestStringConvertible {
+        case sqlite, postgres
+        var testDescription: String { rawValue }
+    }
+
+    let directory = TemporaryDirectory()
+    var ingest: [String] { ["-H", "Authorization: Bearer \(ServiceProcess.ingestKey)"] }
+    var admin: [String] { ["-H", "Authorization: Bearer \(ServiceProcess.adminToken)"] }
+
+    /// A small simulated log (about 8,000 events with campaigns), split into ingest batches.
+    func batches(size: Int = 400) throws -> (files: [String], events: Int) {
+        let printed = try CommandRunner.run(["simulate", "--print-scenario", "feb-2026"]).standardOutput
+        let scenario = directory.write("small.json", text: printed.replacingOccurrences(of: #""small": 50000"#, with: #""small": 8000"#))
+        let simulated = try CommandRunner.run(["simulate", "--scenario", scenario, "--seed", "5", "--out", directory.file("sim")])
+        #expect(simulated.status == 0, "\(simulated.standardError)")
+        let lines = try #require(directory.read("sim/events.jsonl")).split(separator: "\n")
+        var files: [String] = []
+        for start in stride(from: 0, to: lines.count, by: size) {
+            files.append(
+                directory.write(
+                    "batch-\(files.count).jsonl", text: lines[start..<min(start + size, lines.count)].joined(separator: "\n") + "\n"))
+        }
+        return (files, lines.count)
+    }
+
+    /// The `--database` (and schema) of a fresh store of `backend`.
+    func database(_ backend: Backend) throws -> [String] {
+        switch backend {
+        case .sqlite:
+            return ["--database", directory.file("service.sqlite")]
+        case .postgres:
+            let url = try #require(
+                ProcessInfo.processInfo.environment["DISTILLGUARD_TEST_POSTGRES_URL"],
+                "DISTILLGUARD_TEST_POSTGRES_URL is not set: run the suite with scripts/test.sh, which starts PostgreSQL")
+            let schema = "serve_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+            return ["--database", url, "--postgres-schema", String(schema)]
+        }
+    }
+
+    func json(_ reply: Curl.Reply) throws -> JSONValue { try JSONParser.parse(reply.body) }
+
+    /// Waits until the service has analyzed `events` events (at most 120 s); returns its verdicts.
+    func waitForAnalysis(_ service: ServiceProcess, events: Int) throws -> JSONValue {
+        let deadline = Date().addingTimeInterval(120)
+        while true {
+            let verdicts = try json(try Curl.run(admin + [service.url + "/v1/verdicts"]))
+            if verdicts["events_analyzed"]?.intValue ?? 0 >= events || Date() > deadline { return verdicts }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+    }
+
+    @Test func refusesToStartWithoutSecretsOrWithWeakOnes() throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["DISTILLGUARD_ADMIN_TOKEN"] = nil
+        environment["DISTILLGUARD_INGEST_KEY"] = nil
+        let missing = try CommandRunner.run(["serve", "--database", directory.file("x.sqlite")], environment: environment)
+        #expect(missing.status != 0)
+        #expect(
+            missing.standardError.contains("no DISTILLGUARD_ADMIN_TOKEN is set and --admin-token-file is not given; there is no default"))
+        let weak = directory.write("admin.txt", text: "short\n")
+        let keys = directory.write("ingest.txt", text: "ingest-key-long-enough-0001\n")
+        let refused = try CommandRunner.run(
+            ["serve", "--database", directory.file("x.sqlite"), "--admin-token-file", weak, "--ingest-key-file", keys],
+            environment: environment)
+        #expect(refused.standardError.contains("an admin token must be at least 16 characters"))
+        let same = try CommandRunner.run(
+            ["serve", "--database", directory.file("x.sqlite"), "--admin-token-file", keys, "--ingest-key-file", keys],
+            environment: environment)
+        #expect(same.standardError.contains("the same secret is configured as an admin token and an ingest key"))
+    }
+
+    @Test(arguments: Backend.allCases)
+    func sigkillDuringIngestLosesNothingAndCountsNothingTwice(backend: Backend) throws {
+        let (files, total) = try batches()
+        let database = try database(backend)
+        let options = database + ["--checkpoint-seconds", "0.3", "--log-level", "warning"]
+        var service = try ServiceProcess(options, logPath: directory.file("serve-1.log"))
+        var acknowledged = 0
+        for file in files.prefix(8) {
+            let reply = try Curl.run(ingest + ["--data-binary", "@\(file)", service.url + "/v1/events"])
+            #expect(reply.status == 200, "\(reply.body)")
+            acknowledged += try json(reply)["accepted"]?.intValue ?? 0
+        }
+        // A batch in flight when the process is killed: it is stored whole or not at all.
+        let inFlight = Process()
+        inFlight.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        inFlight.arguments = ["curl", "-s", "-o", "/dev/null"] + ingest + ["--data-binary", "@\(files[8])", service.url + "/v1/events"]
+        try inFlight.run()
+        Thread.sleep(forTimeInterval: 0.05)
+        service.kill()
+        inFlight.waitUntilExit()
+
+        service = try ServiceProcess(options, logPath: directory.file("serve-2.log"))
+        let status = try json(try Curl.run(admin + [service.url + "/v1/status"]))
+        let stored = try #require(status["events_stored"]?.intValue)
+        #expect(stored >= acknowledged, "every acknowledged event survived SIGKILL")
+        #expect(stored == acknowledged || stored == acknowledged + 400, "the batch in flight is stored whole or not at all (\(stored))")
+        // The client sends everything again, as an at-least-once shipper does after a failure.
+        var accepted = 0
+        var duplicates = 0
+        for file in files {
+            let reply = try Curl.run(ingest + ["--data-binary", "@\(file)", service.url + "/v1/events"])
+            #expect(reply.status == 200, "\(reply.body)")
+            accepted += try json(reply)["accepted"]?.intValue ?? 0
+            duplicates += try json(reply)["duplicates"]?.intValue ?? 0
+        }
+        #expect(duplicates == stored && accepted == total - stored)
+        let verdicts = try waitForAnalysis(service, events: total)
+        #expect(verdicts["events_analyzed"]?.intValue == total, "each event analyzed exactly once across the crash\n\(service.log)")
+        #expect(verdicts["clusters"]?.arrayValue?.isEmpty == false)
+
+        // SIGTERM: a graceful stop saves a last checkpoint, and the next start begins from it.
+        #expect(service.terminate() == 0)
+        service = try ServiceProcess(options, logPath: directory.file("serve-3.log"))
+        let resumed = try json(try Curl.run(admin + [service.url + "/v1/status"]))
+        #expect(resumed["checkpoint_sequence"] == resumed["processed_sequence"])
+        #expect(resumed["backlog"] == 0)
+        let after = try json(try Curl.run(admin + [service.url + "/v1/verdicts"]))
+        #expect(after["events_analyzed"]?.intValue == total, "the checkpoint holds everything; nothing is replayed twice")
+        #expect(service.terminate() == 0)
+    }
+
+    static var browserInstalled: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") && PythonModules.installed(["websocket"])
+    }
+
+    static var consoleCheck: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/testing/console_check.py").path
+    }
+
+    @Test(
+        .enabled(
+            if: browserInstalled,
+            "Chromium or the websocket-client Python package is missing (scripts/install-test-dependencies.sh installs them)"))
+    func theConsoleWorksInHeadlessChromium() throws {
+        let (files, total) = try batches()
+        let service = try ServiceProcess(
+            ["--database", directory.file("console.sqlite"), "--log-level", "warning"], logPath: directory.file("serve.log"))
+        for file in files {
+            #expect(try Curl.run(ingest + ["--data-binary", "@\(file)", service.url + "/v1/events"]).status == 200)
+        }
+        _ = try waitForAnalysis(service, events: total)
+        let (status, report) = try ExternalCommand.run([
+            "python3", Self.consoleCheck, service.url, ServiceProcess.adminToken, directory.file("screenshots"),
+        ])
+        #expect(status == 0, "\(report)\n\(service.log)")
+        #expect(report.contains(#""decision: the cluster shows it confirmed by the analyst": true"#), "\(report)")
+        #expect(report.contains(#""problems": []"#), "no script error, console error or failed load\n\(report)")
+
+        // The confirmation made in the browser is labelled data for training.
+        let labels = try Curl.run(admin + [service.url + "/v1/labels"])
+        #expect(labels.body.split(separator: "\n").count >= 2 && labels.body.contains(#""label":"attack""#))
+        #expect(service.terminate() == 0)
+        let trained = try CommandRunner.run([
+            "train", "--database", directory.file("console.sqlite"), "--events", directory.file("sim/events.jsonl"), "--labels",
+            directory.file("sim/labels.jsonl"), "--out", directory.file("model.json"),
+        ])
+        #expect(trained.status == 0, "\(trained.standardError)")
+        #expect(trained.standardOutput.contains("accounts with analysts' decisions"), "\(trained.standardOutput)")
+        #expect(directory.read("model.json")?.contains("attack_threshold") == true)
+    }
+}

@@ -1,0 +1,62 @@
+import DistillGuardCore
+import DistillGuardServer
+import DistillGuardStore
+import DistillGuardTesting
+import Foundation
+import Testing
+
+/// Analysts' decisions made in the service's console change what the gateway enforces, through
+/// the database they share (`analysis.store`).
+struct GatewayDecisionTests {
+    static let policy = """
+        {"rules":[{"name":"block-attacks","when":{"verdict":"attack"},"action":"block","reason":"distillation_attack"}]}
+        """
+
+    @Test func aConfirmationBlocksAndADismissalClears() async throws {
+        let directory = TemporaryDirectory()
+        let database = directory.file("shared.sqlite")
+        let policy = try Policy.parse(Self.policy, file: "policy.json")
+        try await GatewayHarness.run(configure: { config in
+            config.policy = policy
+            config.decisionAPIKey = "decide-0123456789"
+            config.analysis.store = database
+        }) { harness in
+            let url = harness.gatewayURL + "/v1/decide"
+            let auth = [("authorization", "Bearer decide-0123456789")]
+            let event =
+                #"{"id":"d-1","timestamp":"2026-02-01T00:00:00Z","account_id":"acct_q","api":"openai.chat_completions","request":{"model":"gpt-x","messages":[{"role":"user","content":"hi"}]}}"#
+            let before = try await GatewayHarness.post(url, event, headers: auth)
+            #expect(before.json?["action"]?.stringValue == "allow")
+
+            // The console (another process, here another connection) records a confirmation.
+            let console = try SQLiteEventStore(path: database)
+            _ = try await console.record(
+                AnalystDecision(
+                    subject: .account, subjectID: "acct_q", ruling: .confirmed, analyst: "dana", note: "pays with a stolen card",
+                    decidedAt: Timestamp(seconds: Date().timeIntervalSince1970), accounts: ["acct_q"]))
+            let blocked = try await Self.poll(url, event, auth, until: "block")
+            #expect(blocked.json?["reason"]?.stringValue == "distillation_attack")
+            let reasons = blocked.json?["reasons"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            #expect(reasons.contains { $0.contains("confirmed as a campaign by analyst dana") }, "\(reasons)")
+
+            _ = try await console.record(
+                AnalystDecision(
+                    subject: .account, subjectID: "acct_q", ruling: .dismissed, analyst: "erin", note: "verified enterprise customer",
+                    decidedAt: Timestamp(seconds: Date().timeIntervalSince1970 + 1), accounts: ["acct_q"]))
+            let cleared = try await Self.poll(url, event, auth, until: "allow")
+            #expect(cleared.json?["action"]?.stringValue == "allow")
+        }
+    }
+
+    /// Asks for a decision until it is `action` (the gateway re-reads decisions every refresh), at most 10 s.
+    static func poll(
+        _ url: String, _ event: String, _ headers: [(String, String)], until action: String
+    ) async throws -> GatewayHarness.Reply {
+        let deadline = Date().addingTimeInterval(10)
+        while true {
+            let reply = try await GatewayHarness.post(url, event, headers: headers)
+            if reply.json?["action"]?.stringValue == action || Date() > deadline { return reply }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}

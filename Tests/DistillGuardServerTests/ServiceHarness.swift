@@ -1,0 +1,86 @@
+import DistillGuardCore
+import DistillGuardServer
+import DistillGuardStore
+import DistillGuardTesting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+/// `distillguard serve`'s application over a fresh store (SQLite or PostgreSQL), with analysis
+/// following the store in a task beside it.
+struct ServiceHarness {
+    enum Backend: String, CaseIterable, CustomTestStringConvertible {
+        case sqlite, postgres
+        var testDescription: String { rawValue }
+    }
+
+    static let adminToken = "admin-token-for-tests-0001"
+    static let ingestKey = "ingest-key-for-tests-00001"
+
+    let store: any ServiceStore
+    let follower: AnalysisFollower
+
+    var admin: HTTPFields { [.authorization: "Bearer \(Self.adminToken)", HTTPField.Name("X-DistillGuard-Analyst")!: "carol"] }
+    var ingest: HTTPFields { [.authorization: "Bearer \(Self.ingestKey)"] }
+
+    static var logger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    /// Runs `body` with a test client; `runAnalysis: false` leaves stored events unanalyzed.
+    static func run(
+        _ backend: Backend, settings: AnalysisSettings = AnalysisSettings(refreshSeconds: 0.1, checkpointSeconds: 0.3),
+        runAnalysis: Bool = true, testing: TestingSetup = .router,
+        _ body: @Sendable (ServiceHarness, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        try await withStore(backend) { store in
+            let metrics = MetricsRegistry()
+            let follower = AnalysisFollower(store: store, settings: settings, metrics: metrics, logger: logger)
+            try await follower.prepare()
+            let configuration = ServiceConfiguration(
+                server: ServerConfiguration(port: 0, maximumBodyBytes: 1 << 20),
+                access: try AccessConfiguration(adminTokens: [adminToken], ingestKeys: [ingestKey]), analysis: settings)
+            let app = buildServiceApplication(
+                configuration: configuration, store: store, follower: follower, metrics: metrics, logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                if runAnalysis { group.addTask { try await follower.run() } }
+                try await app.test(testing) { client in try await body(ServiceHarness(store: store, follower: follower), client) }
+                group.cancelAll()
+            }
+        }
+    }
+
+    static func withStore(_ backend: Backend, _ body: @Sendable (any ServiceStore) async throws -> Void) async throws {
+        switch backend {
+        case .sqlite:
+            try await body(try SQLiteEventStore())
+        case .postgres:
+            let url = try #require(
+                ProcessInfo.processInfo.environment["DISTILLGUARD_TEST_POSTGRES_URL"],
+                "DISTILLGUARD_TEST_POSTGRES_URL is not set: run the suite with scripts/test.sh, which starts PostgreSQL")
+            let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+            try await PostgresEventStore.withStore(url: url, schema: String(schema), logger: logger) { try await body($0) }
+        }
+    }
+
+    /// Waits until analysis has caught up with `events` events (at most 30 s).
+    func waitForAnalysis(events: Int) async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while follower.view.result?.eventsAnalyzed ?? 0 < events || follower.backlog > 0 {
+            guard Date() < deadline else {
+                Issue.record("analysis did not reach \(events) events (at \(follower.view.result?.eventsAnalyzed ?? 0))")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    static func json(_ buffer: ByteBuffer) throws -> JSONValue { try JSONParser.parse(Array(buffer.readableBytesView)) }
+
+    static func batch(_ lines: [String]) -> ByteBuffer { ByteBuffer(string: lines.joined(separator: "\n") + "\n") }
+}

@@ -1,0 +1,214 @@
+import DistillGuardCore
+import DistillGuardServer
+import DistillGuardStore
+import DistillGuardTesting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The always-on service over HTTP: ingest, analysis, decisions, access control, operations.
+/// Every test runs against SQLite and against a real PostgreSQL server.
+struct ServiceTests {
+    typealias Backend = ServiceHarness.Backend
+    let campaign = CraftedLog.harvestingCampaign()
+
+    @Test(arguments: Backend.allCases)
+    func ingestAnswersEveryLineAndIsIdempotentById(backend: Backend) async throws {
+        try await ServiceHarness.run(backend) { harness, client in
+            let valid = campaign.timeOrderedLines
+            let lines = [valid[0], "", "{not json", #"{"id":"x"}"#, valid[1], valid[0]]
+            try await client.execute(uri: "/v1/events", method: .post, headers: harness.ingest, body: ServiceHarness.batch(lines)) {
+                response in
+                #expect(response.status == .ok)
+                let json = try ServiceHarness.json(response.body)
+                #expect(json["accepted"] == 2 && json["duplicates"] == 1 && json["rejected"] == 2)
+                let statuses = json["lines"]?.arrayValue?.map { $0["status"]?.stringValue ?? "" }
+                #expect(statuses == ["accepted", "blank", "rejected", "rejected", "accepted", "duplicate"])
+                let bad = json["lines"]?.arrayValue?[2]
+                #expect(bad?["line"] == 3 && bad?["code"] == "invalid_json")
+                #expect(json["lines"]?.arrayValue?[3]["field"]?.stringValue?.isEmpty == false, "a rejection names the field")
+            }
+            try await client.execute(uri: "/v1/events", method: .post, headers: harness.ingest, body: ServiceHarness.batch(valid)) {
+                response in
+                let json = try ServiceHarness.json(response.body)
+                #expect(json["accepted"] == .int(Int64(valid.count - 2)) && json["duplicates"] == 2)
+            }
+            #expect(try await harness.store.eventCount() == valid.count)
+            let stored = try await harness.store.events(after: 0, limit: 1)
+            #expect(stored.first?.event.line == valid[0], "the line is kept exactly as received")
+            try await harness.waitForAnalysis(events: valid.count)
+            let result = try #require(harness.follower.view.result)
+            #expect(result.eventsAnalyzed == valid.count, "each event is analyzed once")
+            #expect(result.clusters.count == 1 && result.clusters[0].accounts.count == 12)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func refusesWithoutTheRightCredential(backend: Backend) async throws {
+        try await ServiceHarness.run(backend) { harness, client in
+            let body = ServiceHarness.batch([campaign.lines[0]])
+            for headers: HTTPFields in [[:], [.authorization: "Bearer wrong-key-0123456789"], harness.admin] {
+                try await client.execute(uri: "/v1/events", method: .post, headers: headers, body: body) { response in
+                    #expect(response.status == .unauthorized)
+                    #expect(response.headers[.wwwAuthenticate] == "Bearer")
+                }
+            }
+            for uri in ["/v1/verdicts", "/v1/decisions", "/v1/labels", "/v1/status", "/v1/history"] {
+                for headers: HTTPFields in [[:], harness.ingest, [.authorization: "Bearer \(ServiceHarness.adminToken)x"]] {
+                    try await client.execute(uri: uri, method: .get, headers: headers) { response in
+                        #expect(response.status == .unauthorized, "\(uri)")
+                    }
+                }
+            }
+            try await client.execute(uri: "/v1/decisions", method: .post, headers: harness.ingest, body: ByteBuffer(string: "{}")) {
+                response in
+                #expect(response.status == .unauthorized)
+            }
+            for uri in ["/console", "/console/clusters/cluster-0001", "/console/accounts/a", "/console/templates/T-0001"] {
+                try await client.execute(uri: uri, method: .get, headers: [.cookie: "dg_session=forged"]) { response in
+                    #expect(response.status == .seeOther && response.headers[.location] == "/console/login", "\(uri)")
+                }
+            }
+            try await client.execute(
+                uri: "/console/decisions", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "subject=account&subject_id=a&ruling=dismissed")
+            ) { response in
+                #expect(response.status == .seeOther && response.headers[.location] == "/console/login")
+            }
+            try await client.execute(
+                uri: "/console/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "analyst=mallory&token=\(ServiceHarness.ingestKey)")
+            ) { response in
+                #expect(response.status == .unauthorized, "the ingest key does not open the console")
+                #expect(response.headers[.setCookie] == nil)
+            }
+            #expect(harness.follower.view.decisions.isEmpty)
+            // Operations endpoints are open (no secrets, no prompt text).
+            try await client.execute(uri: "/health", method: .get) { response in #expect(response.status == .ok) }
+            try await client.execute(uri: "/metrics", method: .get) { response in #expect(response.status == .ok) }
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func decisionsChangeTheViewAndBecomeLabels(backend: Backend) async throws {
+        try await ServiceHarness.run(backend) { harness, client in
+            let lines = campaign.timeOrderedLines
+            try await client.execute(uri: "/v1/events", method: .post, headers: harness.ingest, body: ServiceHarness.batch(lines)) { _ in }
+            try await harness.waitForAnalysis(events: lines.count)
+            let cluster = try #require(harness.follower.view.result?.clusters.first)
+            let confirm =
+                #"{"subject":"cluster","subject_id":"\#(cluster.clusterID)","ruling":"confirmed","note":"one card, one template"}"#
+            try await client.execute(uri: "/v1/decisions", method: .post, headers: harness.admin, body: ByteBuffer(string: confirm)) {
+                response in
+                #expect(response.status == .created)
+                let json = try ServiceHarness.json(response.body)
+                #expect(json["analyst"] == "carol" && json["accounts"]?.arrayValue?.count == 12)
+            }
+            let dismiss = #"{"subject":"account","subject_id":"harvester-3","ruling":"dismissed"}"#
+            try await client.execute(uri: "/v1/decisions", method: .post, headers: harness.admin, body: ByteBuffer(string: dismiss)) {
+                response in
+                #expect(response.status == .created)
+            }
+            for (body, message) in [
+                (#"{"subject":"cluster","subject_id":"cluster-9999","ruling":"confirmed"}"#, "no cluster cluster-9999"),
+                (#"{"subject":"account","subject_id":"a","ruling":"maybe"}"#, "ruling must be 'confirmed' or 'dismissed'"),
+                (#"{"subject":"org","subject_id":"a","ruling":"confirmed"}"#, "subject must be 'account' or 'cluster'"),
+                ("not json", "the body is not JSON"),
+            ] {
+                try await client.execute(uri: "/v1/decisions", method: .post, headers: harness.admin, body: ByteBuffer(string: body)) {
+                    response in
+                    #expect(response.status == .badRequest || response.status == .notFound)
+                    #expect(String(buffer: response.body).contains(message), "\(body)")
+                }
+            }
+            try await client.execute(uri: "/v1/labels", method: .get, headers: harness.admin) { response in
+                let labels = String(buffer: response.body).split(separator: "\n").map { try! JSONParser.parse(String($0)) }
+                #expect(labels.count == 12)
+                #expect(labels.filter { $0["label"] == "attack" }.count == 11)
+                #expect(labels.contains { $0["account_id"] == "harvester-3" && $0["label"] == "benign" })
+            }
+            try await client.execute(uri: "/v1/verdicts", method: .get, headers: harness.admin) { response in
+                let json = try ServiceHarness.json(response.body)
+                #expect(json["events_analyzed"] == .int(Int64(lines.count)))
+                #expect(json["accounts"]?.arrayValue?.contains { $0["account_id"] == "harvester-0" && $0["verdict"] == "attack" } == true)
+                #expect(json["decisions"]?.arrayValue?.count == 2)
+            }
+            #expect(try await harness.store.decisions().count == 2, "decisions are stored for good")
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func backPressureAnswers429WithRetryAfterInsteadOfQueueing(backend: Backend) async throws {
+        let settings = AnalysisSettings(maximumBacklog: 5)
+        try await ServiceHarness.run(backend, settings: settings, runAnalysis: false) { harness, client in
+            let lines = campaign.timeOrderedLines
+            try await client.execute(
+                uri: "/v1/events", method: .post, headers: harness.ingest, body: ServiceHarness.batch(Array(lines.prefix(8)))
+            ) { response in
+                #expect(response.status == .ok, "below the limit when it arrived")
+            }
+            try await client.execute(
+                uri: "/v1/events", method: .post, headers: harness.ingest, body: ServiceHarness.batch(Array(lines[8..<10]))
+            ) { response in
+                #expect(response.status == .tooManyRequests)
+                let retry = try #require(response.headers[.retryAfter].flatMap(Int.init))
+                #expect(retry >= 1 && retry <= 60)
+                #expect(String(buffer: response.body).contains("backlog_full"))
+            }
+            #expect(try await harness.store.eventCount() == 8, "the refused batch was not stored; the client sends it again")
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"dg_ingest_throttled_total{cause="backlog"} 1"#))
+                #expect(text.contains("dg_ingest_backlog 8"))
+            }
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aBatchTooLargeIsRefusedWithAClearError(backend: Backend) async throws {
+        try await ServiceHarness.run(backend) { harness, client in
+            let big = ByteBuffer(string: String(repeating: campaign.lines[0] + "\n", count: (1 << 20) / campaign.lines[0].utf8.count + 2))
+            try await client.execute(uri: "/v1/events", method: .post, headers: harness.ingest, body: big) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(String(buffer: response.body).contains("split the batch"))
+            }
+            #expect(try await harness.store.eventCount() == 0)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func restartingResumesFromTheCheckpointWithoutCountingTwice(backend: Backend) async throws {
+        // The same store, with analysis stopped and started again (as after a crash, the engine
+        // comes from the checkpoint and reads only what came after it).
+        try await ServiceHarness.withStore(backend) { store in
+            let lines = campaign.timeOrderedLines
+            let half = lines.count / 2
+            let settings = AnalysisSettings(refreshSeconds: 0.05, checkpointSeconds: 0.05)
+            let first = AnalysisFollower(store: store, settings: settings, metrics: MetricsRegistry(), logger: ServiceHarness.logger)
+            _ = try await store.insert(lines.prefix(half).map { StoredEvent(try! EventDecoder.decode(line: $0), line: $0) })
+            let task = Task { try await first.run() }
+            let deadline = Date().addingTimeInterval(30)
+            while first.view.checkpointSequence == 0 || first.view.result?.eventsAnalyzed != half {
+                guard Date() < deadline else { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            task.cancel()
+            _ = try? await task.value
+            #expect(try await store.checkpoint()?.sequence ?? 0 > 0)
+
+            _ = try await store.insert(lines.map { StoredEvent(try! EventDecoder.decode(line: $0), line: $0) })
+            let second = AnalysisFollower(store: store, settings: settings, metrics: MetricsRegistry(), logger: ServiceHarness.logger)
+            let again = Task { try await second.run() }
+            while second.view.result?.eventsAnalyzed ?? 0 < lines.count, Date() < deadline.addingTimeInterval(30) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            again.cancel()
+            _ = try? await again.value
+            #expect(second.view.result?.eventsAnalyzed == lines.count)
+            #expect(second.view.result?.clusters.first?.accounts.count == 12)
+        }
+    }
+}

@@ -140,6 +140,27 @@ struct ServiceTests {
     }
 
     @Test(arguments: Backend.allCases)
+    func eventsArrivingOutOfOrderAreAnalyzed(backend: Backend) async throws {
+        // Several shippers send concurrently, so batches interleave: here the newest batch comes first.
+        try await ServiceHarness.run(backend) { harness, client in
+            let lines = campaign.timeOrderedLines
+            let chunks = stride(from: 0, to: lines.count, by: 100).map { Array(lines[$0..<min($0 + 100, lines.count)]) }
+            for chunk in chunks.reversed() {
+                try await client.execute(uri: "/v1/events", method: .post, headers: harness.ingest, body: ServiceHarness.batch(chunk)) {
+                    response in #expect(response.status == .ok)
+                }
+                try await Task.sleep(for: .milliseconds(30))
+            }
+            try await harness.waitForAnalysis(events: lines.count)
+            let result = try #require(harness.follower.view.result)
+            #expect(result.eventsAnalyzed == lines.count)
+            #expect(result.outOfOrderEvents > 0)
+            #expect(result.clusters.first?.accounts.count == 12, "the campaign is still found")
+            #expect(result.clusters.first?.hourly.reduce(0, +) ?? 0 > 0)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func backPressureAnswers429WithRetryAfterInsteadOfQueueing(backend: Backend) async throws {
         let settings = AnalysisSettings(maximumBacklog: 5)
         try await ServiceHarness.run(backend, settings: settings, runAnalysis: false) { harness, client in

@@ -117,7 +117,8 @@ public struct DetectionEngine: Sendable {
             profiles[index].addIntel(intel.matches(event, features, pseudonyms: pseudonyms[index]!))
         }
         if firstFlags[index].review != nil, let start = logStart {
-            hourly[index, default: [:]][Int((time.milliseconds - start.milliseconds) / 3_600_000), default: 0] += 1
+            // Live ingest can deliver an event older than the first one seen: it counts in hour 0.
+            hourly[index, default: [:]][max(Int((time.milliseconds - start.milliseconds) / 3_600_000), 0), default: 0] += 1
         }
         active.insert(index)
     }

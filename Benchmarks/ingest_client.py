@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Sends JSON Lines batch files to DistillGuard's ingest API with N connections and reports rates.
+
+Usage: ingest_client.py URL INGEST_KEY CONNECTIONS BATCH_FILE...
+
+Each connection takes the next file and POSTs it; a 429 is retried after its Retry-After (the
+service's back-pressure), so the rate measured is what the service sustains. Prints one JSON line.
+"""
+import http.client
+import json
+import sys
+import threading
+import time
+import urllib.parse
+
+
+def main():
+    url, key, connections, files = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+    target = urllib.parse.urlparse(url)
+    lock = threading.Lock()
+    queue = list(reversed(files))
+    latencies, totals = [], {"accepted": 0, "duplicates": 0, "rejected": 0, "throttled": 0, "errors": 0, "bytes": 0}
+
+    def worker():
+        conn = http.client.HTTPConnection(target.hostname, target.port, timeout=300)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                path = queue.pop()
+            body = open(path, "rb").read()
+            while True:
+                started = time.perf_counter()
+                try:
+                    conn.request("POST", target.path, body, {"Authorization": "Bearer " + key, "Content-Type": "application/x-ndjson"})
+                    response = conn.getresponse()
+                    data = response.read()
+                except (http.client.HTTPException, OSError) as error:
+                    conn.close()
+                    conn = http.client.HTTPConnection(target.hostname, target.port, timeout=300)
+                    with lock:
+                        totals["errors"] += 1
+                        if totals["errors"] > 20:
+                            sys.exit(f"giving up after {totals['errors']} connection errors; last: {error!r}")
+                    time.sleep(0.5)
+                    continue
+                if response.status == 429:
+                    with lock:
+                        totals["throttled"] += 1
+                    time.sleep(float(response.getheader("Retry-After", "1")))
+                    continue
+                elapsed = time.perf_counter() - started
+                result = json.loads(data)
+                with lock:
+                    latencies.append(elapsed)
+                    totals["bytes"] += len(body)
+                    for name in ("accepted", "duplicates", "rejected"):
+                        totals[name] += result.get(name, 0)
+                break
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def percentile(p):
+        return round(latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000, 1) if latencies else 0
+
+    print(json.dumps({
+        "seconds": round(elapsed, 2), "batches": len(latencies), **totals,
+        "events_per_second": round(totals["accepted"] / elapsed, 1),
+        "mib_per_second": round(totals["bytes"] / elapsed / 1048576, 2),
+        "batch_p50_ms": percentile(50), "batch_p99_ms": percentile(99),
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -161,6 +161,30 @@ struct ServiceTests {
     }
 
     @Test(arguments: Backend.allCases)
+    func retentionKeepsEvidenceSamplesAndTheWindowOnly(backend: Backend) async throws {
+        // The campaign spans 20 hours; with a one-hour window only the last hour and the evidence
+        // samples of flagged accounts keep their text after a checkpoint.
+        let settings = AnalysisSettings(refreshSeconds: 0.05, checkpointSeconds: 0.05, rawRetentionHours: 1, evidencePerAccount: 3)
+        try await ServiceHarness.run(backend, settings: settings) { harness, client in
+            let lines = campaign.timeOrderedLines
+            try await client.execute(uri: "/v1/events", method: .post, headers: harness.ingest, body: ServiceHarness.batch(lines)) { _ in }
+            try await harness.waitForAnalysis(events: lines.count)
+            let deadline = Date().addingTimeInterval(20)
+            while try await harness.store.retentionSummary().withText == lines.count, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let summary = try await harness.store.retentionSummary()
+            #expect(summary.events == lines.count, "compact rows stay")
+            #expect(summary.evidence == 12 * 3, "three samples for each of the twelve flagged accounts")
+            #expect(summary.withText < lines.count / 4, "\(summary)")
+            let samples = try await harness.store.samples(account: "harvester-0", limit: 5)
+            #expect(samples.count == 3 && samples.allSatisfy { !$0.line.isEmpty })
+            #expect(
+                try await harness.store.samples(account: "user-0", limit: 5).count <= 2, "an unflagged account keeps only its last hour")
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func backPressureAnswers429WithRetryAfterInsteadOfQueueing(backend: Backend) async throws {
         let settings = AnalysisSettings(maximumBacklog: 5)
         try await ServiceHarness.run(backend, settings: settings, runAnalysis: false) { harness, client in

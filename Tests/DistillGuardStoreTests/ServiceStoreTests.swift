@@ -74,6 +74,8 @@ struct ServiceStoreTests {
             #expect(try await store.retentionSummary().evidence == 2, "evidence is not marked twice")
             let samples = try await store.samples(account: "flagged", limit: 3)
             #expect(samples.map(\.id) == ["flagged-9", "flagged-8", "flagged-7"], "evidence first, then the newest")
+            let recent = try await store.recentEvents(account: "plain", limit: 2)
+            #expect(recent.map(\.id) == ["plain-9", "plain-8"])
             #expect(try await store.eventCount() == 18, "compact rows stay")
             #expect(try await store.insert([Self.stored("plain-1", account: "plain")]) == [false], "and still make ingest idempotent")
         }

@@ -164,7 +164,9 @@ struct ClusterLinker {
         if let start = logStart, let end = logEnd {
             let hours = Int((end.milliseconds - start.milliseconds) / 3_600_000) + 1
             timeline = [Int](repeating: 0, count: hours)
-            for member in members { for (hour, count) in hourly[member] ?? [:] where (0..<hours).contains(hour) { timeline[hour] += count } }
+            for member in members {
+                for (hour, count) in hourly[member] ?? [:] where (0..<hours).contains(hour) { timeline[hour] += count }
+            }
         }
         let first = members.compactMap { firstFlags[$0][kind] ?? firstFlags[$0].review }.min()
         return ClusterVerdict(

@@ -56,7 +56,12 @@ struct ConsolePages {
         body += "</section><section><h2>Flagged accounts</h2>"
         body +=
             "<input class=\"filter\" type=\"search\" placeholder=\"Filter accounts\" data-filter=\"accounts\" aria-label=\"Filter accounts\">"
-        body += accountTable(result?.accounts ?? [], id: "accounts")
+        let flagged = result?.accounts ?? []
+        body += accountTable(Array(flagged.prefix(Self.accountRows)), id: "accounts")
+        if flagged.count > Self.accountRows {
+            body +=
+                "<p class=\"empty\">The \(Self.accountRows) highest scores of \(HTML.count(flagged.count)) flagged accounts; all of them are in <code>GET /v1/verdicts</code>.</p>"
+        }
         body += "</section><section><h2>Flagged templates</h2>"
         body += HTML.table(
             ["Template", "Verdict", "Score", "Accounts", "Exchanges", "Capability", "Skeleton"],
@@ -90,6 +95,9 @@ struct ConsolePages {
             cumulative((result?.clusters ?? []).compactMap(\.firstFlaggedAt))
         )
     }
+
+    /// Rows of the overview's account table (the highest scores; the rest are in the admin API).
+    static let accountRows = 500
 
     func accountTable(_ accounts: [AccountVerdict], id: String) -> String {
         HTML.table(

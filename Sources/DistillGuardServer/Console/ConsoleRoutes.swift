@@ -81,7 +81,7 @@ struct ConsoleRoutes {
             let id = context.parameters.get("id") ?? ""
             let pages = ConsolePages(view: follower.view, analyst: session.analyst, formToken: session.formToken)
             let verdict = pages.view.result?.accounts.first { $0.accountID == id }
-            let recent = try await store.events(account: id, limit: 50)
+            let recent = try await store.recentEvents(account: id, limit: 50)
             guard verdict != nil || !recent.isEmpty || pages.view.ledger.accounts[id] != nil else {
                 return Self.html(ConsolePages.notFound("No account \(id) has been seen.", analyst: session.analyst), status: .notFound)
             }

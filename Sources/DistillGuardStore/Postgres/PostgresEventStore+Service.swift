@@ -166,6 +166,17 @@ extension PostgresEventStore: ServiceStore {
         return points.reversed()
     }
 
+    public func recentEvents(account accountID: String, limit: Int) async throws -> [StoredEvent] {
+        try await Self.events(
+            client.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT id, timestamp_ms, account_id, api, model, line FROM \(schema).event WHERE account_id = $1
+                        ORDER BY timestamp_ms DESC, id DESC LIMIT $2
+                        """,
+                    binds: try Self.binds(accountID, Int64(limit))), logger: logger))
+    }
+
     public func samples(account accountID: String, limit: Int) async throws -> [StoredEvent] {
         try await Self.events(
             client.query(

@@ -134,6 +134,10 @@ extension SQLiteEventStore: ServiceStore {
         }
     }
 
+    public func recentEvents(account accountID: String, limit: Int) async throws -> [StoredEvent] {
+        try await events(account: accountID, order: "timestamp_ms DESC, id DESC", limit: limit)
+    }
+
     public func samples(account accountID: String, limit: Int) async throws -> [StoredEvent] {
         try await writer.read { db in
             try Row.fetchAll(

@@ -91,11 +91,14 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func events(account accountID: String, limit: Int) async throws -> [StoredEvent] {
+        try await events(account: accountID, order: "timestamp_ms, id", limit: limit)
+    }
+
+    /// An account's events in `order` (an ORDER BY clause of this file's own, never user input).
+    func events(account accountID: String, order: StaticString, limit: Int) async throws -> [StoredEvent] {
         try await writer.read { db in
             try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT id, timestamp_ms, account_id, api, model, line FROM event WHERE account_id = ? ORDER BY timestamp_ms, id LIMIT ?",
+                db, sql: "SELECT id, timestamp_ms, account_id, api, model, line FROM event WHERE account_id = ? ORDER BY \(order) LIMIT ?",
                 arguments: [accountID, limit]
             ).map(Self.event)
         }

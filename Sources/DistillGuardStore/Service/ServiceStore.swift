@@ -45,6 +45,9 @@ public protocol ServiceStore: EventStore {
     /// Events stored per hour of event time, oldest first, the latest `limit` hours.
     func traffic(limit: Int) async throws -> [TrafficPoint]
 
+    /// The newest `limit` events of an account, newest first (with or without their text).
+    func recentEvents(account accountID: String, limit: Int) async throws -> [StoredEvent]
+
     /// Up to `limit` events of an account that still have their text (evidence first, newest first).
     func samples(account accountID: String, limit: Int) async throws -> [StoredEvent]
 

@@ -66,6 +66,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "File holding the bearer token TAXII partners send.")
     var taxiiTokenFile: String?
 
+    @Flag(name: .long, help: "Mark the console's session cookie Secure (the console is reached over HTTPS through a proxy).")
+    var secureCookies = false
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -107,7 +110,7 @@ struct ServeCommand: AsyncParsableCommand {
             server: ServerConfiguration(host: host, port: port, maximumBodyBytes: maxBodyBytes), access: access,
             analysis: AnalysisSettings(
                 checkpointSeconds: checkpointSeconds, rawRetentionHours: rawRetentionHours, evidencePerAccount: evidencePerAccount,
-                maximumBacklog: maxBacklog, model: try ModelFile.load(model)))
+                maximumBacklog: maxBacklog, model: try ModelFile.load(model)), secureCookies: secureCookies)
         let location = StoreLocation(database)
         let host = host
         let partners = taxii

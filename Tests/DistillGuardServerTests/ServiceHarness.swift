@@ -35,7 +35,7 @@ struct ServiceHarness {
     /// Runs `body` with a test client; `runAnalysis: false` leaves stored events unanalyzed.
     static func run(
         _ backend: Backend, settings: AnalysisSettings = AnalysisSettings(refreshSeconds: 0.1, checkpointSeconds: 0.3),
-        runAnalysis: Bool = true, testing: TestingSetup = .router,
+        runAnalysis: Bool = true, secureCookies: Bool = false, testing: TestingSetup = .router,
         _ body: @Sendable (ServiceHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await withStore(backend) { store in
@@ -44,7 +44,8 @@ struct ServiceHarness {
             try await follower.prepare()
             let configuration = ServiceConfiguration(
                 server: ServerConfiguration(port: 0, maximumBodyBytes: 1 << 20),
-                access: try AccessConfiguration(adminTokens: [adminToken], ingestKeys: [ingestKey]), analysis: settings)
+                access: try AccessConfiguration(adminTokens: [adminToken], ingestKeys: [ingestKey]), analysis: settings,
+                secureCookies: secureCookies)
             let app = buildServiceApplication(
                 configuration: configuration, store: store, follower: follower, metrics: metrics, logger: logger)
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -91,6 +91,36 @@ struct ServiceTests {
         }
     }
 
+    @Test(arguments: [false, true])
+    func signingInSetsAStrictSessionCookieAndPagesCarryASecurityPolicy(secure: Bool) async throws {
+        try await ServiceHarness.run(.sqlite, secureCookies: secure) { harness, client in
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            let cookie = try await client.execute(
+                uri: "/console/login", method: .post, headers: form,
+                body: ByteBuffer(string: "analyst=Ann+Lee&token=\(ServiceHarness.adminToken)")
+            ) { response -> String in
+                #expect(response.status == .seeOther && response.headers[.location] == "/console")
+                let cookie = try #require(response.headers[.setCookie])
+                #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"))
+                #expect(cookie.contains("Secure") == secure)
+                return String(cookie.split(separator: ";")[0])
+            }
+            try await client.execute(uri: "/console", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+                #expect(String(buffer: response.body).contains("Ann Lee"))
+            }
+            // A decision form posted without the session's form token (another site's form) is refused.
+            try await client.execute(
+                uri: "/console/decisions", method: .post, headers: form + [.cookie: cookie],
+                body: ByteBuffer(string: "subject=account&subject_id=a&ruling=dismissed&form_token=guess")
+            ) { response in
+                #expect(response.status == .forbidden)
+            }
+            #expect(harness.follower.view.decisions.isEmpty)
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func decisionsChangeTheViewAndBecomeLabels(backend: Backend) async throws {
         try await ServiceHarness.run(backend) { harness, client in

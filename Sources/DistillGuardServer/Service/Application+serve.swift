@@ -34,7 +34,7 @@ public func buildServiceApplication(
         maximumConcurrentBatches: 8
     ).register(on: router)
     AdminRoutes(store: store, follower: follower, access: access).register(on: router)
-    ConsoleRoutes(store: store, follower: follower, access: access, secureCookies: false).register(on: router)
+    ConsoleRoutes(store: store, follower: follower, access: access, secureCookies: configuration.secureCookies).register(on: router)
     if let taxii { TAXIIRoutes(store: taxii.store, token: taxii.token).register(on: router) }
     return Application(
         router: router,

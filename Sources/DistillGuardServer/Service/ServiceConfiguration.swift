@@ -6,13 +6,18 @@ public struct ServiceConfiguration: Sendable {
     public var server: ServerConfiguration
     public var access: AccessConfiguration
     public var analysis: AnalysisSettings
+    /// Mark the console's session cookie `Secure` (set when the console is reached over HTTPS,
+    /// through a TLS-terminating proxy).
+    public var secureCookies: Bool
 
     public init(
-        server: ServerConfiguration = ServerConfiguration(), access: AccessConfiguration, analysis: AnalysisSettings = AnalysisSettings()
+        server: ServerConfiguration = ServerConfiguration(), access: AccessConfiguration, analysis: AnalysisSettings = AnalysisSettings(),
+        secureCookies: Bool = false
     ) {
         self.server = server
         self.access = access
         self.analysis = analysis
+        self.secureCookies = secureCookies
     }
 }
 

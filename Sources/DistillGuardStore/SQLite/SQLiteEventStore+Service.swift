@@ -43,7 +43,7 @@ extension SQLiteEventStore: ServiceStore {
     )
         async throws -> Int
     {
-        try await writer.write { db in
+        let pruned = try await writer.write { db in
             let mark = try db.cachedStatement(
                 sql: """
                     UPDATE event SET evidence = 1 WHERE id IN (
@@ -56,6 +56,10 @@ extension SQLiteEventStore: ServiceStore {
                 arguments: [sequence, before.milliseconds])
             return db.changesCount
         }
+        // Hand the write-ahead log back to the file system once what was pruned is in the database
+        // (pages freed by retention are reused by new events). Busy readers only postpone it.
+        if pruned > 0 { try? await writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) } }
+        return pruned
     }
 
     public func record(_ decision: AnalystDecision) async throws -> AnalystDecision {

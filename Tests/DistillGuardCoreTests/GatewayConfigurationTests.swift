@@ -42,6 +42,13 @@ struct GatewayConfigurationTests {
         #expect(config.policy.rules.map(\.name) == ["b"])
     }
 
+    @Test func readsWhereAnalystsDecisionsComeFrom() throws {
+        let config = try parse(
+            #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"decisions_from":{"url":"http://dg:8080/","admin_token_env":"DG_ADMIN"}}}"#,
+            environment: ["DG_ADMIN": "admin-token-0123456789"])
+        #expect(config.analysis.decisionsFrom == .init(url: "http://dg:8080", adminToken: "admin-token-0123456789"))
+    }
+
     @Test func defaultsToTheBuiltInPolicy() throws {
         let config = try parse(#"{"upstream":{"openai":{"url":"http://127.0.0.1:1","api_key":"k"}}}"#)
         #expect(config.policy.rules.map(\.name) == Policy.default.rules.map(\.name))
@@ -72,6 +79,14 @@ struct GatewayConfigurationTests {
             "CIDR block"
         ),
         (#"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"client_networks":"nowhere.csv"}"#, "client_networks", "cannot read"),
+        (
+            #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"decisions_from":{"url":"dg:8080","admin_token":"t"}}}"#,
+            "analysis.decisions_from.url", "must start with http"
+        ),
+        (
+            #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"decisions_from":{"url":"http://dg:8080"}}}"#,
+            "analysis.decisions_from.admin_token", "required field is missing"
+        ),
     ])
     func rejectsBadConfigurationNamingTheField(text: String, field: String, message: String) {
         #expect {

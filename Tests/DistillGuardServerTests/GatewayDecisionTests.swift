@@ -3,6 +3,8 @@ import DistillGuardServer
 import DistillGuardStore
 import DistillGuardTesting
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Testing
 
 /// Analysts' decisions made in the service's console change what the gateway enforces, through
@@ -45,6 +47,34 @@ struct GatewayDecisionTests {
                     decidedAt: Timestamp(seconds: Date().timeIntervalSince1970 + 1), accounts: ["acct_q"]))
             let cleared = try await Self.poll(url, event, auth, until: "allow")
             #expect(cleared.json?["action"]?.stringValue == "allow")
+        }
+    }
+
+    @Test(arguments: ServiceHarness.Backend.allCases)
+    func decisionsReachAGatewayThroughTheServiceAPI(backend: ServiceHarness.Backend) async throws {
+        // A PostgreSQL deployment, or a gateway on another host: it reads GET /v1/decisions.
+        try await ServiceHarness.run(backend, testing: .live) { service, serviceClient in
+            let serviceURL = "http://127.0.0.1:\(try #require(serviceClient.port))"
+            let policy = try Policy.parse(Self.policy, file: "policy.json")
+            try await GatewayHarness.run(configure: { config in
+                config.policy = policy
+                config.decisionAPIKey = "decide-0123456789"
+                config.analysis.decisionsFrom = .init(url: serviceURL, adminToken: ServiceHarness.adminToken)
+            }) { harness in
+                let url = harness.gatewayURL + "/v1/decide"
+                let auth = [("authorization", "Bearer decide-0123456789")]
+                let event =
+                    #"{"id":"d-2","timestamp":"2026-02-01T00:00:00Z","account_id":"acct_r","api":"openai.chat_completions","request":{"model":"gpt-x","messages":[{"role":"user","content":"hi"}]}}"#
+                #expect(try await GatewayHarness.post(url, event, headers: auth).json?["action"]?.stringValue == "allow")
+                let confirm = #"{"subject":"account","subject_id":"acct_r","ruling":"confirmed","note":"reseller key"}"#
+                try await serviceClient.execute(
+                    uri: "/v1/decisions", method: .post, headers: service.admin, body: ByteBuffer(string: confirm)
+                ) { response in #expect(response.status == .created) }
+                let blocked = try await Self.poll(url, event, auth, until: "block")
+                #expect(blocked.json?["action"]?.stringValue == "block")
+                let reasons = blocked.json?["reasons"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                #expect(reasons.contains { $0.contains("confirmed as a campaign by analyst carol") }, "\(reasons)")
+            }
         }
     }
 

@@ -41,6 +41,18 @@ public struct AnalystDecision: Sendable, Equatable {
         self.accounts = accounts
     }
 
+    /// A decision as the admin API writes it (`json`); nil when `value` is not one.
+    public init?(json value: JSONValue) {
+        guard let subject = value["subject"]?.stringValue.flatMap(Subject.init(rawValue:)),
+            let subjectID = value["subject_id"]?.stringValue, let ruling = value["ruling"]?.stringValue.flatMap(Ruling.init(rawValue:)),
+            let decidedAt = value["decided_at"]?.stringValue.flatMap(Timestamp.init(rfc3339:)),
+            let accounts = value["accounts"]?.arrayValue?.compactMap(\.stringValue)
+        else { return nil }
+        self.init(
+            id: value["id"]?.intValue.map(Int64.init), subject: subject, subjectID: subjectID, ruling: ruling,
+            analyst: value["analyst"]?.stringValue ?? "", note: value["note"]?.stringValue ?? "", decidedAt: decidedAt, accounts: accounts)
+    }
+
     public var json: JSONValue {
         var object: JSONObject = [
             "subject": .string(subject.rawValue), "subject_id": .string(subjectID), "ruling": .string(ruling.rawValue),

@@ -95,7 +95,7 @@ extension GatewayConfiguration {
             guard bytes > 0 else { throw EventRejection.invalid("max_body_bytes", "must be positive") }
             config.maximumBodyBytes = bytes
         }
-        if let analysis = try root.object("analysis") { config.analysis = try readAnalysis(analysis) }
+        if let analysis = try root.object("analysis") { config.analysis = try readAnalysis(analysis, environment: environment) }
         config.decisionAPIKey = try root.secret("decision_api_key", environment: environment)
         if let policy = root.value("policy") {
             config.policy = try readPolicy(policy, file: file, environment: environment, readFile: readFile)
@@ -134,16 +134,22 @@ extension GatewayConfiguration {
     }
 
     static func readUpstream(_ entry: FieldReader, environment: [String: String]) throws -> Upstream {
-        try entry.rejectUnknown(["url", "api_key", "api_key_env"])
+        let (url, key) = try readEndpoint(entry, secret: "api_key", environment: environment)
+        return Upstream(url: url, apiKey: key)
+    }
+
+    /// `{"url": "http…", SECRET or SECRET_env}`: a base URL without trailing slashes, and its secret.
+    static func readEndpoint(_ entry: FieldReader, secret: String, environment: [String: String]) throws -> (url: String, secret: String) {
+        try entry.rejectUnknown(["url", secret, secret + "_env"])
         var url = try entry.requiredString("url")
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw EventRejection.invalid(entry.path(of: "url"), "'\(url)' must start with http:// or https://")
         }
         while url.hasSuffix("/") { url.removeLast() }
-        guard let key = try entry.secret("api_key", environment: environment) else {
-            throw EventRejection.invalid(entry.path(of: "api_key"), "required field is missing (give api_key or api_key_env)")
+        guard let value = try entry.secret(secret, environment: environment) else {
+            throw EventRejection.invalid(entry.path(of: secret), "required field is missing (give \(secret) or \(secret)_env)")
         }
-        return Upstream(url: url, apiKey: key)
+        return (url, value)
     }
 
     static func readKey(_ entry: FieldReader) throws -> ClientKey {
@@ -179,8 +185,10 @@ extension GatewayConfiguration {
             organizationID: try entry.string("organization_id"), account: account)
     }
 
-    static func readAnalysis(_ entry: FieldReader) throws -> Analysis {
-        try entry.rejectUnknown(["event_log", "store", "refresh_seconds", "queue_capacity", "stale_after_seconds", "model", "replay"])
+    static func readAnalysis(_ entry: FieldReader, environment: [String: String]) throws -> Analysis {
+        try entry.rejectUnknown([
+            "event_log", "store", "refresh_seconds", "queue_capacity", "stale_after_seconds", "model", "replay", "decisions_from",
+        ])
         var analysis = Analysis()
         analysis.eventLog = try entry.string("event_log")
         analysis.store = try entry.string("store")
@@ -196,6 +204,10 @@ extension GatewayConfiguration {
                 throw EventRejection.wrongType("\(entry.path(of: "replay"))[\(index)]", expected: "string", got: value)
             }
             return path
+        }
+        if let source = try entry.object("decisions_from") {
+            let (url, token) = try readEndpoint(source, secret: "admin_token", environment: environment)
+            analysis.decisionsFrom = DecisionsSource(url: url, adminToken: token)
         }
         return analysis
     }

@@ -91,7 +91,22 @@ public struct GatewayConfiguration: Sendable {
         public var modelFile: String?
         /// Exchanges to replay into the engine at start, so verdicts survive a restart.
         public var replay: [String] = []
+        /// Where analysts' decisions come from when the gateway does not share `distillguard serve`'s
+        /// SQLite file (a PostgreSQL deployment, another host): its admin API.
+        public var decisionsFrom: DecisionsSource?
 
         public init() {}
+    }
+
+    /// `distillguard serve`'s admin API, read for analysts' decisions at every refresh.
+    public struct DecisionsSource: Sendable, Equatable {
+        /// The service's base URL (`http://host:8080`).
+        public var url: String
+        public var adminToken: String
+
+        public init(url: String, adminToken: String) {
+            self.url = url
+            self.adminToken = adminToken
+        }
     }
 }

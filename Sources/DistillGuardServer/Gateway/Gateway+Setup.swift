@@ -25,6 +25,8 @@ extension Gateway {
                 persist = { _ in throw GatewayStoreUnavailable(message: message) }
             }
         }
+        let client = makeHTTPClient(connectTimeout: min(5, configuration.upstreamTimeoutSeconds))
+        if let source = configuration.analysis.decisionsFrom { loadDecisions = decisionsOverHTTP(source, client: client) }
         let analysis = try LiveAnalysis(
             configuration: .init(configuration.analysis), model: model, compliance: configuration.policy.compliance, persist: persist,
             loadDecisions: loadDecisions, logger: logger)
@@ -33,8 +35,7 @@ extension Gateway {
         if replayed > 0 { logger.info("replayed earlier exchanges", metadata: ["dg.events": "\(replayed)"]) }
         analysis.start()
         return Gateway(
-            configuration: configuration, analysis: analysis,
-            client: makeHTTPClient(connectTimeout: min(5, configuration.upstreamTimeoutSeconds)), logger: logger)
+            configuration: configuration, analysis: analysis, client: client, logger: logger)
     }
 
     /// Stops analysis (draining what is queued and flushing the event log) and the upstream client.

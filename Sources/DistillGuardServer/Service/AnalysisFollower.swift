@@ -41,8 +41,11 @@ public final class AnalysisFollower: Service, Sendable {
     let logger: Logger
     private let published = Mutex(View())
     private let counters = Mutex(Counters())
-    /// The engine `prepare()` restored, until `run()` takes it.
-    private let prepared = Mutex<DetectionEngine?>(nil)
+    /// The engine, touched only on `worker`: its work (decoding, scoring, linking, snapshots) runs
+    /// on a thread of its own, never on the threads that answer HTTP requests.
+    private let engine = Mutex(DetectionEngine())
+    private let worker = WorkerThread(name: "distillguard-analysis")
+    private let restored = Mutex(false)
 
     public init(store: any ServiceStore, settings: AnalysisSettings, metrics: MetricsRegistry, logger: Logger) {
         self.store = store
@@ -93,17 +96,18 @@ public final class AnalysisFollower: Service, Sendable {
     /// Restores the engine from the last checkpoint and publishes its verdicts, so that the HTTP
     /// service, started after this, never shows an empty analysis while a checkpoint exists.
     public func prepare() async throws {
-        let engine = try await restore()
-        prepared.withLock { $0 = engine }
+        try await restore()
+    }
+
+    deinit { worker.stop() }
+
+    /// Runs `work` on the analysis thread.
+    func onAnalysisThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await worker.run(work)
     }
 
     public func run() async throws {
-        let restored = prepared.withLock { engine -> DetectionEngine? in
-            defer { engine = nil }
-            return engine
-        }
-        var engine: DetectionEngine
-        if let restored { engine = restored } else { engine = try await restore() }
+        if !restored.withLock({ $0 }) { try await restore() }
         var sequence = published.withLock { $0.processedSequence }
         var lastRefresh = Date.distantPast
         var lastCheckpoint = Date()
@@ -114,7 +118,7 @@ public final class AnalysisFollower: Service, Sendable {
                 let started = Date()
                 let batch = try await store.events(after: sequence, limit: settings.batchSize)
                 if !batch.isEmpty {
-                    sequence = analyze(batch, into: &engine)
+                    sequence = try await analyze(batch)
                     sinceCheckpoint += batch.count
                     dirty = true
                     let seconds = max(Date().timeIntervalSince(started), 1e-3)
@@ -126,12 +130,12 @@ public final class AnalysisFollower: Service, Sendable {
                     && (sinceCheckpoint >= settings.checkpointEvents
                         || Date().timeIntervalSince(lastCheckpoint) >= settings.checkpointSeconds)
                 if dirty, caughtUp || checkpointDue || Date().timeIntervalSince(lastRefresh) >= settings.refreshSeconds {
-                    try await refresh(&engine)
+                    try await refresh()
                     lastRefresh = Date()
                     dirty = false
                 }
                 if checkpointDue {
-                    try await checkpoint(engine, sequence: sequence)
+                    try await checkpoint(sequence: sequence)
                     lastCheckpoint = Date()
                     sinceCheckpoint = 0
                 }
@@ -150,12 +154,12 @@ public final class AnalysisFollower: Service, Sendable {
             while Date() < deadline {
                 let batch = try await store.events(after: sequence, limit: settings.batchSize)
                 if batch.isEmpty { break }
-                sequence = analyze(batch, into: &engine)
+                sequence = try await analyze(batch)
                 sinceCheckpoint += batch.count
             }
             if sinceCheckpoint > 0 {
-                try await refresh(&engine)
-                try await checkpoint(engine, sequence: sequence)
+                try await refresh()
+                try await checkpoint(sequence: sequence)
             }
             logger.info("analysis stopped", metadata: ["dg.sequence": "\(sequence)"])
         } catch {
@@ -166,24 +170,28 @@ public final class AnalysisFollower: Service, Sendable {
         published.withLock { $0.running = false }
     }
 
-    /// The engine as of the last checkpoint (or a new one), and the published view it implies.
-    func restore() async throws -> DetectionEngine {
+    /// Restores the engine as of the last checkpoint (or starts a new one) and publishes the view it implies.
+    func restore() async throws {
         let checkpoint = try await store.checkpoint()
-        var engine = DetectionEngine(model: settings.model)
+        let settings = settings
+        let (events, result) = try await onAnalysisThread { [self] in
+            var loaded = DetectionEngine(model: settings.model)
+            if let checkpoint { loaded = try DetectionEngine(snapshot: checkpoint.state, model: settings.model) }
+            loaded.compliance = settings.compliance
+            let result = loaded.events > 0 ? loaded.finish() : nil
+            let events = loaded.events
+            engine.withLock { $0 = loaded }
+            return (events, result)
+        }
         if let checkpoint {
-            engine = try DetectionEngine(snapshot: checkpoint.state, model: settings.model)
             logger.info(
                 "resuming from checkpoint",
-                metadata: [
-                    "dg.sequence": "\(checkpoint.sequence)", "dg.events": "\(engine.events)", "dg.saved_at": "\(checkpoint.savedAt)",
-                ])
+                metadata: ["dg.sequence": "\(checkpoint.sequence)", "dg.events": "\(events)", "dg.saved_at": "\(checkpoint.savedAt)"])
         }
-        engine.compliance = settings.compliance
         let sequence = checkpoint?.sequence ?? 0
         let backlog = try await store.eventCount(after: sequence)
         counters.withLock { $0.backlog = backlog }
         let decisions = try await store.decisions()
-        let result = engine.events > 0 ? engine.finish() : nil
         published.withLock { view in
             view.result = result
             view.decisions = decisions
@@ -194,29 +202,35 @@ public final class AnalysisFollower: Service, Sendable {
             view.refreshedAt = result == nil ? nil : Self.now()
             view.running = true
         }
+        restored.withLock { $0 = true }
         metrics.set("dg_ingest_backlog", Double(backlog))
-        return engine
     }
 
     /// Feeds a batch to the engine; returns the last sequence number.
-    func analyze(_ batch: [SequencedEvent], into engine: inout DetectionEngine) -> Int64 {
-        var unreadable = 0
-        for item in batch {
-            var line = item.event.line
-            let decoded = line.withUTF8 { EventBatch.decodeLine(UnsafeRawBufferPointer($0)) }
-            switch decoded {
-            case .success(let event)?:
-                engine.ingest(event, ExchangeFeatures(event))
-            case .failure(let rejection)?:
-                unreadable += 1
-                logger.error(
-                    "a stored event cannot be decoded", metadata: ["dg.event.id": "\(item.event.id)", "dg.error": "\(rejection)"])
-            case nil:
-                unreadable += 1
-                logger.error(
-                    "a stored event has no text left to analyze (raw retention shorter than the analysis backlog?)",
-                    metadata: ["dg.event.id": "\(item.event.id)"])
+    func analyze(_ batch: [SequencedEvent]) async throws -> Int64 {
+        let logger = logger
+        let unreadable = try await onAnalysisThread { [self] in
+            var unreadable = 0
+            engine.withLock { engine in
+                for item in batch {
+                    var line = item.event.line
+                    let decoded = line.withUTF8 { EventBatch.decodeLine(UnsafeRawBufferPointer($0)) }
+                    switch decoded {
+                    case .success(let event)?:
+                        engine.ingest(event, ExchangeFeatures(event))
+                    case .failure(let rejection)?:
+                        unreadable += 1
+                        logger.error(
+                            "a stored event cannot be decoded", metadata: ["dg.event.id": "\(item.event.id)", "dg.error": "\(rejection)"])
+                    case nil:
+                        unreadable += 1
+                        logger.error(
+                            "a stored event has no text left to analyze (raw retention shorter than the analysis backlog?)",
+                            metadata: ["dg.event.id": "\(item.event.id)"])
+                    }
+                }
             }
+            return unreadable
         }
         let backlog = counters.withLock { c in
             c.backlog = max(c.backlog - batch.count, 0)
@@ -233,8 +247,9 @@ public final class AnalysisFollower: Service, Sendable {
     }
 
     /// Scores everyone, publishes the result and records this hour's counts.
-    func refresh(_ engine: inout DetectionEngine) async throws {
-        let result = engine.finish(eventsRejected: counters.withLock { $0.rejected })
+    func refresh() async throws {
+        let rejected = counters.withLock { $0.rejected }
+        let result = try await onAnalysisThread { [self] in engine.withLock { $0.finish(eventsRejected: rejected) } }
         published.withLock { view in
             view.result = result
             view.refreshedAt = Self.now()
@@ -253,12 +268,14 @@ public final class AnalysisFollower: Service, Sendable {
 
     /// Saves the engine's state with the sequence it covers and the verdicts of the last refresh
     /// (made after the last event), then applies retention to what it covers.
-    func checkpoint(_ engine: DetectionEngine, sequence: Int64) async throws {
+    func checkpoint(sequence: Int64) async throws {
         guard let result = published.withLock({ $0.result }) else { return }
-        var writer = JSONWriter()
-        writer.write(result.json)
-        let saved = EngineCheckpoint(
-            sequence: sequence, savedAt: Self.now(), state: try engine.snapshot(), verdicts: String(decoding: writer.bytes, as: UTF8.self))
+        let (state, verdicts) = try await onAnalysisThread { [self] in
+            var writer = JSONWriter()
+            writer.write(result.json)
+            return (try engine.withLock { try $0.snapshot() }, String(decoding: writer.bytes, as: UTF8.self))
+        }
+        let saved = EngineCheckpoint(sequence: sequence, savedAt: Self.now(), state: state, verdicts: verdicts)
         try await store.save(saved)
         metrics.increment("dg_checkpoints_total")
         let ledger = published.withLock { view in

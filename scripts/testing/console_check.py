@@ -193,8 +193,8 @@ def main():
         check("account: heading names it", browser.evaluate("document.querySelector('h1').textContent").startswith("Account "))
         check("account: signal contributions chart", count("svg rect.hbar") >= 1)
         check("account: evidence listed", count("ul.evidence li") >= 1)
-        check("account: the cluster decision covers it", "confirmed" in (
-            browser.evaluate("document.getElementById('current-decision').textContent") or ""))
+        current = browser.evaluate("document.getElementById('current-decision').textContent") or ""
+        check("account: the cluster decision covers it", "confirmed" in current and "through cluster" in current)
         check("account: recent exchanges", count("table tbody tr") >= 1)
         browser.screenshot(os.path.join(shots, "account.png"))
 

@@ -27,11 +27,13 @@ enum ConsoleAssets {
         .empty { color: var(--muted); font-style: italic; }
         .chart { max-width: 100%; height: auto; }
         .chart .bar { fill: #7da2d6; } .chart .bar-flagged { fill: var(--review); }
-        .chart .hbar { fill: #7da2d6; }
+        .chart .hbar { fill: #7da2d6; } .chart .hbar.negative { fill: #b8c2d3; }
         .chart .axis { stroke: #9aa3b2; }
         .chart .tick, .chart .label, .chart .value, .chart .legend { font-size: 11px; fill: var(--muted); }
-        .chart .line { stroke-width: 2; } .chart .review { stroke: var(--review); fill: var(--review); }
-        .chart .attack { stroke: var(--attack); fill: var(--attack); } .chart .clusters { stroke: var(--accent); fill: var(--accent); }
+        .chart polyline.line { stroke-width: 2; fill: none; }
+        .chart polyline.review { stroke: var(--review); } .chart polyline.attack { stroke: var(--attack); }
+        .chart polyline.clusters { stroke: var(--accent); }
+        .chart text.review { fill: var(--review); } .chart text.attack { fill: var(--attack); } .chart text.clusters { fill: var(--accent); }
         .graph .edge { stroke: #b8c2d3; stroke-width: 1; } .graph .edge-shared_payment { stroke: var(--attack); }
         .graph .edge-shared_email_domain { stroke: #8e44ad; } .graph .edge-shared_ip_prefix { stroke: var(--accent); }
         .graph .edge-shared_client { stroke: #16a085; }

@@ -212,7 +212,12 @@ struct ConsolePages {
             body += "<p>The engine has not flagged this account: it is benign.</p>"
         }
         body += "</section>"
-        body += decisionSection(subject: .account, id: id, current: view.ledger.accounts[id].map { ($0.ruling, $0.analyst, $0.decidedAt) })
+        body += decisionSection(
+            subject: .account, id: id,
+            current: view.ledger.accounts[id].map { entry in
+                let through = entry.subject == .cluster ? " (through cluster \(entry.subjectID))" : ""
+                return (entry.ruling, entry.analyst + through, entry.decidedAt)
+            })
         body += "<section id=\"examples\"><h2>Example prompts (PII redacted)</h2>" + Self.examples(samples) + "</section>"
         body += "<section><h2>Recent exchanges</h2>"
         body += HTML.table(
@@ -263,6 +268,7 @@ struct ConsolePages {
         decisionSection(subject: subject, id: id, current: current.map { ($0.ruling, $0.analyst, $0.decidedAt) })
     }
 
+    /// The decision form and history; `current` is the ruling in force, who made it (and through what), and when.
     func decisionSection(subject: AnalystDecision.Subject, id: String, current: (AnalystDecision.Ruling, String, Timestamp)?) -> String {
         var html = "<section id=\"decision\"><h2>Decision</h2>"
         if let (ruling, by, at) = current {

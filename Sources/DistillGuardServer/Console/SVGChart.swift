@@ -32,7 +32,8 @@ enum SVGChart {
         guard labels.count > 0 else { return "<p class=\"empty\">No data yet.</p>" }
         let top = max(series.flatMap(\.values).max() ?? 1, 1)
         let plotHeight = height - 30
-        let step = labels.count > 1 ? (width - 60) / Double(labels.count - 1) : 0
+        // The plot leaves the right-hand 160 points to the legend.
+        let step = labels.count > 1 ? (width - 210) / Double(labels.count - 1) : 0
         var svg = open(title: title, height: height)
         svg += axis(top: top, plotHeight: plotHeight)
         for (number, line) in series.enumerated() {
@@ -44,7 +45,7 @@ enum SVGChart {
             svg +=
                 "<text class=\"legend \(line.cssClass)\" x=\"\(f(width - 150))\" y=\"\(f(16 + Double(number) * 14))\">\(HTML.escape(line.name))</text>"
         }
-        svg += footer(first: labels.first!, last: labels.last!, height: height)
+        svg += footer(first: labels.first!, last: labels.last!, height: height, lastX: width - 160)
         return svg + "</svg>"
     }
 
@@ -59,7 +60,8 @@ enum SVGChart {
             let y = 5 + Double(index) * rowHeight
             let w = abs(item.value) / top * (width - 330)
             svg += "<text class=\"label\" x=\"0\" y=\"\(f(y + 15))\">\(HTML.escape(item.label))</text>"
-            svg += "<rect class=\"hbar\" x=\"230\" y=\"\(f(y + 3))\" width=\"\(f(max(w, 1)))\" height=\"\(f(rowHeight - 8))\"></rect>"
+            svg +=
+                "<rect class=\"hbar\(item.value < 0 ? " negative" : "")\" x=\"230\" y=\"\(f(y + 3))\" width=\"\(f(max(w, 1)))\" height=\"\(f(rowHeight - 8))\"></rect>"
             svg += "<text class=\"value\" x=\"\(f(236 + w))\" y=\"\(f(y + 15))\">\(HTML.escape(format(item.value)))</text>"
         }
         return svg + "</svg>"
@@ -112,9 +114,9 @@ enum SVGChart {
         return svg
     }
 
-    private static func footer(first: String, last: String, height: Double) -> String {
+    private static func footer(first: String, last: String, height: Double, lastX: Double = width) -> String {
         "<text class=\"tick\" x=\"45\" y=\"\(f(height - 5))\">\(HTML.escape(first))</text>"
-            + "<text class=\"tick\" x=\"\(f(width))\" y=\"\(f(height - 5))\" text-anchor=\"end\">\(HTML.escape(last))</text>"
+            + "<text class=\"tick\" x=\"\(f(lastX))\" y=\"\(f(height - 5))\" text-anchor=\"end\">\(HTML.escape(last))</text>"
     }
 
     static func f(_ value: Double) -> String { String(format: "%.1f", value) }

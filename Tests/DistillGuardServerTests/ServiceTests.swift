@@ -121,6 +121,31 @@ struct ServiceTests {
         }
     }
 
+    @Test func pagesEscapeWhatTrafficControls() async throws {
+        // Account ids, prompts and user agents come from traffic: a page must show them, never run them.
+        try await ServiceHarness.run(.sqlite) { harness, client in
+            let hostile = "<script>alert(1)</script>\"'&"
+            var log = CraftedLog()
+            log.add(account: hostile, at: Timestamp(rfc3339: "2026-02-01T00:00:00Z")!, prompt: "<img src=x onerror=alert(2)> hello")
+            try await client.execute(uri: "/v1/events", method: .post, headers: harness.ingest, body: ServiceHarness.batch(log.lines)) {
+                response in #expect(String(buffer: response.body).contains(#""accepted":1"#))
+            }
+            try await harness.waitForAnalysis(events: 1)
+            let cookie = try await client.execute(
+                uri: "/console/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "analyst=%3Cb%3Eeve%3C%2Fb%3E&token=\(ServiceHarness.adminToken)")
+            ) { response in String(try #require(response.headers[.setCookie]).split(separator: ";")[0]) }
+            let path = "/console/accounts/" + hostile.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .ok)
+                let page = String(buffer: response.body)
+                #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"))
+                #expect(!page.contains("<script>alert") && !page.contains("<img src=x"))
+                #expect(page.contains("&lt;b&gt;eve&lt;/b&gt;"), "the analyst's name is escaped too")
+            }
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func decisionsChangeTheViewAndBecomeLabels(backend: Backend) async throws {
         try await ServiceHarness.run(backend) { harness, client in

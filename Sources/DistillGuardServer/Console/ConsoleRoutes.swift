@@ -64,7 +64,7 @@ struct ConsoleRoutes {
         }
         router.get("/console/clusters/:id") { request, context -> Response in
             guard let session = access.session(request) else { return Self.redirect("/console/login") }
-            let id = context.parameters.get("id") ?? ""
+            let id = Self.parameter("id", context)
             let pages = ConsolePages(view: follower.view, analyst: session.analyst, formToken: session.formToken)
             guard let cluster = pages.view.result?.clusters.first(where: { $0.clusterID == id }) else {
                 return Self.html(
@@ -78,7 +78,7 @@ struct ConsoleRoutes {
         }
         router.get("/console/accounts/:id") { request, context -> Response in
             guard let session = access.session(request) else { return Self.redirect("/console/login") }
-            let id = context.parameters.get("id") ?? ""
+            let id = Self.parameter("id", context)
             let pages = ConsolePages(view: follower.view, analyst: session.analyst, formToken: session.formToken)
             let verdict = pages.view.result?.accounts.first { $0.accountID == id }
             let recent = try await store.recentEvents(account: id, limit: 50)
@@ -90,7 +90,7 @@ struct ConsoleRoutes {
         }
         router.get("/console/templates/:label") { request, context -> Response in
             guard let session = access.session(request) else { return Self.redirect("/console/login") }
-            let label = context.parameters.get("label") ?? ""
+            let label = Self.parameter("label", context)
             let pages = ConsolePages(view: follower.view, analyst: session.analyst, formToken: session.formToken)
             guard let template = pages.view.result?.templates.first(where: { $0.label == label }) else {
                 return Self.html(
@@ -112,6 +112,12 @@ struct ConsoleRoutes {
             let path = decision.subject == .cluster ? "/console/clusters/" : "/console/accounts/"
             return Self.redirect(path + HTML.segment(decision.subjectID))
         }
+    }
+
+    /// A path parameter, percent-decoded (links percent-encode ids, which may hold any character).
+    static func parameter(_ name: String, _ context: some RequestContext) -> String {
+        let raw = context.parameters.get(name) ?? ""
+        return raw.removingPercentEncoding ?? raw
     }
 
     static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -46,7 +46,11 @@ struct GatewayConfigurationTests {
         let config = try parse(
             #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"decisions_from":{"url":"http://dg:8080/","admin_token_env":"DG_ADMIN"}}}"#,
             environment: ["DG_ADMIN": "admin-token-0123456789"])
-        #expect(config.analysis.decisionsFrom == .init(url: "http://dg:8080", adminToken: "admin-token-0123456789"))
+        #expect(config.analysis.decisionsFrom == .init(url: "http://dg:8080", token: "admin-token-0123456789"))
+        let forwarding = try parse(
+            #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"forward_to":{"url":"https://dg.internal","ingest_key":"ingest-key-0123456789"}}}"#
+        )
+        #expect(forwarding.analysis.forwardTo == .init(url: "https://dg.internal", token: "ingest-key-0123456789"))
     }
 
     @Test func defaultsToTheBuiltInPolicy() throws {
@@ -86,6 +90,10 @@ struct GatewayConfigurationTests {
         (
             #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"decisions_from":{"url":"http://dg:8080"}}}"#,
             "analysis.decisions_from.admin_token", "required field is missing"
+        ),
+        (
+            #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"forward_to":{"url":"http://dg","admin_token":"t"}}}"#,
+            "analysis.forward_to.admin_token", "unknown setting"
         ),
     ])
     func rejectsBadConfigurationNamingTheField(text: String, field: String, message: String) {

@@ -59,7 +59,7 @@ struct GatewayDecisionTests {
             try await GatewayHarness.run(configure: { config in
                 config.policy = policy
                 config.decisionAPIKey = "decide-0123456789"
-                config.analysis.decisionsFrom = .init(url: serviceURL, adminToken: ServiceHarness.adminToken)
+                config.analysis.decisionsFrom = .init(url: serviceURL, token: ServiceHarness.adminToken)
             }) { harness in
                 let url = harness.gatewayURL + "/v1/decide"
                 let auth = [("authorization", "Bearer decide-0123456789")]
@@ -74,6 +74,25 @@ struct GatewayDecisionTests {
                 #expect(blocked.json?["action"]?.stringValue == "block")
                 let reasons = blocked.json?["reasons"]?.arrayValue?.compactMap(\.stringValue) ?? []
                 #expect(reasons.contains { $0.contains("confirmed as a campaign by analyst carol") }, "\(reasons)")
+            }
+        }
+    }
+
+    @Test(arguments: ServiceHarness.Backend.allCases)
+    func exchangesReachTheServiceThroughItsIngestAPI(backend: ServiceHarness.Backend) async throws {
+        try await ServiceHarness.run(backend, testing: .live) { service, serviceClient in
+            let serviceURL = "http://127.0.0.1:\(try #require(serviceClient.port))"
+            try await GatewayHarness.run(configure: { config in
+                config.analysis.forwardTo = .init(url: serviceURL, token: ServiceHarness.ingestKey)
+            }) { harness in
+                let body = #"{"model":"claude-x","max_tokens":64,"messages":[{"role":"user","content":"Name three prime numbers"}]}"#
+                for _ in 0..<3 { #expect(try await harness.call("/v1/messages", body).status == 200) }
+                let deadline = Date().addingTimeInterval(10)
+                while try await service.store.eventCount() < 3, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+                let stored = try await service.store.events(account: "acct_a", limit: 10)
+                #expect(stored.count == 3, "every exchange through the gateway is stored by the service")
+                #expect(try await harness.loggedEvents().map(\.id).sorted() == stored.map(\.id).sorted(), "the same events, by id")
+                try await service.waitForAnalysis(events: 3)
             }
         }
     }

@@ -188,6 +188,7 @@ extension GatewayConfiguration {
     static func readAnalysis(_ entry: FieldReader, environment: [String: String]) throws -> Analysis {
         try entry.rejectUnknown([
             "event_log", "store", "refresh_seconds", "queue_capacity", "stale_after_seconds", "model", "replay", "decisions_from",
+            "forward_to",
         ])
         var analysis = Analysis()
         analysis.eventLog = try entry.string("event_log")
@@ -207,7 +208,11 @@ extension GatewayConfiguration {
         }
         if let source = try entry.object("decisions_from") {
             let (url, token) = try readEndpoint(source, secret: "admin_token", environment: environment)
-            analysis.decisionsFrom = DecisionsSource(url: url, adminToken: token)
+            analysis.decisionsFrom = ServiceLink(url: url, token: token)
+        }
+        if let target = try entry.object("forward_to") {
+            let (url, key) = try readEndpoint(target, secret: "ingest_key", environment: environment)
+            analysis.forwardTo = ServiceLink(url: url, token: key)
         }
         return analysis
     }

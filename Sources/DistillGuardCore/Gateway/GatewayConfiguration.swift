@@ -92,21 +92,24 @@ public struct GatewayConfiguration: Sendable {
         /// Exchanges to replay into the engine at start, so verdicts survive a restart.
         public var replay: [String] = []
         /// Where analysts' decisions come from when the gateway does not share `distillguard serve`'s
-        /// SQLite file (a PostgreSQL deployment, another host): its admin API.
-        public var decisionsFrom: DecisionsSource?
+        /// SQLite file (a PostgreSQL deployment, another host): its admin API, with an admin token.
+        public var decisionsFrom: ServiceLink?
+        /// `distillguard serve`'s ingest API (with an ingest key), to send every exchange to, when
+        /// the gateway does not share the service's SQLite file.
+        public var forwardTo: ServiceLink?
 
         public init() {}
     }
 
-    /// `distillguard serve`'s admin API, read for analysts' decisions at every refresh.
-    public struct DecisionsSource: Sendable, Equatable {
-        /// The service's base URL (`http://host:8080`).
+    /// `distillguard serve` as the gateway reaches it: base URL (`http://host:8080`) and the bearer
+    /// secret of the API used (the admin token for decisions, the ingest key for events).
+    public struct ServiceLink: Sendable, Equatable {
         public var url: String
-        public var adminToken: String
+        public var token: String
 
-        public init(url: String, adminToken: String) {
+        public init(url: String, token: String) {
             self.url = url
-            self.adminToken = adminToken
+            self.token = token
         }
     }
 }

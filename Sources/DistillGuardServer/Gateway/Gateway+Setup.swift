@@ -26,7 +26,18 @@ extension Gateway {
             }
         }
         let client = makeHTTPClient(connectTimeout: min(5, configuration.upstreamTimeoutSeconds))
-        if let source = configuration.analysis.decisionsFrom { loadDecisions = decisionsOverHTTP(source, client: client) }
+        if let link = configuration.analysis.decisionsFrom { loadDecisions = decisionsOverHTTP(link, client: client) }
+        if let link = configuration.analysis.forwardTo {
+            let forward = forwarding(link, client: client)
+            if let store = persist {
+                persist = { events in
+                    try store(events)
+                    try forward(events)
+                }
+            } else {
+                persist = forward
+            }
+        }
         let analysis = try LiveAnalysis(
             configuration: .init(configuration.analysis), model: model, compliance: configuration.policy.compliance, persist: persist,
             loadDecisions: loadDecisions, logger: logger)

@@ -1,0 +1,76 @@
+import AsyncHTTPClient
+import DistillGuardCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The gateway working with `distillguard serve` over HTTP, for a deployment where they do not
+/// share an SQLite file (PostgreSQL, other hosts). Both run on the analysis thread, which may block.
+extension Gateway {
+    /// Reads analysts' decisions from the service's admin API (`GET /v1/decisions`). A failure
+    /// keeps the decisions read before (see `LiveAnalysis.reloadDecisions`).
+    static func decisionsOverHTTP(_ link: GatewayConfiguration.ServiceLink, client: HTTPClient) -> LiveAnalysis.LoadDecisions {
+        {
+            let response = try call(link, "/v1/decisions", method: .GET, client: client)
+            guard response.status == .ok else { throw ServiceUnavailable("\(link.url)/v1/decisions answered \(response.status.code)") }
+            let value = try JSONParser.parse(Array(buffer: response.body ?? ByteBuffer()))
+            guard let list = value["decisions"]?.arrayValue else {
+                throw ServiceUnavailable("\(link.url)/v1/decisions: no `decisions` array in the answer")
+            }
+            return try list.enumerated().map { index, entry in
+                guard let decision = AnalystDecision(json: entry) else {
+                    throw ServiceUnavailable("\(link.url)/v1/decisions: decision \(index) is malformed")
+                }
+                return decision
+            }
+        }
+    }
+
+    /// Sends each batch of exchanges to the service's ingest API (`POST /v1/events`) in requests of
+    /// at most `linesPerRequest` lines, waiting out its back-pressure (429, Retry-After) a few
+    /// times before reporting it unavailable. Resending is safe: ingest is idempotent by id.
+    static func forwarding(
+        _ link: GatewayConfiguration.ServiceLink, client: HTTPClient, linesPerRequest: Int = 1000
+    )
+        -> LiveAnalysis.Persist
+    {
+        { events in
+            for start in stride(from: 0, to: events.count, by: linesPerRequest) {
+                var body = ByteBuffer()
+                for item in events[start..<min(start + linesPerRequest, events.count)] {
+                    body.writeString(item.line)
+                    body.writeString("\n")
+                }
+                var attempt = 0
+                while true {
+                    let response = try call(link, "/v1/events", method: .POST, body: body, client: client)
+                    if response.status == .ok { break }
+                    attempt += 1
+                    guard response.status == .tooManyRequests, attempt < 5 else {
+                        throw ServiceUnavailable("\(link.url)/v1/events answered \(response.status.code) (attempt \(attempt))")
+                    }
+                    let wait = response.headers.first(name: "retry-after").flatMap(Double.init) ?? 1
+                    Thread.sleep(forTimeInterval: min(wait, 30))
+                }
+            }
+        }
+    }
+
+    static func call(
+        _ link: GatewayConfiguration.ServiceLink, _ path: String, method: HTTPMethod, body: ByteBuffer? = nil, client: HTTPClient
+    ) throws -> HTTPClient.Response {
+        var request = try HTTPClient.Request(url: link.url + path, method: method)
+        request.headers.add(name: "authorization", value: "Bearer \(link.token)")
+        request.headers.add(name: "x-distillguard-analyst", value: "gateway")
+        if let body {
+            request.headers.add(name: "content-type", value: "application/x-ndjson")
+            request.body = .byteBuffer(body)
+        }
+        return try client.execute(request: request, deadline: .now() + .seconds(30)).wait()
+    }
+}
+
+struct ServiceUnavailable: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -152,3 +152,13 @@ private final class OutputCollector: @unchecked Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+/// Runs blocking test code (processes, sleeps, curl) on a thread of its own, so that it does not
+/// hold one of the few threads that in-process servers of other tests run on.
+public func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+}

@@ -58,7 +58,11 @@ struct ServeCommandTests {
         }
     }
 
-    @Test func refusesToStartWithoutSecretsOrWithWeakOnes() throws {
+    @Test func refusesToStartWithoutSecretsOrWithWeakOnes() async throws {
+        try await offCooperativePool { try refusesToStart() }
+    }
+
+    func refusesToStart() throws {
         var environment = ProcessInfo.processInfo.environment
         environment["DISTILLGUARD_ADMIN_TOKEN"] = nil
         environment["DISTILLGUARD_INGEST_KEY"] = nil
@@ -79,7 +83,11 @@ struct ServeCommandTests {
     }
 
     @Test(arguments: Backend.allCases)
-    func sigkillDuringIngestLosesNothingAndCountsNothingTwice(backend: Backend) throws {
+    func sigkillDuringIngestLosesNothingAndCountsNothingTwice(backend: Backend) async throws {
+        try await offCooperativePool { try sigkillThenRestart(backend) }
+    }
+
+    func sigkillThenRestart(_ backend: Backend) throws {
         let (files, total) = try batches()
         let database = try database(backend)
         let options = database + ["--checkpoint-seconds", "0.3", "--log-level", "warning"]
@@ -142,7 +150,11 @@ struct ServeCommandTests {
         .enabled(
             if: browserInstalled,
             "Chromium or the websocket-client Python package is missing (scripts/install-test-dependencies.sh installs them)"))
-    func theConsoleWorksInHeadlessChromium() throws {
+    func theConsoleWorksInHeadlessChromium() async throws {
+        try await offCooperativePool { try consoleInChromium() }
+    }
+
+    func consoleInChromium() throws {
         let (files, total) = try batches()
         let service = try ServiceProcess(
             ["--database", directory.file("console.sqlite"), "--log-level", "warning"], logPath: directory.file("serve.log"))

@@ -80,6 +80,11 @@ struct ServeCommandTests {
             ["serve", "--database", directory.file("x.sqlite"), "--admin-token-file", keys, "--ingest-key-file", keys],
             environment: environment)
         #expect(same.standardError.contains("the same secret is configured as an admin token and an ingest key"))
+        environment["DISTILLGUARD_ADMIN_TOKEN"] = ServiceProcess.adminToken
+        environment["DISTILLGUARD_INGEST_KEY"] = ServiceProcess.ingestKey
+        let nowhere = try CommandRunner.run(["serve", "--database", directory.file("missing/folder/x.sqlite")], environment: environment)
+        #expect(nowhere.status != 0)
+        #expect(nowhere.standardError.contains("missing/folder/x.sqlite: cannot open the database file"), "\(nowhere.standardError)")
     }
 
     @Test(arguments: Backend.allCases)

@@ -194,6 +194,28 @@ public final class PostgresEventStore: EventStore {
             database: database.isEmpty ? nil : database, tls: .disable)
     }
 
+    /// How long opening a store waits for the server before giving up with an error.
+    public static let connectTimeoutSeconds: Double = 30
+
+    /// The store once the server answered and migrations ran; an error after `timeoutSeconds`
+    /// (the client would otherwise retry for ever).
+    static func connect(client: PostgresClient, schema: String, timeoutSeconds: Double, logger: Logger) async throws -> PostgresEventStore {
+        try await withThrowingTaskGroup(of: PostgresEventStore?.self) { group in
+            group.addTask { try await PostgresEventStore(client: client, schema: schema, logger: logger) }
+            group.addTask {
+                try await Task.sleep(for: .seconds(timeoutSeconds))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let store = try await group.next() ?? nil else {
+                throw StoreError(
+                    "no answer from the PostgreSQL server within \(Int(timeoutSeconds)) s; is it running, and are host, port and credentials right?"
+                )
+            }
+            return store
+        }
+    }
+
     /// Opens a client for `url`, runs it for the duration of `body`, and closes it.
     public static func withStore<T: Sendable>(
         url: String, schema: String = "public", logger: Logger, _ body: @Sendable (PostgresEventStore) async throws -> T
@@ -202,7 +224,7 @@ public final class PostgresEventStore: EventStore {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            let store = try await PostgresEventStore(client: client, schema: schema, logger: logger)
+            let store = try await connect(client: client, schema: schema, timeoutSeconds: connectTimeoutSeconds, logger: logger)
             return try await body(store)
         }
     }

@@ -33,7 +33,11 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
     {
         switch self {
         case .sqlite(let path):
-            return try await body(try SQLiteEventStore(path: path))
+            let store: SQLiteEventStore
+            do { store = try SQLiteEventStore(path: path) } catch {
+                throw StoreError("cannot open the database file (does its folder exist, may this user write it?): \(error)")
+            }
+            return try await body(store)
         case .postgres(let url):
             return try await PostgresEventStore.withStore(url: url, schema: schema, logger: logger) { try await body($0) }
         }

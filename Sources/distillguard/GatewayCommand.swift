@@ -30,12 +30,7 @@ struct GatewayCommand: AsyncParsableCommand {
     func run() async throws {
         var configuration = try Self.load(config)
         if let port { configuration.port = port }
-        guard let level = Logger.Level(rawValue: logLevel) else { throw CommandFailure("--log-level: unknown level '\(logLevel)'") }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        try LoggingSystem.bootstrapStandardError(level: logLevel)
         let logger = Logger(label: "distillguard.gateway")
         let model = try ModelFile.load(configuration.analysis.modelFile)
         let gateway = try Gateway.start(configuration: configuration, model: model, logger: logger)

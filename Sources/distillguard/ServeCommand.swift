@@ -84,12 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let level = Logger.Level(rawValue: logLevel) else { throw CommandFailure("--log-level: unknown level '\(logLevel)'") }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        try LoggingSystem.bootstrapStandardError(level: logLevel)
         let logger = Logger(label: "distillguard.serve")
         let access: AccessConfiguration
         do {

@@ -1,23 +1,10 @@
+import DistillGuardCore
 import Foundation
 
 /// Small helpers for server-rendered pages: escaping, and the page frame every console page shares.
 enum HTML {
     /// Text made safe for element content and quoted attribute values.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     /// A path segment, percent-encoded (account ids may hold any character).
     static func segment(_ text: String) -> String {

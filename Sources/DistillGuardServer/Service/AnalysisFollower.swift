@@ -129,7 +129,9 @@ public final class AnalysisFollower: Service, Sendable {
                     sinceCheckpoint > 0
                     && (sinceCheckpoint >= settings.checkpointEvents
                         || Date().timeIntervalSince(lastCheckpoint) >= settings.checkpointSeconds)
-                if dirty, caughtUp || checkpointDue || Date().timeIntervalSince(lastRefresh) >= settings.refreshSeconds {
+                // Scoring everyone costs far more than a batch: at most every refreshSeconds (the
+                // first one at once), however small and frequent the batches are.
+                if dirty, checkpointDue || Date().timeIntervalSince(lastRefresh) >= settings.refreshSeconds {
                     try await refresh()
                     lastRefresh = Date()
                     dirty = false

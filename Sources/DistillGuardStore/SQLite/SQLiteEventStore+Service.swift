@@ -80,27 +80,21 @@ extension SQLiteEventStore: ServiceStore {
     }
 
     public func decisions() async throws -> [AnalystDecision] {
-        try await writer.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT id, subject, subject_id, ruling, analyst, note, decided_at_ms, accounts FROM analyst_decision ORDER BY id"
-            ).map { row in
-                try StoreCoding.decision(
-                    id: row["id"], subject: row["subject"], subjectID: row["subject_id"], ruling: row["ruling"], analyst: row["analyst"],
-                    note: row["note"], decidedAt: row["decided_at_ms"], accounts: row["accounts"])
-            }
-        }
+        try await writer.read(Self.decisions)
     }
 
     /// Decisions read without suspending, for the gateway's analysis thread.
     public func decisionsSynchronously() throws -> [AnalystDecision] {
-        try writer.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT id, subject, subject_id, ruling, analyst, note, decided_at_ms, accounts FROM analyst_decision ORDER BY id"
-            ).map { row in
-                try StoreCoding.decision(
-                    id: row["id"], subject: row["subject"], subjectID: row["subject_id"], ruling: row["ruling"], analyst: row["analyst"],
-                    note: row["note"], decidedAt: row["decided_at_ms"], accounts: row["accounts"])
-            }
+        try writer.read(Self.decisions)
+    }
+
+    static func decisions(_ db: Database) throws -> [AnalystDecision] {
+        try Row.fetchAll(
+            db, sql: "SELECT id, subject, subject_id, ruling, analyst, note, decided_at_ms, accounts FROM analyst_decision ORDER BY id"
+        ).map { row in
+            try StoreCoding.decision(
+                id: row["id"], subject: row["subject"], subjectID: row["subject_id"], ruling: row["ruling"], analyst: row["analyst"],
+                note: row["note"], decidedAt: row["decided_at_ms"], accounts: row["accounts"])
         }
     }
 

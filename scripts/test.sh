@@ -10,8 +10,4 @@ DISTILLGUARD_TEST_POSTGRES_URL=$(scripts/start-test-postgres.sh)
 export DISTILLGUARD_TEST_POSTGRES_URL
 scripts/check-format.sh
 swift build --build-tests
-# Tests that run servers inside the test process share its few threads (as many as cores); tests
-# that run the distillguard executable block a thread while they wait for it. Run the two groups
-# one after the other so that the waiting never starves the servers.
-swift test --skip-build --skip DistillGuardCLITests
-swift test --skip-build --filter DistillGuardCLITests
+scripts/run-tests.sh

@@ -106,7 +106,7 @@ extension IntelCommandTests {
         func curl(_ arguments: [String]) throws -> String {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            process.arguments = ["-s", "-w", "\n%{http_code}", "--max-time", "5"] + arguments
+            process.arguments = ["-s", "-w", "\n%{http_code}", "--max-time", "60"] + arguments
             let pipe = Pipe()
             process.standardOutput = pipe
             try process.run()
@@ -116,9 +116,13 @@ extension IntelCommandTests {
         }
         let base = "http://127.0.0.1:\(port)/taxii2/"
         var answer = ""
-        for _ in 0..<50 where !answer.hasSuffix("401") {
+        try Wait.blockingUntil("intel serve to answer on port \(port)") {
             answer = try curl([base])
-            if !answer.hasSuffix("401") { Thread.sleep(forTimeInterval: 0.1) }
+            guard answer.hasSuffix("000") else { return true }
+            guard server.isRunning else {
+                throw WaitError(what: "intel serve to answer (it exited with \(server.terminationStatus))", waited: .zero)
+            }
+            return false
         }
         #expect(answer.hasSuffix("401"), "unauthenticated access is refused")
         let objects = try curl([

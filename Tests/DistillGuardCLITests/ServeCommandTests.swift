@@ -48,14 +48,14 @@ struct ServeCommandTests {
 
     func json(_ reply: Curl.Reply) throws -> JSONValue { try JSONParser.parse(reply.body) }
 
-    /// Waits until the service has analyzed `events` events (at most 120 s); returns its verdicts.
+    /// Waits until the service has analyzed `events` events; returns its verdicts.
     func waitForAnalysis(_ service: ServiceProcess, events: Int) throws -> JSONValue {
-        let deadline = Date().addingTimeInterval(120)
-        while true {
-            let verdicts = try json(try Curl.run(admin + [service.url + "/v1/verdicts"]))
-            if verdicts["events_analyzed"]?.intValue ?? 0 >= events || Date() > deadline { return verdicts }
-            Thread.sleep(forTimeInterval: 0.2)
+        var verdicts = JSONValue.null
+        try Wait.blockingUntil("serve to analyze \(events) events") {
+            verdicts = try json(try Curl.run(admin + [service.url + "/v1/verdicts"]))
+            return verdicts["events_analyzed"]?.intValue ?? 0 >= events
         }
+        return verdicts
     }
 
     @Test func refusesToStartWithoutSecretsOrWithWeakOnes() async throws {

@@ -109,16 +109,19 @@ struct WatermarkTests {
     }
 
     @Test(.enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.absentReason)))
-    func realHumanTextStaysQuiet() throws {
+    func realHumanTextStaysQuiet() async throws {
         let path = try #require(SharedData.file("ifbench.jsonl.gz"))
-        let pipe = Pipe()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "gunzip -c '\(path)'"]
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try await offCooperativePool { () throws -> Data in
+            let pipe = Pipe()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "gunzip -c '\(path)'"]
+            process.standardOutput = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return data
+        }
         let texts = data.split(separator: UInt8(ascii: "\n")).compactMap { (try? JSONParser.parse($0))?["text"]?.stringValue }
         #expect(texts.count > 100)
         #expect(Self.attribute(texts).pValue > 1e-3)

@@ -87,25 +87,25 @@ struct GatewayDecisionTests {
             }) { harness in
                 let body = #"{"model":"claude-x","max_tokens":64,"messages":[{"role":"user","content":"Name three prime numbers"}]}"#
                 for _ in 0..<3 { #expect(try await harness.call("/v1/messages", body).status == 200) }
-                let deadline = Date().addingTimeInterval(10)
-                while try await service.store.eventCount() < 3, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+                try await Wait.until("the service to store the 3 forwarded exchanges") { try await service.store.eventCount() >= 3 }
                 let stored = try await service.store.events(account: "acct_a", limit: 10)
                 #expect(stored.count == 3, "every exchange through the gateway is stored by the service")
-                #expect(try await harness.loggedEvents().map(\.id).sorted() == stored.map(\.id).sorted(), "the same events, by id")
+                #expect(
+                    try await harness.loggedEvents(exchanges: 3).map(\.id).sorted() == stored.map(\.id).sorted(), "the same events, by id")
                 try await service.waitForAnalysis(events: 3)
             }
         }
     }
 
-    /// Asks for a decision until it is `action` (the gateway re-reads decisions every refresh), at most 10 s.
+    /// Asks for a decision until it is `action` (the gateway re-reads decisions every refresh).
     static func poll(
         _ url: String, _ event: String, _ headers: [(String, String)], until action: String
     ) async throws -> GatewayHarness.Reply {
-        let deadline = Date().addingTimeInterval(10)
-        while true {
-            let reply = try await GatewayHarness.post(url, event, headers: headers)
-            if reply.json?["action"]?.stringValue == action || Date() > deadline { return reply }
-            try await Task.sleep(for: .milliseconds(100))
+        var reply = try await GatewayHarness.post(url, event, headers: headers)
+        try await Wait.until("the gateway's decision to become \(action)", every: .milliseconds(50)) {
+            reply = try await GatewayHarness.post(url, event, headers: headers)
+            return reply.json?["action"]?.stringValue == action
         }
+        return reply
     }
 }

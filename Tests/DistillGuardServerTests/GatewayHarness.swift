@@ -67,6 +67,9 @@ struct GatewayHarness {
         }
     }
 
+    /// How long a test request may take: only a guard against a hang (see `Wait.hangGuard`).
+    static let requestTimeout = TimeAmount.seconds(Int64(Wait.hangGuard.components.seconds))
+
     /// POSTs a JSON body with the headers given.
     static func post(_ url: String, _ body: String, headers: [(String, String)] = []) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
@@ -74,7 +77,7 @@ struct GatewayHarness {
         request.headers.add(name: "content-type", value: "application/json")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: Self.requestTimeout)
         let bytes = try await response.body.collect(upTo: 64 << 20)
         return Reply(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
     }
@@ -82,7 +85,7 @@ struct GatewayHarness {
     static func get(_ url: String, headers: [(String, String)] = []) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: Self.requestTimeout)
         let bytes = try await response.body.collect(upTo: 64 << 20)
         return Reply(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
     }
@@ -109,26 +112,33 @@ struct GatewayHarness {
         return (json["headers"] ?? .null, json["body"]?.stringValue.flatMap { try? JSONParser.parse($0) })
     }
 
-    /// Waits until analysis has published a snapshot satisfying `condition` (at most `seconds`).
-    func waitForSnapshot(seconds: Double = 15, _ condition: (EnforcementSnapshot) -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition(gateway.analysis.snapshot) { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
+    /// Waits until analysis has published a snapshot satisfying `condition`.
+    func waitForSnapshot(_ condition: (EnforcementSnapshot) -> Bool) async throws {
+        try await Wait.until("a published snapshot that satisfies the test's condition") { condition(gateway.analysis.snapshot) }
     }
 
-    /// The event log's lines, decoded (after `gateway.analysis` has drained).
-    func loggedEvents() async throws -> [Event] {
-        try await waitForDrain()
+    /// The event log's lines, decoded, once the gateway has handled `exchanges` exchanges (a
+    /// streamed exchange is recorded when its stream ends, which can be just after the client has
+    /// read the last byte) and analysis has settled.
+    func loggedEvents(exchanges: Int) async throws -> [Event] {
+        try await waitForDrain(exchanges: exchanges)
+        return try readLog()
+    }
+
+    /// The event log's lines as they are now.
+    func readLog() throws -> [Event] {
         let text = directory.read("events.jsonl") ?? ""
         return try text.split(separator: "\n").map { try EventDecoder.decode(line: String($0)) }
     }
 
-    func waitForDrain() async throws {
-        for _ in 0..<100 where gateway.analysis.health.queued > 0 { try await Task.sleep(for: .milliseconds(50)) }
-        try await Task.sleep(for: .milliseconds(700))
+    /// Waits until the gateway has handled `exchanges` exchanges and every one is analyzed, logged,
+    /// stored (or forwarded) and in the published snapshot.
+    func waitForDrain(exchanges: Int) async throws {
+        let analysis = gateway.analysis
+        try await Wait.until("gateway analysis to settle after \(exchanges) exchanges (at \(analysis.health.analyzed))") {
+            let health = analysis.health
+            return health.analyzed + health.rejected + health.dropped >= exchanges && analysis.isSettled
+        }
     }
 }
 

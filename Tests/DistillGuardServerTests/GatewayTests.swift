@@ -11,7 +11,9 @@ import NIOCore
 import NIOHTTP1
 import Testing
 
-/// The gateway over real sockets, in front of the mock upstream.
+/// The gateway over real sockets, in front of the mock upstream. Serialized: each test runs two
+/// servers and an analysis thread, and together they would crowd out the rest of the suite on a
+/// two-core machine.
 @Suite(.serialized)
 struct GatewayTests {
     /// A request of each API, streaming and not.
@@ -59,7 +61,7 @@ struct GatewayTests {
     @Test func recordsEveryExchangeAsAContractEventWithStreamsReassembled() async throws {
         try await GatewayHarness.run { harness in
             for (path, body) in Self.requests { _ = try await harness.call(path, body, account: "acct_b") }
-            let events = try await harness.loggedEvents()
+            let events = try await harness.loggedEvents(exchanges: Self.requests.count)
             #expect(events.count == Self.requests.count)
             for event in events {
                 #expect(event.accountID == "acct_b" && event.apiKeyID == "key_acct_b")
@@ -70,7 +72,7 @@ struct GatewayTests {
             let streamedAnthropic = try #require(events.first { $0.api == .anthropicMessages && $0.request["stream"] != nil })
             #expect(streamedAnthropic.exchange.reasoningText.hasPrefix("Let me reason"))
             #expect(streamedAnthropic.response?["type"]?.stringValue == "message")
-            #expect(try await harness.waitForSnapshot { $0.eventsAnalyzed == Self.requests.count })
+            try await harness.waitForSnapshot { $0.eventsAnalyzed == Self.requests.count }
         }
     }
 
@@ -94,20 +96,24 @@ struct GatewayTests {
     }
 
     @Test func passesUpstreamErrorsThroughAndReportsTimeoutsInTheAPIsShape() async throws {
-        try await GatewayHarness.run(configure: { $0.upstreamTimeoutSeconds = 0.5 }) { harness in
+        // Each case has its own gateway: a short upstream timeout for the request that cannot answer
+        // in time (the mock holds it six times longer), the default one elsewhere, so that a busy
+        // machine never turns an answer into a timeout.
+        try await GatewayHarness.run { harness in
             let failing = #"{"model":"mock-error","max_tokens":10,"messages":[{"role":"user","content":"x"}]}"#
             let direct = try await harness.direct("/v1/messages", failing)
             let proxied = try await harness.call("/v1/messages", failing)
             #expect(direct.status == 500 && proxied.status == 500 && proxied.text == direct.text)
+        }
+        try await GatewayHarness.run(configure: { $0.upstreamTimeoutSeconds = 0.5 }) { harness in
             let slow = try await harness.call("/v1/chat/completions", Self.requests[2].body, extraHeaders: [("x-mock-delay-ms", "3000")])
             #expect(slow.status == 504)
             #expect(slow.json?["error"]?["code"]?.stringValue == "upstream_timeout")
-            let events = try await harness.loggedEvents()
+            let events = try await harness.loggedEvents(exchanges: 1)
             #expect(events.contains { $0.status == 504 }, "a timed-out exchange is still recorded")
         }
         try await GatewayHarness.run(configure: { config in
             config.upstreams[.anthropic] = .init(url: "http://127.0.0.1:9", apiKey: "k")
-            config.upstreamTimeoutSeconds = 1
         }) { harness in
             let unreachable = try await harness.call("/v1/messages", Self.requests[0].body)
             #expect(unreachable.status == 502)
@@ -154,7 +160,7 @@ struct GatewayTests {
             #expect(upstream.body?["thinking"] == nil && upstream.body?["max_tokens"]?.intValue == 300)
             #expect(degraded.json?["content"]?.arrayValue?.contains { $0["type"]?.stringValue == "thinking" } == false)
 
-            let events = try await harness.loggedEvents()
+            let events = try await harness.loggedEvents(exchanges: 7)
             #expect(events.filter { $0.status == 403 }.count == 2, "refused requests are recorded too")
             #expect(
                 events.contains { $0.accountID == "acct_a" && $0.request["thinking"] != nil },
@@ -180,7 +186,7 @@ struct GatewayTests {
                     #expect(reply.status == 200 || reply.status == 403)
                 }
             }
-            #expect(try await harness.waitForSnapshot { $0.templates.templates.values.contains { $0.verdict == .attack } })
+            try await harness.waitForSnapshot { $0.templates.templates.values.contains { $0.verdict == .attack } }
             let fresh = try await GatewayHarness.post(
                 harness.gatewayURL + "/v1/messages", Self.harvestRequest("Compute the derivative of x^5 sin x."),
                 headers: GatewayHarness.auth("/v1/messages", key: "sk-brand-new"))
@@ -219,7 +225,7 @@ struct GatewayTests {
         let directory = TemporaryDirectory()
         try await GatewayHarness.run(configure: { $0.analysis.store = directory.file("gateway.sqlite") }) { harness in
             for (path, body) in Self.requests.prefix(3) { _ = try await harness.call(path, body) }
-            try await harness.waitForDrain()
+            try await harness.waitForDrain(exchanges: 3)
             let health = try await GatewayHarness.get(harness.gatewayURL + "/health")
             #expect(health.status == 200 && health.json?["analysis"]?["store_available"]?.boolValue == true)
         }
@@ -254,7 +260,7 @@ struct GatewayTests {
             let allowed = try await GatewayHarness.post(
                 url + "?record=true", event.replacingOccurrences(of: "acct_b", with: "acct_z"), headers: auth)
             #expect(allowed.json?["action"]?.stringValue == "allow" && allowed.json?["recorded"]?.boolValue == true)
-            let events = try await harness.loggedEvents()
+            let events = try await harness.loggedEvents(exchanges: 1)
             #expect(events.map(\.id) == ["ext-1"])
         }
     }
@@ -266,13 +272,13 @@ struct GatewayTests {
             config.clientNetworks = directory
         }) { harness in
             _ = try await harness.call(Self.requests[0].path, Self.requests[0].body, extraHeaders: [("x-forwarded-for", "198.51.100.7")])
-            let events = try await harness.loggedEvents()
+            let events = try await harness.loggedEvents(exchanges: 1)
             let client = try #require(events.first?.client)
             #expect(client.ip == "198.51.100.7" && client.country == "CN" && client.asn == 4134 && client.asnOrg == "China Telecom")
         }
         try await GatewayHarness.run { harness in
             _ = try await harness.call(Self.requests[0].path, Self.requests[0].body, extraHeaders: [("x-forwarded-for", "198.51.100.7")])
-            let events = try await harness.loggedEvents()
+            let events = try await harness.loggedEvents(exchanges: 1)
             #expect(events.first?.client.ip == "127.0.0.1", "without trusted proxies the header is the client's claim and ignored")
         }
     }

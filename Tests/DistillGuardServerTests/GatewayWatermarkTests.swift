@@ -50,7 +50,7 @@ struct GatewayWatermarkTests {
                 let finished = try #require(reassembled)
                 #expect(Self.answer(finished, api: api) == expected, "\(api.rawValue) stream")
             }
-            let events = try await harness.loggedEvents()
+            let events = try await harness.loggedEvents(exchanges: 9)
             #expect(events.count == 9)
         }
     }

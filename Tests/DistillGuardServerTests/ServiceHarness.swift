@@ -65,19 +65,16 @@ struct ServiceHarness {
                 ProcessInfo.processInfo.environment["DISTILLGUARD_TEST_POSTGRES_URL"],
                 "DISTILLGUARD_TEST_POSTGRES_URL is not set: run the suite with scripts/test.sh, which starts PostgreSQL")
             let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-            try await PostgresEventStore.withStore(url: url, schema: String(schema), logger: logger) { try await body($0) }
+            try await PostgresEventStore.withStore(url: url, schema: String(schema), connectTimeout: Wait.hangGuard, logger: logger) {
+                try await body($0)
+            }
         }
     }
 
-    /// Waits until analysis has caught up with `events` events (at most 30 s).
+    /// Waits until analysis has caught up with `events` events and published them.
     func waitForAnalysis(events: Int) async throws {
-        let deadline = Date().addingTimeInterval(30)
-        while follower.view.result?.eventsAnalyzed ?? 0 < events || follower.backlog > 0 {
-            guard Date() < deadline else {
-                Issue.record("analysis did not reach \(events) events (at \(follower.view.result?.eventsAnalyzed ?? 0))")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        try await Wait.until("analysis to reach \(events) events (at \(follower.view.result?.eventsAnalyzed ?? 0))") {
+            follower.view.result?.eventsAnalyzed ?? 0 >= events && follower.backlog == 0
         }
     }
 

@@ -204,7 +204,6 @@ struct ServiceTests {
                 try await client.execute(uri: "/v1/events", method: .post, headers: harness.ingest, body: ServiceHarness.batch(chunk)) {
                     response in #expect(response.status == .ok)
                 }
-                try await Task.sleep(for: .milliseconds(30))
             }
             try await harness.waitForAnalysis(events: lines.count)
             let result = try #require(harness.follower.view.result)
@@ -224,10 +223,7 @@ struct ServiceTests {
             let lines = campaign.timeOrderedLines
             try await client.execute(uri: "/v1/events", method: .post, headers: harness.ingest, body: ServiceHarness.batch(lines)) { _ in }
             try await harness.waitForAnalysis(events: lines.count)
-            let deadline = Date().addingTimeInterval(20)
-            while try await harness.store.retentionSummary().withText == lines.count, Date() < deadline {
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            try await Wait.until("a checkpoint to apply retention") { try await harness.store.retentionSummary().withText < lines.count }
             let summary = try await harness.store.retentionSummary()
             #expect(summary.events == lines.count, "compact rows stay")
             #expect(summary.evidence == 12 * 3, "three samples for each of the twelve flagged accounts")
@@ -289,10 +285,8 @@ struct ServiceTests {
             let first = AnalysisFollower(store: store, settings: settings, metrics: MetricsRegistry(), logger: ServiceHarness.logger)
             _ = try await store.insert(lines.prefix(half).map { StoredEvent(try! EventDecoder.decode(line: $0), line: $0) })
             let task = Task { try await first.run() }
-            let deadline = Date().addingTimeInterval(30)
-            while first.view.checkpointSequence == 0 || first.view.result?.eventsAnalyzed != half {
-                guard Date() < deadline else { break }
-                try await Task.sleep(for: .milliseconds(20))
+            try await Wait.until("the first follower to checkpoint the first half") {
+                first.view.checkpointSequence == Int64(half) && first.view.result?.eventsAnalyzed == half
             }
             task.cancel()
             _ = try? await task.value
@@ -301,10 +295,9 @@ struct ServiceTests {
             _ = try await store.insert(lines.map { StoredEvent(try! EventDecoder.decode(line: $0), line: $0) })
             let second = AnalysisFollower(store: store, settings: settings, metrics: MetricsRegistry(), logger: ServiceHarness.logger)
             let again = Task { try await second.run() }
-            while second.view.result?.eventsAnalyzed ?? 0 < lines.count, Date() < deadline.addingTimeInterval(30) {
-                try await Task.sleep(for: .milliseconds(20))
+            try await Wait.until("the second follower to analyze every event") {
+                second.view.result?.eventsAnalyzed ?? 0 >= lines.count && second.backlog == 0
             }
-            try await Task.sleep(for: .milliseconds(200))
             again.cancel()
             _ = try? await again.value
             #expect(second.view.result?.eventsAnalyzed == lines.count)

@@ -14,7 +14,7 @@ struct RealCorpusTests {
         #expect(corpus.conversations.allSatisfy { !$0.text.isEmpty })
     }
 
-    @Test func realPromptsAppearInSimulatedBenignTrafficAndStayBenign() throws {
+    @Test func realPromptsAppearInSimulatedBenignTrafficAndStayBenign() async throws {
         let directory = TemporaryDirectory()
         let sharegpt = try #require(SharedData.file("sharegpt-a.jsonl.gz"))
         var scenario = try #require(try BuiltInScenarios.scenario(named: "feb-2026"))
@@ -30,8 +30,10 @@ struct RealCorpusTests {
         }
         #expect(run.events > 7000)
         #expect(fromCorpus > 500, "real prompts are mixed in")
-        // Detection runs as users run it: the CLI, on its main thread.
-        let analyzed = try CommandRunner.run(["analyze", directory.file("events.jsonl"), "--json", directory.file("v.json")])
+        // Detection runs as users run it: the CLI, on its main thread. Waiting for it blocks a
+        // thread of its own, not one of the few that other tests' in-process servers run on.
+        let arguments = ["analyze", directory.file("events.jsonl"), "--json", directory.file("v.json")]
+        let analyzed = try await offCooperativePool { try CommandRunner.run(arguments) }
         #expect(analyzed.status == 0, "\(analyzed.standardError)")
         let labels = try GroundTruth.load(directory.file("labels.jsonl"))
         let verdicts = try JSONParser.parse(#require(FileManager.default.contents(atPath: directory.file("v.json"))).map { $0 })

@@ -24,7 +24,9 @@ struct EventStoreTests {
             let url = try #require(
                 Self.postgresURL, "DISTILLGUARD_TEST_POSTGRES_URL is not set: run the suite with scripts/test.sh, which starts PostgreSQL")
             let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-            try await PostgresEventStore.withStore(url: url, schema: String(schema), logger: Logger(label: "test")) { store in
+            try await PostgresEventStore.withStore(
+                url: url, schema: String(schema), connectTimeout: Wait.hangGuard, logger: Logger(label: "test")
+            ) { store in
                 try await body(store)
             }
         }
@@ -74,10 +76,14 @@ struct EventStoreTests {
     @Test func postgresMigrationsRunOnceAndDataSurvivesReconnecting() async throws {
         let url = try #require(Self.postgresURL, "DISTILLGUARD_TEST_POSTGRES_URL is not set: run the suite with scripts/test.sh")
         let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-        try await PostgresEventStore.withStore(url: url, schema: String(schema), logger: Logger(label: "test")) { store in
+        try await PostgresEventStore.withStore(
+            url: url, schema: String(schema), connectTimeout: Wait.hangGuard, logger: Logger(label: "test")
+        ) { store in
             _ = try await store.insert([Self.stored("1")])
         }
-        try await PostgresEventStore.withStore(url: url, schema: String(schema), logger: Logger(label: "test")) { store in
+        try await PostgresEventStore.withStore(
+            url: url, schema: String(schema), connectTimeout: Wait.hangGuard, logger: Logger(label: "test")
+        ) { store in
             let count = try await store.eventCount()
             let again = try await store.insert([Self.stored("1")])
             #expect(count == 1, "a second start applies no migration again and keeps the data")

@@ -19,6 +19,10 @@ import urllib.request
 
 import websocket
 
+# Waits are on conditions (a file, an event, the page's state); this only ends a hang, far beyond
+# anything a slow machine needs.
+HANG_GUARD = 600
+
 
 class Browser:
     def __init__(self):
@@ -29,17 +33,18 @@ class Browser:
              "--user-data-dir=" + self.profile, "--window-size=1280,1600", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         port_file = os.path.join(self.profile, "DevToolsActivePort")
-        deadline = time.time() + 60
+        deadline = time.time() + HANG_GUARD
         while not os.path.exists(port_file) or os.path.getsize(port_file) == 0:
             if time.time() > deadline or self.process.poll() is not None:
                 raise RuntimeError("Chromium did not start (no DevToolsActivePort)")
-            time.sleep(0.1)
+            time.sleep(0.05)
         port = open(port_file).read().split()[0]
         targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list"))
         page = next(t for t in targets if t["type"] == "page")
-        self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30)
+        self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=HANG_GUARD)
         self.next_id = 0
         self.events = []
+        self.seen = 0
         self.problems = []
         for domain in ["Page", "Runtime", "Log", "Network"]:
             self.call(domain + ".enable")
@@ -72,8 +77,12 @@ class Browser:
             self.dialogs.append(params.get("message", ""))
             self.socket.send(json.dumps({"id": 0, "method": "Page.handleJavaScriptDialog", "params": {"accept": True}}))
 
-    def wait_for(self, method, seconds=30):
-        deadline = time.time() + seconds
+    def wait_for(self, method):
+        # The event may already have come while a command was answered (call() handles it then).
+        if method in self.events[self.seen:]:
+            self.seen = len(self.events)
+            return True
+        deadline = time.time() + HANG_GUARD
         self.socket.settimeout(1)
         try:
             while time.time() < deadline:
@@ -83,10 +92,11 @@ class Browser:
                     continue
                 self.handle(message)
                 if message.get("method") == method:
+                    self.seen = len(self.events)
                     return True
-            return False
+            raise RuntimeError(f"no {method} within {HANG_GUARD} s: the browser hangs")
         finally:
-            self.socket.settimeout(30)
+            self.socket.settimeout(HANG_GUARD)
 
     def goto(self, url):
         self.call("Page.navigate", url=url)
@@ -94,12 +104,14 @@ class Browser:
         self.settle()
 
     def settle(self):
-        # Let DOMContentLoaded handlers (the console's script) run and report.
-        deadline = time.time() + 10
-        while time.time() < deadline and not self.evaluate("document.readyState === 'complete'"):
-            time.sleep(0.05)
-        time.sleep(0.2)
-        self.evaluate("1")
+        # The page has loaded and its DOMContentLoaded handlers (the console's script) have run;
+        # then two turns of the task queue let anything they scheduled run and report.
+        deadline = time.time() + HANG_GUARD
+        while not self.evaluate("document.readyState === 'complete'"):
+            if time.time() > deadline:
+                raise RuntimeError(f"the page did not finish loading within {HANG_GUARD} s")
+            time.sleep(0.02)
+        self.evaluate("new Promise(r => setTimeout(() => setTimeout(r, 0), 0))")
 
     def evaluate(self, expression):
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)

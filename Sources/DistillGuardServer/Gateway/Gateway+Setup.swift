@@ -51,7 +51,7 @@ extension Gateway {
 
     /// Stops analysis (draining what is queued and flushing the event log) and the upstream client.
     public func shutdown() async throws {
-        analysis.stop()
+        await analysis.stop()
         try await client.shutdown()
     }
 }

@@ -63,8 +63,13 @@ public final class LiveAnalysis: Sendable {
         var dropped = 0
         var analyzed = 0
         var rejected = 0
-        var lastSubmit: Double = 0
         var lastRefresh: Double = 0
+        /// Items taken off the queue and still being processed.
+        var inFlight = 0
+        /// Whether the engine has events that no published snapshot reflects yet. (Comparing the
+        /// times of the last submission and the last refresh is not enough: an exchange submitted
+        /// while a refresh runs is older than that refresh but not in it.)
+        var unpublished = false
     }
 
     let configuration: Configuration
@@ -133,14 +138,23 @@ public final class LiveAnalysis: Sendable {
     }
 
     /// Drains the queue, publishes a last snapshot, flushes the log and stops the thread.
-    public func stop() {
+    ///
+    /// The drain can wait on other servers (`forward_to`), whose handlers may need the concurrency
+    /// pool's few threads: the wait for it blocks a thread of its own, never one of the pool's.
+    public func stop() async {
         let wasRunning = state.withLock { state -> Bool in
             state.stopping = true
             return state.running
         }
         guard wasRunning else { return }
         wake.signal()
-        finished.wait()
+        let finished = finished
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                finished.wait()
+                continuation.resume()
+            }.start()
+        }
     }
 
     /// Queues an exchange for analysis; false when the queue is full and it was dropped.
@@ -153,7 +167,6 @@ public final class LiveAnalysis: Sendable {
 
     private func submit(_ item: Item) -> Bool {
         let (accepted, wakeNow) = state.withLock { state -> (Bool, Bool) in
-            state.lastSubmit = Self.now()
             guard state.queue.count < configuration.queueCapacity, !state.stopping else {
                 state.dropped += 1
                 return (false, false)
@@ -175,7 +188,7 @@ public final class LiveAnalysis: Sendable {
         return state.withLock { state in
             let age = state.lastRefresh > 0 ? now - state.lastRefresh : 0
             let backlogged = state.queue.count >= configuration.queueCapacity
-            let stale = state.lastSubmit > state.lastRefresh && age > configuration.staleAfterSeconds
+            let stale = (state.unpublished || !state.queue.isEmpty) && age > configuration.staleAfterSeconds
             return Health(
                 running: state.running && !state.stopping, storeAvailable: state.storeAvailable, queued: state.queue.count,
                 dropped: state.dropped, analyzed: state.analyzed, rejected: state.rejected, snapshotAgeSeconds: age,
@@ -183,20 +196,32 @@ public final class LiveAnalysis: Sendable {
         }
     }
 
+    /// Whether everything submitted so far has been analyzed, logged and stored, and is reflected
+    /// in the published verdicts (what a caller waits for before reading them or the event log).
+    public var isSettled: Bool {
+        state.withLock { state in
+            state.queue.isEmpty && state.inFlight == 0 && !state.unpublished
+        }
+    }
+
     private func run() {
         while true {
             _ = wake.wait(timeout: .now() + min(configuration.refreshSeconds, Self.pollInterval))
-            let (batch, stopping) = state.withLock { state in
+            let (batch, stopping, lagging) = state.withLock { state in
                 let batch = state.queue
                 state.queue.removeAll(keepingCapacity: true)
-                return (batch, state.stopping)
+                state.inFlight = batch.count
+                let behind = (state.unpublished || !batch.isEmpty) && Self.now() - state.lastRefresh > 2 * configuration.refreshSeconds
+                return (batch, state.stopping, behind)
             }
-            // Idle priority while analysis keeps up; ordinary (low) priority when a backlog builds,
-            // so that it cannot be starved into dropping exchanges.
-            Self.setIdlePriority(batch.count < configuration.queueCapacity / 4)
+            // Idle priority while analysis keeps up; ordinary (low) priority when a backlog builds
+            // or the published verdicts fall two refreshes behind traffic, so that other work on the
+            // host cannot starve it into dropping exchanges or enforcing stale verdicts.
+            Self.setIdlePriority(batch.count < configuration.queueCapacity / 4 && !lagging)
             if !batch.isEmpty { process(batch) }
-            let due = state.withLock { Self.now() - $0.lastRefresh >= configuration.refreshSeconds && $0.lastSubmit > $0.lastRefresh }
+            let due = state.withLock { $0.unpublished && Self.now() - $0.lastRefresh >= configuration.refreshSeconds }
             if due || stopping { refresh() }
+            state.withLock { $0.inFlight = 0 }
             if Self.now() - lastDecisionLoad.withLock({ $0 }) >= configuration.refreshSeconds { reloadDecisions() }
             if stopping {
                 flushLog()
@@ -249,6 +274,7 @@ public final class LiveAnalysis: Sendable {
             state.analyzed += events.count
             state.rejected += rejected
             state.storeAvailable = stored
+            if !events.isEmpty { state.unpublished = true }
         }
     }
 
@@ -268,6 +294,7 @@ public final class LiveAnalysis: Sendable {
 
     /// Scores every account and publishes what the policy reads.
     func refresh() {
+        state.withLock { $0.unpublished = false }
         let snapshot = engine.withLock { engine in
             let result = engine.finish()
             return EnforcementSnapshot(

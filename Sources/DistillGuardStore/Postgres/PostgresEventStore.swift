@@ -194,37 +194,40 @@ public final class PostgresEventStore: EventStore {
             database: database.isEmpty ? nil : database, tls: .disable)
     }
 
-    /// How long opening a store waits for the server before giving up with an error.
-    public static let connectTimeoutSeconds: Double = 30
+    /// How long opening a store waits, by default, for the server to answer and migrations to run
+    /// before giving up with an error.
+    public static let defaultConnectTimeout: Duration = .seconds(30)
 
-    /// The store once the server answered and migrations ran; an error after `timeoutSeconds`
-    /// (the client would otherwise retry for ever).
-    static func connect(client: PostgresClient, schema: String, timeoutSeconds: Double, logger: Logger) async throws -> PostgresEventStore {
+    /// The store once the server answered and migrations ran; an error after `timeout` (the client
+    /// would otherwise retry for ever).
+    static func connect(client: PostgresClient, schema: String, timeout: Duration, logger: Logger) async throws -> PostgresEventStore {
         try await withThrowingTaskGroup(of: PostgresEventStore?.self) { group in
             group.addTask { try await PostgresEventStore(client: client, schema: schema, logger: logger) }
             group.addTask {
-                try await Task.sleep(for: .seconds(timeoutSeconds))
+                try await Task.sleep(for: timeout)
                 return nil
             }
             defer { group.cancelAll() }
             guard let store = try await group.next() ?? nil else {
                 throw StoreError(
-                    "no answer from the PostgreSQL server within \(Int(timeoutSeconds)) s; is it running, and are host, port and credentials right?"
+                    "no answer from the PostgreSQL server within \(timeout); is it running, and are host, port and credentials right?"
                 )
             }
             return store
         }
     }
 
-    /// Opens a client for `url`, runs it for the duration of `body`, and closes it.
+    /// Opens a client for `url`, runs it for the duration of `body`, and closes it; fails with a
+    /// clear error when the server has not answered within `connectTimeout`.
     public static func withStore<T: Sendable>(
-        url: String, schema: String = "public", logger: Logger, _ body: @Sendable (PostgresEventStore) async throws -> T
+        url: String, schema: String = "public", connectTimeout: Duration = defaultConnectTimeout, logger: Logger,
+        _ body: @Sendable (PostgresEventStore) async throws -> T
     ) async throws -> T {
         let client = PostgresClient(configuration: try configuration(url: url), backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            let store = try await connect(client: client, schema: schema, timeoutSeconds: connectTimeoutSeconds, logger: logger)
+            let store = try await connect(client: client, schema: schema, timeout: connectTimeout, logger: logger)
             return try await body(store)
         }
     }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs the whole test suite N times on one build and reports every failure by test name, to show
+# that the suite is deterministic (a flaky test blocks everyone: CI decides what lands).
+#
+#   scripts/stress-tests.sh 10            # ten runs on a quiet machine
+#   scripts/stress-tests.sh 10 --load     # the same with a CPU hog on one core throughout
+#
+# Each run's full output is kept in $STRESS_LOG_DIR (default /tmp/distillguard-stress); the
+# summary lists, per run, its time and the tests that failed. Exits non-zero if any run failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=${1:-10}
+load=false
+[ "${2:-}" = "--load" ] && load=true
+if ! [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { [ $# -ge 2 ] && [ "$2" != "--load" ]; }; then
+    echo "usage: scripts/stress-tests.sh N [--load]   (N runs of the whole suite, optionally with a CPU hog on one core)" >&2
+    exit 2
+fi
+logs=${STRESS_LOG_DIR:-/tmp/distillguard-stress}
+mkdir -p "$logs"
+
+scripts/install-test-dependencies.sh
+DISTILLGUARD_TEST_POSTGRES_URL=$(scripts/start-test-postgres.sh)
+export DISTILLGUARD_TEST_POSTGRES_URL
+swift build --build-tests
+
+hog=
+stop_hog() { [ -n "$hog" ] && kill "$hog" 2>/dev/null && wait "$hog" 2>/dev/null; hog=; }
+trap stop_hog EXIT
+if $load; then
+    nice -n 0 sh -c 'while :; do :; done' &
+    hog=$!
+    echo "CPU hog running on one core (pid $hog)"
+fi
+
+failed_runs=0
+summary=()
+for run in $(seq 1 "$runs"); do
+    log="$logs/run-$run.log"
+    started=$(date +%s)
+    if scripts/run-tests.sh >"$log" 2>&1; then status=0; else status=$?; fi
+    seconds=$(( $(date +%s) - started ))
+    # Swift Testing marks a failed test with "✘ Test NAME(...) failed"; XCTest with "Test Case '...' failed".
+    names=$(grep -aoE "✘ Test [^ ]+\) (with [0-9]+ test cases? )?failed|Test Case '[^']+' failed" "$log" \
+        | sed -E "s/^✘ Test //; s/ (with [0-9]+ test cases? )?failed$//; s/^Test Case '([^']+)' failed$/\1/" | sort -u | paste -sd ' ' - || true)
+    passed=$(grep -aoE "Test run with [0-9]+ tests? (in [0-9]+ suites? )?passed" "$log" | grep -aoE "[0-9]+ tests?" | paste -sd '+' - || true)
+    if [ "$status" -eq 0 ]; then
+        line="run $run: passed ($passed) in ${seconds} s"
+    else
+        failed_runs=$((failed_runs + 1))
+        line="run $run: FAILED in ${seconds} s (exit $status): ${names:-no failing test named; see $log (crash or build error?)}"
+    fi
+    echo "$line"
+    summary+=("$line")
+done
+stop_hog
+
+echo
+echo "$((runs - failed_runs)) of $runs runs passed$($load && echo ' (with a CPU hog on one core)'); logs in $logs"
+[ "$failed_runs" -eq 0 ]

@@ -6,9 +6,12 @@
 # two baselines (per-account rate thresholds, per-account CoT keywords).
 # Speed: analyze against parse-only (orjson) on the medium file, in one run.
 # Memory: peak RSS of analyze on about 6M events (large account counts).
+# Held out (lopo): leave-one-population-out, the figures that count: for each population a model
+# fitted without it, evaluated on traffic with it; the worst split per population
+# (Benchmarks/detection_lopo.py).
 source "$(dirname "$0")/common.sh"
 python3 -c "import orjson" 2>/dev/null || pip install -q orjson
-parts=${PARTS:-"quality speed memory"}
+parts=${PARTS:-"quality lopo speed memory"}
 
 evaluate() { # NAME
     local dir="$work/$1"
@@ -22,6 +25,10 @@ if [[ $parts == *quality* ]]; then
     for seed in 21 22; do simulate_events "detect-small-$seed" 50000 "$seed" small; evaluate "detect-small-$seed"; done
     simulate_events detect-medium-31 500000 31 medium
     evaluate detect-medium-31
+fi
+
+if [[ $parts == *lopo* ]]; then
+    python3 "$root/Benchmarks/detection_lopo.py" --bin "$bin" --work "$work/lopo" | tee "$work/lopo.md"
 fi
 
 if [[ $parts == *speed* ]]; then

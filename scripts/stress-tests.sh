@@ -44,6 +44,19 @@ for run in $(seq 1 "$runs"); do
     # Swift Testing marks a failed test with "✘ Test NAME(...) failed"; XCTest with "Test Case '...' failed".
     names=$(grep -aoE "✘ Test [^ ]+\) (with [0-9]+ test cases? )?failed|Test Case '[^']+' failed" "$log" \
         | sed -E "s/^✘ Test //; s/ (with [0-9]+ test cases? )?failed$//; s/^Test Case '([^']+)' failed$/\1/" | sort -u | paste -sd ' ' - || true)
+    # A crash ends the run without a verdict per test: name the crash and the tests that were running.
+    if [ -z "$names" ] && grep -aq "Program crashed" "$log"; then
+        names=$(python3 - "$log" <<'PY'
+import re, sys
+text = open(sys.argv[1], errors="replace").read()
+started = dict.fromkeys(re.findall(r"◇ Test (\S+\)) started", text))
+ended = set(re.findall(r"[✔✘] Test (\S+\)) ", text))
+crash = re.search(r"\*\*\* Program crashed: (.*?) \*\*\*", text)
+running = [name for name in started if name not in ended]
+print(f"CRASH ({crash.group(1) if crash else 'unknown'}) while running: {' '.join(running) or 'none'}")
+PY
+)
+    fi
     passed=$(grep -aoE "Test run with [0-9]+ tests? (in [0-9]+ suites? )?passed" "$log" | grep -aoE "[0-9]+ tests?" | paste -sd '+' - || true)
     if [ "$status" -eq 0 ]; then
         line="run $run: passed ($passed) in ${seconds} s"

@@ -122,34 +122,11 @@ public enum ExternalCommand {
     }
 
     /// `run`, without blocking a concurrency thread (for tests whose servers run in-process and need them).
+    ///
+    /// The output is read to its end on a thread of its own. (Not with `FileHandle.readabilityHandler`:
+    /// on Linux, clearing it while libdispatch delivers an event crashes the process now and then.)
     public static func runWithoutBlocking(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let (process, pipe) = prepare(arguments)
-        let collected = OutputCollector()
-        pipe.fileHandleForReading.readabilityHandler = { handle in collected.append(handle.availableData) }
-        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { process in continuation.resume(returning: process.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        pipe.fileHandleForReading.readabilityHandler = nil
-        collected.append(pipe.fileHandleForReading.readDataToEndOfFile())
-        return (status, collected.text)
-    }
-}
-
-private final class OutputCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-
-    func append(_ more: Data) {
-        lock.lock()
-        data.append(more)
-        lock.unlock()
-    }
-
-    var text: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: data, as: UTF8.self)
+        try await offCooperativePool { try run(arguments) }
     }
 }
 

@@ -92,13 +92,34 @@ public struct Simulation {
     /// The next event time of an account by thinning against its activity curve; nil when its window is over.
     func nextTime(after time: Timestamp, for account: inout SimulatedAccount, curve: ActivityCurve) -> Timestamp? {
         guard account.peakRate > 0 else { return nil }
+        var rate = account.peakRate
+        // People and agents work in sessions: an agent's tool loop of about `agentSessionLength`
+        // requests seconds apart, a chat of a few messages minutes apart. Sessions start at the
+        // rate that keeps the population's share of events.
+        let session: (length: Double, gapSeconds: Double)? =
+            switch scenario.populations[account.population].behavior {
+            case .codingAgent: (Self.agentSessionLength, 40)
+            case .organic: (Self.chatSessionLength, 100)
+            default: nil
+            }
+        if let session {
+            if account.rng.unit() < 1 - 1 / session.length {
+                let next = time.adding(seconds: 3 + account.rng.exponential(mean: session.gapSeconds))
+                if next < account.activeUntil { return next }
+            }
+            rate /= session.length
+        }
         var t = time
         while true {
-            t = t.adding(seconds: max(account.rng.exponential(mean: 1 / account.peakRate), 0.001))
+            t = t.adding(seconds: max(account.rng.exponential(mean: 1 / rate), 0.001))
             if t >= account.activeUntil { return nil }
             if account.rng.unit() < curve.intensity(at: t) { return t }
         }
     }
+
+    /// Requests in a coding agent's session, and in a chat session, on average.
+    static let agentSessionLength = 12.0
+    static let chatSessionLength = 3.0
 
     func writeLabels(_ accounts: [SimulatedAccount], to path: String, summary: inout Summary) throws {
         let writer = try BufferedFileWriter(path: path)

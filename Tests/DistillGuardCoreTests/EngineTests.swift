@@ -128,6 +128,49 @@ struct ScoringModelTests {
         #expect(model.reviewThreshold <= model.attackThreshold)
     }
 
+    /// Signals of one account with the named values (others 0).
+    static func signals(_ values: [String: Double]) -> AccountSignals {
+        var log = CraftedLog()
+        log.add(account: "x", at: Timestamp(milliseconds: 0), prompt: "hi")
+        var engine = DetectionEngine()
+        engine.ingest(log.events[0], ExchangeFeatures(log.events[0]))
+        var s = engine.signalsByAccount()[0].signals
+        s.values = AccountSignals.names.map { values[$0] ?? 0 }
+        return s
+    }
+
+    @Test func heavyUseAloneIsNeverActedOnHowEverHighItScores() {
+        // A coding agent's profile: reasoning and maximal budgets on every request, a new account,
+        // one capability, round the clock. The default model scores it at attack level, but no
+        // signal specific to harvesting corroborates it: a person reviews it, nothing is enforced.
+        let model = ScoringModel.default
+        let heavy = Self.signals([
+            "reasoning_request_rate": 1, "maximal_budget_rate": 1, "account_youth": 1, "capability_concentration": 1,
+            "output_input_ratio": 1, "hour_flatness": 1, "timing_regularity": 1, "unverified": 1, "cloud_share": 1,
+        ])
+        #expect(model.score(heavy) >= model.attackThreshold)
+        #expect(!model.isCorroborated(heavy))
+        #expect(model.verdict(score: model.score(heavy), signals: heavy, exchanges: 100) == .review)
+        var harvest = heavy
+        harvest.values[AccountSignals.names.firstIndex(of: "cot_elicitation_rate")!] = 0.8
+        #expect(model.isCorroborated(harvest))
+        #expect(model.verdict(score: model.score(harvest), signals: harvest, exchanges: 100) == .attack)
+    }
+
+    @Test func fittingKeepsHarvestSignalsCountingAndHeavyUseBounded() {
+        // Training data in which heavy use alone separates the classes, and no campaign rotates
+        // networks or shares a card: the fit may not lean on heavy use past the ceiling, and the
+        // signals it has never seen still count for harvesting.
+        let samples =
+            (0..<40).map { (Self.signals(["maximal_budget_rate": Double($0 % 10) / 40]), false) }
+            + (0..<20).map { _ in (Self.signals(["maximal_budget_rate": 0.9, "cot_elicitation_rate": 0.6]), true) }
+        let model = ScoringModel.fit(samples, iterations: 2000)
+        let weight = { (name: String) in model.weights[AccountSignals.names.firstIndex(of: name)!] }
+        #expect(weight("maximal_budget_rate") <= ScoringModel.heavyUseCeiling)
+        for name in ScoringModel.corroboratingSignals { #expect(weight(name) >= ScoringModel.corroboratingFloor, "\(name)") }
+        #expect(ScoringModel.corroboratingSignals.isDisjoint(with: ScoringModel.heavyUseSignals))
+    }
+
     @Test func modelFilesRoundTripAndBadOnesFailClearly() throws {
         let model = ScoringModel.default
         #expect(try ScoringModel(json: model.json, source: "m.json") == model)

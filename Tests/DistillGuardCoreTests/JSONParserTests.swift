@@ -66,18 +66,22 @@ struct JSONParserTests {
 }
 
 extension JSONParserTests {
-    @Test func elidesLongStringsOfOneMemberButStillChecksThem() throws {
-        let long = String(repeating: "x", count: 100)
-        let text = #"{"request":{"p":"\#(long)"},"response":{"t":"\#(long)","e":"a\n\#(long)","short":"ok","usage":{"n":3}}}"#
+    @Test func elidesLongStringsOfOneMemberToTheirStartButStillChecksThem() throws {
+        let long = String(repeating: "x", count: 2000)
+        let accented = String(repeating: "é", count: 1000)
+        let text =
+            #"{"request":{"p":"\#(long)"},"response":{"t":"\#(long)","e":"a\n\#(long)","u":"\#(accented)","short":"ok","usage":{"n":3}}}"#
         let value = try Array(text.utf8).withUnsafeBytes { try JSONParser.parse($0, elidingStringsIn: "response") }
         #expect(value["request"]?["p"]?.stringValue == long, "other members are untouched")
-        #expect(value["response"]?["t"] == "" && value["response"]?["e"] == "")
+        #expect(value["response"]?["t"]?.stringValue == String(long.prefix(1024)))
+        #expect(value["response"]?["e"]?.stringValue == "a\n" + String(long.prefix(1022)), "escaped strings are cut alike")
+        #expect(value["response"]?["u"]?.stringValue == String(accented.prefix(512)), "cut at a character boundary")
         #expect(value["response"]?["short"] == "ok" && value["response"]?["usage"]?["n"] == 3)
-        var bad = Array(#"{"response":{"t":""#.utf8) + [UInt8](repeating: 0x61, count: 80) + [0xC3, 0x28] + Array(#""}}"#.utf8)
+        var bad = Array(#"{"response":{"t":""#.utf8) + [UInt8](repeating: 0x61, count: 1100) + [0xC3, 0x28] + Array(#""}}"#.utf8)
         #expect(throws: JSONSyntaxError.self) {
             try bad.withUnsafeMutableBytes { try JSONParser.parse(UnsafeRawBufferPointer($0), elidingStringsIn: "response") }
         }
-        bad = Array(#"{"response":{"t":"\q"#.utf8) + [UInt8](repeating: 0x61, count: 80) + Array(#""}}"#.utf8)
+        bad = Array(#"{"response":{"t":"\q"#.utf8) + [UInt8](repeating: 0x61, count: 1100) + Array(#""}}"#.utf8)
         #expect(throws: JSONSyntaxError.self) {
             try bad.withUnsafeMutableBytes { try JSONParser.parse(UnsafeRawBufferPointer($0), elidingStringsIn: "response") }
         }

@@ -180,7 +180,7 @@ struct SimulationTests {
 
     @Test(arguments: [
         (#""countries": ["US"#, #""countries": ["XX"#, "unknown country code 'XX'"),
-        (#""share": 0.334"#, #""share": 0.5"#, "add up to"),
+        (#""share": 0.214"#, #""share": 0.5"#, "add up to"),
         (#""payment_countries": ["CN"]"#, #""payment_countries": ["ZZ"]"#, "unknown country code 'ZZ'"),
         (#""operator_countries": ["CN"]"#, #""operator_countries": ["Q1"]"#, "unknown country code 'Q1'"),
         (#""prompt_language": "zh", "prompt_language_share": 0.5"#, #""prompt_language": "xx""#, "`prompt_language` 'xx'"),

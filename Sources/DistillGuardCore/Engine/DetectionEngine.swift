@@ -96,7 +96,12 @@ public struct DetectionEngine: Sendable {
         }
         let accountHash = StableHash.hash(event.accountID)
         let template = templates.assign(features.signature)
-        templates.record(template, features: features, account: accountHash, at: time, prompt: event.exchange.lastUserText)
+        // A request that builds on an answer the account received ("continue", a tool result) is
+        // a turn of a conversation, not a prompt of a template: it does not make its template a
+        // harvesting one, however many agents send it with large budgets.
+        if !profiles[index].continues(features) {
+            templates.record(template, features: features, account: accountHash, at: time, prompt: event.exchange.lastUserText)
+        }
         capabilityCounts[features.capability.rawValue] += 1
         var newModelLag: Double?
         if let model = event.exchange.model {

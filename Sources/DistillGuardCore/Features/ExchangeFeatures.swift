@@ -15,6 +15,10 @@ public struct ExchangeFeatures: Sendable {
     public var capability: Capability
     public var inputTokens: Int
     public var outputTokens: Int
+    /// What the model answered (`AnswerFingerprint`), nil when it answered nothing.
+    public var answer: UInt64?
+    /// The assistant turns the request re-sends, newest first.
+    public var resentAnswers: [UInt64]
 
     /// Requested output budgets at or above this count as maximal.
     public static let maximalOutputTokens = 32_000
@@ -40,6 +44,8 @@ public struct ExchangeFeatures: Sendable {
         capability = Self.capability(exchange, bits: bits)
         inputTokens = event.usage.inputTokens ?? prompt.utf8.count / 4
         outputTokens = event.usage.outputTokens ?? exchange.outputText.utf8.count / 4
+        answer = AnswerFingerprint.answer(exchange)
+        resentAnswers = AnswerFingerprint.resent(exchange)
     }
 
     static func capability(_ exchange: Exchange, bits: UInt64) -> Capability {

@@ -18,8 +18,9 @@ public struct JSONParser {
     /// Parses one complete JSON document; trailing whitespace is allowed, anything else is not.
     ///
     /// - Parameter elidingStringsIn: a top-level member (e.g. `response`) whose long strings
-    ///   (over 64 bytes) are fully checked — syntax, escapes, UTF-8 — but come back empty, to save
-    ///   materializing text the caller will not read.
+    ///   (over `elisionPrefixBytes`) are fully checked — syntax, escapes, UTF-8 — but come back cut
+    ///   to their first `elisionPrefixBytes` bytes (at a character boundary), to save materializing
+    ///   text the caller reads only the start of (an answer's fingerprint).
     public static func parse(_ bytes: UnsafeRawBufferPointer, elidingStringsIn member: String? = nil) throws(JSONSyntaxError) -> JSONValue {
         var parser = Cursor(bytes: bytes.bindMemory(to: UInt8.self))
         parser.elidedMember = member
@@ -53,7 +54,8 @@ private struct Cursor {
     var index = 0
     var elidedMember: String?
     var eliding = false
-    static let elisionThreshold = 64
+    /// Bytes kept of a long string in the elided member.
+    static let elisionPrefixBytes = 1024
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -212,15 +214,20 @@ private struct Cursor {
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                if eliding, slice.count > Self.elisionThreshold {
+                if eliding, slice.count > Self.elisionPrefixBytes {
                     guard Self.isValidUTF8(slice) else { throw JSONSyntaxError(offset: start, message: "string is not valid UTF-8") }
-                    return ""
+                    var end = Self.elisionPrefixBytes
+                    while end > 0, slice[end] & 0xC0 == 0x80 { end -= 1 }
+                    return String(decoding: UnsafeBufferPointer(rebasing: slice[0..<end]), as: UTF8.self)
                 }
                 return try validatedString(slice, at: start)
             }
             if byte == UInt8(ascii: "\\") {
                 let text = try parseEscapedString(from: start)
-                return eliding && text.utf8.count > Self.elisionThreshold ? "" : text
+                guard eliding, text.utf8.count > Self.elisionPrefixBytes else { return text }
+                var end = text.utf8.index(text.utf8.startIndex, offsetBy: Self.elisionPrefixBytes)
+                while end > text.utf8.startIndex, end.samePosition(in: text.unicodeScalars) == nil { text.utf8.formIndex(before: &end) }
+                return String(text[..<end])
             }
             if byte < 0x20 { throw error("unescaped control character in a string") }
             index += 1

@@ -56,6 +56,9 @@ public struct AccountProfile: Sendable, Codable {
     public private(set) var newModelExchanges = 0
     public private(set) var newModelLagHours: Double?
     private var recentPrompts: [UInt64] = []
+    /// Whether the account builds on the answers it receives (nil in profiles restored from a
+    /// checkpoint written before it was measured: counted from then on).
+    public private(set) var continuity: AnswerContinuity? = AnswerContinuity()
     public private(set) var account: AccountInfo
     public private(set) var organizationID: String?
     public private(set) var lastIPPrefix: String?
@@ -89,6 +92,9 @@ public struct AccountProfile: Sendable, Codable {
         account = AccountInfo()
     }
 
+    /// Whether the exchange re-sends an answer this account received earlier.
+    func continues(_ features: ExchangeFeatures) -> Bool { continuity?.continues(features) ?? false }
+
     /// - Parameter trackRegion: accumulate `region` (only when regional compliance is on: it costs a scan of the prompt).
     mutating func add(
         _ event: Event, _ features: ExchangeFeatures, template: Int, isCloud: Bool, newModelLag: Double?, trackRegion: Bool = false
@@ -117,6 +123,9 @@ public struct AccountProfile: Sendable, Codable {
         countTemplate(
             template, elicitation: features.cotElicitation || features.rubricGrading || features.sensitiveRewrite,
             maximal: features.maximalBudget)
+        var continuity = self.continuity ?? AnswerContinuity()
+        continuity.add(features)
+        self.continuity = continuity
         if recentPrompts.contains(features.promptHash) { repeatedPrompts += 1 }
         recentPrompts.append(features.promptHash)
         if recentPrompts.count > 32 { recentPrompts.removeFirst() }
@@ -285,7 +294,11 @@ public struct Artefacts: Sendable, Equatable, Codable {
         newPrefix = nil
         newASN = nil
         newClient = nil
-        if let prefix, ipPrefixes.count < Self.prefixLimit, !ipPrefixes.contains(prefix) {
+        // A /24 of a cloud provider is shared by countless unrelated customers (evaluation
+        // harnesses, agents on dev boxes): shared with partners, it would flag them. Its ASN and
+        // the client software still describe the campaign.
+        let sharedHosting = asn.map(DetectionEngine.cloudASNs.contains) ?? false
+        if let prefix, !sharedHosting, ipPrefixes.count < Self.prefixLimit, !ipPrefixes.contains(prefix) {
             ipPrefixes.append(prefix)
             newPrefix = prefix
         }
@@ -327,5 +340,44 @@ public struct Artefacts: Sendable, Equatable, Codable {
                     return .object(o)
                 }),
         ]
+    }
+}
+
+/// Which requests of an account re-send an answer the same account received earlier: a
+/// conversation or tool loop that builds on the model's output, which a harvest of independent
+/// prompts never does and cannot fake without the real answers.
+public struct AnswerContinuity: Sendable, Codable, Equatable {
+    /// Fingerprints of the account's most recent answers (a ring of `capacity`).
+    private var recent: [UInt64] = []
+    private var next = 0
+    /// Requests that re-sent one of the account's own earlier answers.
+    public private(set) var continued = 0
+    /// Requests that built on no earlier answer (one-shot prompts, first turns) and asked for
+    /// reasoning, or for a maximal budget. Agents and chats that ask for reasoning on every turn
+    /// of a conversation are heavy users, not harvesters: only one-shot requests count as harvesting.
+    public private(set) var oneShotReasoning = 0
+    public private(set) var oneShotMaximalBudget = 0
+
+    /// Answers remembered per account: an agent session or a long chat re-sends its latest ones.
+    static let capacity = 64
+
+    public init() {}
+
+    func continues(_ features: ExchangeFeatures) -> Bool { features.resentAnswers.contains(where: recent.contains) }
+
+    mutating func add(_ features: ExchangeFeatures) {
+        if continues(features) {
+            continued += 1
+        } else {
+            if features.reasoningRequested { oneShotReasoning += 1 }
+            if features.maximalBudget { oneShotMaximalBudget += 1 }
+        }
+        guard let answer = features.answer else { return }
+        if recent.count < Self.capacity {
+            recent.append(answer)
+        } else {
+            recent[next] = answer
+            next = (next + 1) % Self.capacity
+        }
     }
 }

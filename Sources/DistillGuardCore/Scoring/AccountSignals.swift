@@ -13,6 +13,7 @@ public struct AccountSignals: Sendable {
         "harvest_template_share", "capability_concentration", "output_input_ratio", "timing_regularity",
         "hour_flatness", "account_youth", "education_or_research_tier", "unverified", "network_rotation",
         "cloud_share", "new_model_pivot", "shared_payment", "volume", "harvest_substream", "partner_indicator",
+        "answer_continuation",
     ]
 
     public var values: [Double]
@@ -68,8 +69,8 @@ public struct AccountSignals: Sendable {
             p.rate(p.cot),
             p.rate(p.rubric),
             p.rate(p.rewrite),
-            p.rate(p.reasoning),
-            p.rate(p.maximalBudget),
+            p.rate(p.continuity?.oneShotReasoning ?? p.reasoning),
+            p.rate(p.continuity?.oneShotMaximalBudget ?? p.maximalBudget),
             p.rate(p.multipleSamples + p.repeatedPrompts),
             top?.share ?? 0,
             clip(log10(Double(topAccounts)) / 3),
@@ -88,6 +89,7 @@ public struct AccountSignals: Sendable {
             clip(log10(Double(p.exchanges)) / 5),
             p.endUsers.count >= AccountSignals.resellerEndUsers ? p.rate(p.harvestingStream) : 0,
             Self.partnerIndicator(p),
+            p.rate(p.continuity?.continued ?? 0),
         ]
     }
 }

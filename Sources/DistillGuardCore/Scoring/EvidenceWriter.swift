@@ -21,13 +21,24 @@ struct EvidenceWriter {
         }
         if p.rubric > 0 { lines.append("\(p.rubric) requests ask the model to grade answers against a rubric (reward-model use)") }
         if p.rewrite > 0 { lines.append("\(p.rewrite) requests ask for \"safe\" rewrites of politically sensitive questions") }
-        if p.maximalBudget > 0 {
+        let maximal = p.continuity?.oneShotMaximalBudget ?? p.maximalBudget
+        if maximal > 0 {
             lines.append(
-                "\(percent(p.rate(p.maximalBudget))) of requests ask for maximal output or thinking budgets (≥32k output or ≥16k thinking tokens)"
+                "\(maximal) of \(p.exchanges) requests (\(percent(p.rate(maximal)))) ask for maximal output or thinking budgets (≥32k output or ≥16k thinking tokens) without building on an earlier answer"
             )
         }
-        if p.reasoning > 0 {
-            lines.append("\(percent(p.rate(p.reasoning))) of requests turn on extended thinking or high reasoning effort")
+        let reasoning = p.continuity?.oneShotReasoning ?? p.reasoning
+        if reasoning > 0 {
+            lines.append(
+                "\(reasoning) of \(p.exchanges) requests (\(percent(p.rate(reasoning)))) turn on extended thinking or high reasoning effort without building on an earlier answer"
+            )
+        }
+        if let continuity = p.continuity {
+            lines.append(
+                continuity.continued == 0
+                    ? "none of its \(p.exchanges) requests re-sends an answer the account received: every prompt stands alone"
+                    : "\(continuity.continued) of \(p.exchanges) requests (\(percent(p.rate(continuity.continued)))) re-send an answer the account received earlier (a conversation or tool loop)"
+            )
         }
         let dominant = p.dominantCapability
         let baseline = context.capabilityShare[dominant.capability.rawValue]

@@ -18,6 +18,43 @@ public struct ScoringModel: Sendable, Equatable {
     /// … and at least this many requests in that stream.
     public static let substreamMinimumRequests = 20
 
+    /// Signals that show harvesting itself rather than heavy use of the API. Reasoning on every
+    /// request, maximal budgets, a young account, one capability, round-the-clock use: coding
+    /// agents, thinking-on chat users and students share all of these with campaigns, so however
+    /// high they push the score, an account is acted on (`attack`) only when at least one of these
+    /// contributes `corroborationLogOdds` to it; otherwise it stays at `review` for a person.
+    public static let corroboratingSignals: Set<String> = [
+        "cot_elicitation_rate", "rubric_grading_rate", "sensitive_rewrite_rate", "harvest_template_share", "network_rotation",
+        "shared_payment", "harvest_substream", "partner_indicator",
+    ]
+    public static let corroborationLogOdds = 0.5
+
+    /// Signals that heavy legitimate users share with campaigns (see `corroboratingSignals`).
+    public static let heavyUseSignals: Set<String> = [
+        "reasoning_request_rate", "maximal_budget_rate", "account_youth", "capability_concentration", "output_input_ratio",
+        "hour_flatness", "timing_regularity", "unverified", "cloud_share", "new_model_pivot", "volume",
+    ]
+
+    /// What fitting may do with each weight. A corroborating signal always counts for harvesting
+    /// (at least `corroboratingFloor`), even when the training data has no campaign that shows it,
+    /// and no heavy-use signal may weigh more than `heavyUseCeiling`: a model fitted on the traffic
+    /// at hand must still hold on populations and campaigns it has not seen.
+    public static let corroboratingFloor = 1.0
+    public static let heavyUseCeiling = 1.5
+    static let weightBounds: [ClosedRange<Double>] = AccountSignals.names.map { name in
+        if corroboratingSignals.contains(name) { return corroboratingFloor...(.infinity) }
+        if heavyUseSignals.contains(name) { return -(.infinity)...heavyUseCeiling }
+        return -(.infinity)...(.infinity)
+    }
+    private static let corroboratingIndices = AccountSignals.names.indices.filter {
+        corroboratingSignals.contains(AccountSignals.names[$0])
+    }
+
+    /// Whether a signal specific to harvesting contributes enough to act on the account.
+    public func isCorroborated(_ signals: AccountSignals) -> Bool {
+        Self.corroboratingIndices.contains { weights[$0] * signals.values[$0] >= Self.corroborationLogOdds }
+    }
+
     public init(
         weights: [Double], bias: Double, attackThreshold: Double, reviewThreshold: Double, minimumExchanges: Int = 5,
         substreamShare: Double = 0.1
@@ -51,7 +88,7 @@ public struct ScoringModel: Sendable, Equatable {
         // A partner's indicator on the account itself (pseudonym or template) is evidence a person
         // should see, but not a reason to act on its own: at least review.
         let partnerFloor: Verdict.Kind = signals["partner_indicator"] >= 1 ? .review : .benign
-        if score >= attackThreshold { return .attack }
+        if score >= attackThreshold { return isCorroborated(signals) ? .attack : .review }
         if score >= reviewThreshold { return .review }
         return partnerFloor
     }
@@ -59,9 +96,9 @@ public struct ScoringModel: Sendable, Equatable {
 
 extension ScoringModel {
     /// Fits weights by batch gradient descent on the log-loss with L2 regularisation, classes
-    /// weighted equally, then sets thresholds from the data: `attack` just above the highest-scoring
-    /// benign account (so no labelled benign account would be acted on) and `review` at the 99th
-    /// percentile of benign scores.
+    /// weighted equally, within `weightBounds`, then sets thresholds from the data: `attack` just
+    /// above the highest-scoring corroborated benign account (so no labelled benign account would
+    /// be acted on) and `review` at the 99th percentile of benign scores.
     public static func fit(
         _ samples: [(signals: AccountSignals, isAttack: Bool)], iterations: Int = 3000, learningRate: Double = 0.5, l2: Double = 0.001,
         minimumExchanges: Int = 5
@@ -85,14 +122,21 @@ extension ScoringModel {
                 gradientBias += error
                 totalWeight += weight
             }
-            for i in 0..<dimension { weights[i] -= learningRate * (gradient[i] / totalWeight + l2 * weights[i]) }
+            for i in 0..<dimension {
+                weights[i] -= learningRate * (gradient[i] / totalWeight + l2 * weights[i])
+                weights[i] = min(max(weights[i], Self.weightBounds[i].lowerBound), Self.weightBounds[i].upperBound)
+            }
             bias -= learningRate * gradientBias / totalWeight
         }
         var model = ScoringModel(
             weights: weights, bias: bias, attackThreshold: 0.5, reviewThreshold: 0.3, minimumExchanges: minimumExchanges)
-        let benignScores = samples.filter { !$0.isAttack }.map { model.score($0.signals) }.sorted()
+        let benign = samples.filter { !$0.isAttack }
+        let benignScores = benign.map { model.score($0.signals) }.sorted()
         if let highest = benignScores.last {
-            model.attackThreshold = min(max(0.5, highest + 0.02), 0.995)
+            // Only a corroborated account can be acted on: the attack threshold must clear every
+            // corroborated benign account (the others stay at review whatever their score).
+            let highestActionable = benign.filter { model.isCorroborated($0.signals) }.map { model.score($0.signals) }.max() ?? 0
+            model.attackThreshold = min(max(0.5, highestActionable + 0.02), 0.995)
             let p99 = benignScores[min(benignScores.count - 1, Int(Double(benignScores.count) * 0.99))]
             model.reviewThreshold = min(max(0.3, p99), model.attackThreshold - 0.01)
         }

@@ -85,11 +85,19 @@ final class IngestRoutes: Sendable {
                 }
             }
         }
-        let inserted = try await store.insert(events)
+        // Counted as waiting before they are stored: analysis can read them as soon as they are
+        // committed, before this request resumes, and must never find them uncounted (a backlog
+        // that never drains). Duplicates and a failed write are taken back afterwards.
+        follower.stored(events.count)
+        let inserted: [Bool]
+        do { inserted = try await store.insert(events) } catch {
+            follower.stored(-events.count)
+            throw error
+        }
         for (index, new) in inserted.enumerated() where !new { results[eventLines[index]].result = .duplicate(id: events[index].id) }
         let accepted = inserted.filter { $0 }.count
         let rejected = results.filter { if case .rejected = $0.result { true } else { false } }.count
-        follower.stored(accepted)
+        follower.stored(accepted - events.count)
         metrics.increment("dg_ingest_lines_total", by: Double(accepted), ["result": "accepted"])
         metrics.increment("dg_ingest_lines_total", by: Double(events.count - accepted), ["result": "duplicate"])
         metrics.increment("dg_ingest_lines_total", by: Double(rejected), ["result": "rejected"])

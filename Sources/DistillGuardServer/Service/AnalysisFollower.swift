@@ -73,10 +73,11 @@ public final class AnalysisFollower: Service, Sendable {
         }
     }
 
-    /// Called by ingest after storing `count` new events.
+    /// Called by ingest with the events it is about to store, and again (negative) with those it
+    /// did not store after all (duplicates, a failed write).
     func stored(_ count: Int) {
         let backlog = counters.withLock { c in
-            c.backlog += count
+            c.backlog = max(c.backlog + count, 0)
             return c.backlog
         }
         metrics.set("dg_ingest_backlog", Double(backlog))

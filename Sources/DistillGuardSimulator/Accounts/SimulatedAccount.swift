@@ -39,5 +39,10 @@ struct SimulatedAccount {
         var turns: [(role: String, text: String)]
         var lastAt: Timestamp
         var corpusFollowups: [String]
+        /// What the model last answered in this conversation: the client re-sends it verbatim.
+        var lastAnswer: String? = nil
+        /// A coding agent's session: the tools it offers and the repository it works in.
+        var tools: [RequestPlan.Tool] = []
+        var repository: String? = nil
     }
 }

@@ -35,7 +35,7 @@ public enum BuiltInScenarios {
           "populations": [
             {
               "name": "organic users", "kind": "organic", "label": "benign", "campaign": null, "behavior": "organic",
-              "share": 0.334, "accounts": 600, "activity": "diurnal", "volume": "heavy_tailed",
+              "share": 0.214, "accounts": 600, "activity": "diurnal", "volume": "heavy_tailed",
               "tiers": { "free": 0.55, "standard": 0.35, "startup": 0.1 },
               "apis": { "anthropic.messages": 0.4, "openai.chat_completions": 0.4, "openai.responses": 0.2 },
               "network": "residential", "countries": ["US", "GB", "DE", "FR", "ES", "IN", "BR", "JP", "KR", "CA", "AU", "MX", "IT", "NL"],
@@ -102,6 +102,42 @@ public enum BuiltInScenarios {
               "network": "cloud", "countries": ["US", "FR", "IN"], "created_days": [-400, -60], "verified": 1,
               "system_prompts": ["You are an operations agent for an online store. Use the tools to answer.", "You are a coding assistant inside an IDE. Use tools to inspect and change files."],
               "reasoning_rate": 0.25, "max_budget_rate": 0.02
+            },
+            {
+              "name": "coding-agent developers", "kind": "coding_agent", "label": "benign", "campaign": null, "behavior": "coding_agent",
+              "share": 0.05, "accounts": 60, "activity": "business_hours", "volume": "heavy_tailed",
+              "tiers": { "free": 0.2, "standard": 0.5, "startup": 0.3 },
+              "apis": { "anthropic.messages": 0.6, "openai.responses": 0.25, "openai.chat_completions": 0.15 },
+              "network": "residential", "countries": ["US", "GB", "DE", "IN", "BR", "CA", "PL", "JP"],
+              "created_days": [-400, 7], "verified": 0.5, "new_model_share": 0.6, "new_model_ramp_hours": 24,
+              "reasoning_rate": 1, "max_budget_rate": 1
+            },
+            {
+              "name": "coding agents signed up after the release, on dev boxes and CI", "kind": "coding_agent", "label": "benign", "campaign": null,
+              "behavior": "coding_agent",
+              "share": 0.03, "accounts": 40, "activity": "business_hours", "volume": "heavy_tailed",
+              "tiers": { "free": 0.5, "standard": 0.5 },
+              "apis": { "anthropic.messages": 0.7, "openai.responses": 0.3 },
+              "network": "cloud", "countries": ["US", "DE", "IN", "SG"],
+              "created_days": [8, 11], "creation_bursts": 2, "verified": 0.2, "new_model_share": 0.9, "new_model_ramp_hours": 6,
+              "reasoning_rate": 1, "max_budget_rate": 1
+            },
+            {
+              "name": "chat users with thinking always on", "kind": "thinking_chat", "label": "benign", "campaign": null, "behavior": "organic",
+              "share": 0.025, "accounts": 60, "activity": "diurnal", "volume": "heavy_tailed",
+              "tiers": { "free": 0.7, "standard": 0.3 },
+              "apis": { "anthropic.messages": 0.5, "openai.responses": 0.3, "openai.chat_completions": 0.2 },
+              "network": "mobile", "countries": ["US", "GB", "FR", "ES", "BR", "JP", "KR", "IN", "MX"],
+              "created_days": [-60, 12], "verified": 0.3, "prompt_language": "ru", "prompt_language_share": 0.2,
+              "reasoning_rate": 1, "max_budget_rate": 0.3
+            },
+            {
+              "name": "students", "kind": "student", "label": "benign", "campaign": null, "behavior": "organic",
+              "share": 0.015, "accounts": 60, "activity": "diurnal", "volume": "heavy_tailed",
+              "tiers": { "education": 0.7, "free": 0.3 },
+              "apis": { "anthropic.messages": 0.4, "openai.chat_completions": 0.4, "openai.responses": 0.2 },
+              "network": "residential", "countries": ["US", "GB", "IN", "NG", "PK", "VN", "ID"],
+              "created_days": [-20, 12], "verified": 0.2, "reasoning_rate": 0.5, "max_budget_rate": 0.05
             },
             {
               "name": "university class", "kind": "university_class", "label": "benign", "campaign": null, "behavior": "university_class",

@@ -137,6 +137,7 @@ public struct Population: Codable, Sendable {
         case llmJudge = "llm_judge"
         case reseller
         case agentPlatform = "agent_platform"
+        case codingAgent = "coding_agent"
         case universityClass = "university_class"
         case reasoningHarvest = "reasoning_harvest"
         case agenticHarvest = "agentic_harvest"

@@ -13,6 +13,7 @@ struct EventBuilder {
         var rng = account.rng
         defer { account.rng = rng }
         let answer = ResponseText.answer(plan.responseKind, characters: plan.responseCharacters, &rng)
+        if plan.keepsConversation { account.conversation?.lastAnswer = answer }
         let thinks = plan.reasoning != .none
         let thinking = thinks ? ResponseText.thinking(characters: rng.int(300...1500), &rng) : ""
         let toolArguments = plan.respondsWithToolCall.map { _ in #"{"path":"src/\#(TextGenerator.identifier(&rng)).py"}"# }

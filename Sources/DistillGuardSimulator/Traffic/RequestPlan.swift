@@ -38,4 +38,6 @@ struct RequestPlan {
     var responseCharacters: Int
     /// The model answers with a call to this tool.
     var respondsWithToolCall: String?
+    /// The request belongs to the account's running conversation, which keeps the answer.
+    var keepsConversation = false
 }

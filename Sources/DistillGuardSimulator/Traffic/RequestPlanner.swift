@@ -61,6 +61,8 @@ struct RequestPlanner {
         case .universityClass:
             templated(&plan, population, &rng)
             plan.responseKind = .code
+        case .codingAgent:
+            codingAgent(&plan, &account, at: time, &rng)
         case .agentPlatform:
             if population.templates != nil { templated(&plan, population, &rng) } else { organic(&plan, &account, at: time, &rng) }
             addTools(&plan, count: rng.int(2...5), &rng)
@@ -137,13 +139,14 @@ struct RequestPlanner {
             conversation.turns.count < 12
         {
             let followup = conversation.corpusFollowups.isEmpty ? OrganicPrompts.followup(&rng) : conversation.corpusFollowups.removeFirst()
-            conversation.turns.append(("assistant", TextGenerator.paragraph(&rng, sentences: 2...6)))
+            conversation.turns.append(("assistant", conversation.lastAnswer ?? TextGenerator.paragraph(&rng, sentences: 2...6)))
             conversation.turns.append(("user", followup))
             conversation.lastAt = time
             plan.api = conversation.api
             plan.model = conversation.model
             plan.system = conversation.system
             plan.turns = conversation.turns
+            plan.keepsConversation = true
             account.conversation = conversation
             return
         }
@@ -167,7 +170,74 @@ struct RequestPlanner {
         }
         plan.turns = [("user", text)]
         plan.responseKind = text.contains("```") || text.contains("code") ? .code : .prose
+        plan.keepsConversation = true
         account.conversation = SimulatedAccount.Conversation(
             api: plan.api, model: plan.model, system: plan.system, turns: plan.turns, lastAt: time, corpusFollowups: followups)
+    }
+
+    /// An agent CLI or IDE agent at work: sessions of tool loops in one repository. Each request
+    /// re-sends the growing conversation (the task, every earlier answer, the last tool call and
+    /// its result) under a long system prompt, with thinking and a large output budget on every
+    /// turn, streamed.
+    func codingAgent(_ plan: inout RequestPlan, _ account: inout SimulatedAccount, at time: Timestamp, _ rng: inout SeededRandom) {
+        plan.keepsConversation = true
+        plan.stream = rng.chance(0.9)
+        plan.temperature = nil
+        plan.responseKind = .code
+        plan.responseCharacters = rng.int(200...1600)
+        if var session = account.conversation, let repository = session.repository, !session.tools.isEmpty,
+            time.milliseconds - session.lastAt.milliseconds < 20 * 60_000, session.turns.count < 60
+        {
+            let tool = rng.pick(session.tools)
+            let path = "\(repository)/src/\(TextGenerator.identifier(&rng)).\(rng.pick(["py", "ts", "go", "rs", "swift"]))"
+            session.turns.append(("assistant", session.lastAnswer ?? TextGenerator.paragraph(&rng, sentences: 1...3)))
+            session.turns.append(("user", rng.chance(0.8) ? "Continue." : "Also run the tests for \(path) and fix what fails."))
+            session.lastAt = time
+            plan.api = session.api
+            plan.model = session.model
+            plan.system = session.system
+            plan.turns = session.turns
+            plan.tools = session.tools
+            let result = rng.chance(0.3) ? rng.pick(Vocabulary.errors) : TextGenerator.paragraph(&rng, sentences: 1...4)
+            plan.priorToolStep = (tool.name, #"{"path":"\#(path)"}"#, "\(path):\n" + result)
+            account.conversation = session
+        } else {
+            let repository = TextGenerator.identifier(&rng) + "-" + rng.pick(["api", "web", "service", "cli", "core", "app"])
+            let task =
+                rng.chance(0.5)
+                ? "In \(repository), \(rng.pick(Vocabulary.codingTasks)) in \(rng.pick(Vocabulary.programmingLanguages)); keep the existing tests passing."
+                : "Running the tests in \(repository) fails with `\(rng.pick(Vocabulary.errors))`. Find the cause and fix it."
+            plan.system = Self.agentSystemPrompt(repository: repository, &rng)
+            plan.turns = [("user", task)]
+            plan.tools = []
+            for name in ["read_file", "write_file", "bash", "run_tests"] {
+                let schema = Vocabulary.toolSchemas.first { $0.name == name }!
+                plan.tools.append(RequestPlan.Tool(name: schema.name, description: schema.description, parameters: schema.parameters))
+            }
+            account.conversation = SimulatedAccount.Conversation(
+                api: plan.api, model: plan.model, system: plan.system, turns: plan.turns, lastAt: time, corpusFollowups: [],
+                tools: plan.tools, repository: repository)
+        }
+        plan.maxTokens = plan.api == "anthropic.messages" ? rng.pick([32000, 64000]) : rng.pick([32768, 65536])
+        plan.reasoning =
+            plan.api == "anthropic.messages" ? .budget(rng.pick([10000, 16000, 31999])) : .effort(rng.pick(["high", "high", "medium"]))
+        if rng.chance(0.85) { plan.respondsWithToolCall = rng.pick(plan.tools).name }
+    }
+
+    /// The long, cached system prompt of an agent CLI: instructions, conventions and the
+    /// repository's layout (several thousand characters).
+    static func agentSystemPrompt(repository: String, _ rng: inout SeededRandom) -> String {
+        var lines = [
+            "You are an interactive coding agent that helps users with software engineering tasks in their repository.",
+            "Use the tools to read files before you change them, make small focused edits, and run the tests after every change.",
+            "Never commit secrets. Follow the repository's conventions. Explain briefly what you changed and why.",
+            "Working directory: /home/dev/\(repository). Platform: linux. Shell: bash.",
+            "Repository layout:",
+        ]
+        for _ in 0..<rng.int(30...70) {
+            lines.append("  \(repository)/src/\(TextGenerator.identifier(&rng)).\(rng.pick(["py", "ts", "go", "rs"]))")
+        }
+        lines.append("Conventions: " + TextGenerator.paragraph(&rng, sentences: 4...8))
+        return lines.joined(separator: "\n")
     }
 }

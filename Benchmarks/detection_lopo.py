@@ -159,6 +159,7 @@ def main():
                      "attack_precision": ours["attack"]["precision"], "attack_recall": ours["attack"]["recall"],
                      "exchange_weighted_recall": ours["exchange_weighted_recall"],
                      "benign_at_attack": sum(v["attack"] for v in ours["benign_by_kind"].values()),
+                     "benign_at_attack_by_kind": {k: v["attack"] for k, v in ours["benign_by_kind"].items() if v["attack"] > 0},
                      "population": held_out_figures(verdicts, test["labels"], test["exchanges"], kind),
                      "baselines": {r["system"]: {"attack_precision": r["attack"]["precision"], "attack_recall": r["attack"]["recall"],
                                                  "exchange_weighted_recall": r["exchange_weighted_recall"]}
@@ -176,6 +177,10 @@ def print_report(splits, tests):
     def f(x):
         return "–" if x is None else f"{x:.3f}"
 
+    def kinds_of(rows):
+        kinds = sorted({k for r in rows for k in r.get("benign_at_attack_by_kind", {})})
+        return f" ({', '.join(kinds)})" if kinds else ""
+
     print(f"Leave-one-population-out: test sets {', '.join(t['name'] for t in tests)}; worst split per held-out population.\n")
     print("| held out | label | worst attack precision | worst attack recall | worst exchange-weighted recall | "
           "held-out population: worst recall / at attack | benign at attack (max) |")
@@ -188,7 +193,7 @@ def print_report(splits, tests):
         else:
             held = f"{max(p['at_attack'] for p in population)} of {population[0]['accounts']} at attack"
         print(f"| {kind} | {population[0]['label']} | {f(min(r['attack_precision'] for r in rows))} | {f(min(r['attack_recall'] for r in rows))} | "
-              f"{f(min(r['exchange_weighted_recall'] or 0 for r in rows))} | {held} | {max(r['benign_at_attack'] for r in rows)} |")
+              f"{f(min(r['exchange_weighted_recall'] or 0 for r in rows))} | {held} | {max(r['benign_at_attack'] for r in rows)}{kinds_of(rows)} |")
     worst = {
         "attack precision": min(s["attack_precision"] for s in splits),
         "attack recall": min(s["attack_recall"] for s in splits),
@@ -199,7 +204,7 @@ def print_report(splits, tests):
     print("| system | attack precision | attack recall | exchange-weighted recall | benign at attack (max) |")
     print("|---|---|---|---|---|")
     print(f"| distillguard, held-out | {f(worst['attack precision'])} | {f(worst['attack recall'])} | {f(worst['exchange-weighted recall'])} | "
-          f"{max(s['benign_at_attack'] for s in splits)} |")
+          f"{max(s['benign_at_attack'] for s in splits)}{kinds_of(splits)} |")
     for name in splits[0]["baselines"]:
         rows = [s["baselines"][name] for s in splits]
         print(f"| {name} | {f(min(r['attack_precision'] for r in rows))} | {f(min(r['attack_recall'] for r in rows))} | "

@@ -113,7 +113,7 @@ public enum BuiltInScenarios {
               "reasoning_rate": 1, "max_budget_rate": 1
             },
             {
-              "name": "coding agents signed up after the release, on dev boxes and CI", "kind": "coding_agent", "label": "benign", "campaign": null,
+              "name": "coding agents on dev boxes and CI", "kind": "coding_agent", "label": "benign", "campaign": null,
               "behavior": "coding_agent",
               "share": 0.03, "accounts": 40, "activity": "business_hours", "volume": "heavy_tailed",
               "tiers": { "free": 0.5, "standard": 0.5 },

@@ -29,6 +29,7 @@ public func buildApplication(
     if let taxii { TAXIIRoutes(store: taxii.store, token: taxii.token).register(on: router) }
     return Application(
         router: router,
+        server: .distillguard,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "distillguard"),
         logger: logger
     )

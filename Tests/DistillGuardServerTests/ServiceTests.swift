@@ -45,6 +45,26 @@ struct ServiceTests {
         }
     }
 
+    /// curl (and libcurl-based shippers) send `Expect: 100-continue` with large bodies and hold the
+    /// body back until the server answers `100 Continue`, for one second by default. Here curl is
+    /// told to wait as long as the hang guard: without the interim answer the test fails, slowly.
+    @Test func largeBatchesFromCurlGetAnImmediateContinue() async throws {
+        try await ServiceHarness.run(.sqlite, testing: .live) { harness, client in
+            let port = try #require(client.port)
+            let directory = TemporaryDirectory()
+            let batch = directory.write("batch.jsonl", text: campaign.timeOrderedLines.joined(separator: "\n") + "\n")
+            let (status, output) = try await ExternalCommand.runWithoutBlocking([
+                "curl", "-sS", "-v", "--expect100-timeout", String(Wait.hangGuard.components.seconds), "-H", "Expect: 100-continue",
+                "-H", "Authorization: Bearer \(ServiceHarness.ingestKey)", "--data-binary", "@\(batch)",
+                "http://127.0.0.1:\(port)/v1/events",
+            ])
+            #expect(status == 0, "\(output)")
+            #expect(output.contains("< HTTP/1.1 100 Continue"), "\(output)")
+            #expect(output.contains("< HTTP/1.1 200 OK"), "\(output)")
+            #expect(try await harness.store.eventCount() == campaign.lines.count)
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func refusesWithoutTheRightCredential(backend: Backend) async throws {
         try await ServiceHarness.run(backend) { harness, client in

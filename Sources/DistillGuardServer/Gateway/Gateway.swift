@@ -135,6 +135,7 @@ public func buildGatewayApplication(
     gateway.register(on: router)
     return Application(
         router: router,
+        server: .distillguard,
         configuration: .init(address: .hostname(gateway.configuration.host, port: gateway.configuration.port), serverName: nil),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? gateway.configuration.port) },
         logger: logger

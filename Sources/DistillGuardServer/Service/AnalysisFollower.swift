@@ -144,6 +144,8 @@ public final class AnalysisFollower: Service, Sendable {
                 }
                 published.withLock { $0.storeError = nil }
                 if caughtUp { try? await Task.sleep(for: .milliseconds(50)) }
+            } catch is CancellationError where Task.isCancelled {
+                break
             } catch {
                 logger.error("analysis round failed; retrying", metadata: ["dg.error": "\(error)"])
                 published.withLock { $0.storeError = "\(error)" }

@@ -38,6 +38,7 @@ public func buildServiceApplication(
     if let taxii { TAXIIRoutes(store: taxii.store, token: taxii.token).register(on: router) }
     return Application(
         router: router,
+        server: .distillguard,
         configuration: .init(
             address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "distillguard"),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.server.port) },

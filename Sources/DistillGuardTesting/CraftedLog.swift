@@ -13,11 +13,17 @@ public struct CraftedLog: Sendable {
     public mutating func add(
         account: String, at time: Timestamp, prompt: String, maxTokens: Int = 1024, thinkingBudget: Int? = nil, payment: String? = nil,
         endUser: String? = nil, ip: String = "73.12.5.9", asn: Int = 7922, tier: String = "standard", verified: Bool = true,
-        createdAt: Timestamp? = nil, model: String = "claude-sonnet-4-5", tools: [String] = [], emailDomain: String? = nil
+        createdAt: Timestamp? = nil, model: String = "claude-sonnet-4-5", tools: [String] = [], emailDomain: String? = nil,
+        history: [String] = [], answer: String = "Step 1: … Final answer: 42"
     ) {
         sequence += 1
+        // Earlier turns re-sent as a conversation does: user and assistant alternating.
+        let turns: [JSONValue] = history.enumerated().map { index, text in
+            ["role": .string(index % 2 == 0 ? "user" : "assistant"), "content": .string(text)]
+        }
         var request: JSONObject = [
-            "model": .string(model), "max_tokens": .int(Int64(maxTokens)), "messages": [["role": "user", "content": .string(prompt)]],
+            "model": .string(model), "max_tokens": .int(Int64(maxTokens)),
+            "messages": .array(turns + [["role": "user", "content": .string(prompt)]]),
         ]
         if let thinkingBudget { request["thinking"] = ["type": "enabled", "budget_tokens": .int(Int64(thinkingBudget))] }
         if !tools.isEmpty {
@@ -33,7 +39,7 @@ public struct CraftedLog: Sendable {
             "id": .string("ev_\(sequence)"), "timestamp": .string(time.rfc3339),
             "api": "anthropic.messages", "request": .object(request),
             "response": [
-                "type": "message", "role": "assistant", "content": [["type": "text", "text": "Step 1: … Final answer: 42"]],
+                "type": "message", "role": "assistant", "content": [["type": "text", "text": .string(answer)]],
                 "usage": ["input_tokens": 200, "output_tokens": .int(Int64(maxTokens >= 32000 ? 6000 : 300))],
             ],
             "client": ["ip": .string(ip), "asn": .int(Int64(asn)), "country": "US", "user_agent": "Anthropic/Python 0.49.0"],
@@ -43,6 +49,14 @@ public struct CraftedLog: Sendable {
         if let endUser { envelope["end_user_id"] = .string(endUser) }
         events.append(try! EventDecoder.decode(.object(envelope)))
         lines.append(JSONValue.object(envelope).description)
+    }
+
+    /// Appends the events of `other` that `keep` selects.
+    public mutating func append(contentsOf other: CraftedLog, where keep: (Event) -> Bool) {
+        for (event, line) in zip(other.events, other.lines) where keep(event) {
+            events.append(event)
+            lines.append(line)
+        }
     }
 
     /// The JSON Lines records in time order, as a log or an ingest batch holds them.

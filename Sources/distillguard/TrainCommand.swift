@@ -39,6 +39,13 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Ignore accounts with fewer exchanges than this.")
     var minimumExchanges: Int = 5
 
+    @Option(
+        name: .long,
+        help:
+            "Also write every labelled account's signals here (JSON Lines: account_id, label, kind, exchanges, signals), to see what the model is fitted on."
+    )
+    var signalsOut: String?
+
     func validate() throws {
         guard events.count == labels.count else {
             throw ValidationError("Give one --labels file for each --events file (got \(events.count) and \(labels.count)).")
@@ -50,6 +57,7 @@ struct TrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         var samples: [(signals: AccountSignals, isAttack: Bool)] = []
+        let signalsWriter = try signalsOut.map { try BufferedFileWriter(path: $0) }
         if let database { samples += try await Self.decisionSamples(database, schema: postgresSchema, minimumExchanges: minimumExchanges) }
         for (eventsPath, labelsPath) in zip(events, labels) {
             let truth: [String: GroundTruth]
@@ -64,13 +72,36 @@ struct TrainCommand: AsyncParsableCommand {
                     continue
                 }
                 samples.append((account.signals, label.isAttack))
+                try signalsWriter?.write(
+                    Self.record(account.accountID, isAttack: label.isAttack, kind: label.kind, account.exchanges, account.signals))
+            }
+            // Cohorts of small accounts are judged as one account (docs/detection.md): fitted as one
+            // sample each, labelled by the majority of their labelled members.
+            for cohort in engine.signalsByCohort() {
+                let members = cohort.members.compactMap { truth[$0] }
+                guard !members.isEmpty else { continue }
+                let attacks = members.filter(\.isAttack).count
+                let isAttack = attacks * 2 > members.count
+                samples.append((cohort.signals, isAttack))
+                let kind = Dictionary(grouping: members.compactMap(\.kind), by: { $0 }).max { $0.value.count < $1.value.count }?.key
+                try signalsWriter?.write(
+                    Self.record(
+                        "cohort of \(cohort.members.count): \(cohort.members.prefix(3).joined(separator: ", "))…", isAttack: isAttack,
+                        kind: "cohort:" + (kind ?? "unknown"), cohort.exchanges, cohort.signals))
             }
             if unlabelled > 0 { StandardError.print("note: \(eventsPath): \(unlabelled) accounts have no label and were left out") }
         }
+        try signalsWriter?.close()
         guard samples.contains(where: \.isAttack), samples.contains(where: { !$0.isAttack }) else {
             throw CommandFailure("training needs both attack and benign accounts with at least \(minimumExchanges) exchanges")
         }
         let model = ScoringModel.fit(samples, minimumExchanges: minimumExchanges)
+        let uncorroborated = samples.filter { $0.isAttack && !ScoringModel.canBeCorroborated($0.signals) }.count
+        if uncorroborated > 0 {
+            print(
+                "note: \(uncorroborated) attack accounts show no harvest-specific signal (they can reach review, never attack) and were left out of the fit"
+            )
+        }
         let writer = try BufferedFileWriter(path: out)
         try writer.write(model.json.description + "\n")
         try writer.close()
@@ -84,6 +115,16 @@ struct TrainCommand: AsyncParsableCommand {
             print("  \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(weight)")
         }
         print("model written to \(out)")
+    }
+
+    /// One line of `--signals-out`.
+    static func record(_ id: String, isAttack: Bool, kind: String?, _ exchanges: Int, _ signals: AccountSignals) -> String {
+        let record: JSONValue = [
+            "account_id": .string(id), "label": .string(isAttack ? "attack" : "benign"), "kind": kind.map(JSONValue.string) ?? .null,
+            "exchanges": .int(Int64(exchanges)),
+            "signals": .object(JSONObject(zip(AccountSignals.names, signals.values).map { (key: $0.0, value: JSONValue.double($0.1)) })),
+        ]
+        return record.description + "\n"
     }
 
     /// Accounts analysts decided on, with their signals from the service's last checkpoint.

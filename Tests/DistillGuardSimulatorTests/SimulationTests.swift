@@ -147,6 +147,52 @@ struct SimulationTests {
         #expect(share > 0.35 && share < 0.65, "about half after 24 hours, got \(share)")
     }
 
+    /// `adaptive-2026`: all of feb-2026 plus three campaigns shaped against the published detection.
+    @Test func adaptiveCampaignsAreShapedAsDescribed() throws {
+        var scenario = try #require(try BuiltInScenarios.scenario(named: "adaptive-2026"))
+        let feb = try feb2026()
+        #expect(scenario.populations.count == feb.populations.count + 3, "every feb-2026 population, and the three campaigns")
+        #expect(abs(scenario.populations.reduce(0) { $0 + $1.share } - 1) < 0.001)
+        scenario.events.small = 20000
+        let run = try simulate(scenario, seed: 9, into: "adaptive")
+        let labels = try labels(run.labels)
+        var requests: [String: Int] = [:]
+        var openings: [String: Set<String>] = [:]
+        var streamEndUsers = Set<String>()
+        var maximal = (stream: 0, all: 0)
+        var cover = 0
+        var reader = EventLogReader()
+        _ = try reader.read([run.events]) { event in
+            let kind = labels[event.accountID]?["kind"]?.stringValue ?? ""
+            requests[kind + "/" + event.accountID, default: 0] += 1
+            let text = event.exchange.turns.last?.text ?? ""
+            switch kind {
+            case "adaptive_paraphrase":
+                if text.contains("Problem") || text.contains("solution") || text.contains("derivation") || text.contains("calcul") {
+                    openings[event.accountID, default: []].insert(String(text.prefix(12)))
+                } else {
+                    cover += 1
+                }
+                #expect(!ExchangeFeatures(event).cotElicitation, "the campaign avoids every chain-of-thought phrase: \(text)")
+            case "adaptive_router" where event.exchange.reasoning.enabled:
+                if let endUser = event.endUserID, endUser.contains("_r") {
+                    streamEndUsers.insert(endUser)
+                    maximal.stream += event.exchange.maxOutputTokens ?? 0 >= 32000 ? 1 : 0
+                    maximal.all += 1
+                }
+            default: break
+            }
+        }
+        let throwaways = requests.filter { $0.key.hasPrefix("adaptive_throwaway/") }.map(\.value)
+        #expect(throwaways.count > 50)
+        #expect(Double(throwaways.reduce(0, +)) / Double(throwaways.count) < 5, "throwaways send a few requests each")
+        #expect(cover > 0, "the paraphrasing operator mixes ordinary chat in")
+        let sharedOpenings = openings.values.reduce(into: [String: Int]()) { counts, set in for o in set { counts[o, default: 0] += 1 } }
+        #expect(openings.count >= 20 && sharedOpenings.values.max() ?? 0 < openings.count / 2, "no wrapper is shared by most accounts")
+        #expect(streamEndUsers.count > 40, "the router's stream rotates end-user ids (\(streamEndUsers.count))")
+        #expect(Double(maximal.stream) < 0.3 * Double(max(maximal.all, 1)), "the stream rarely asks for maximal budgets")
+    }
+
     @Test func corpusPromptsAreMixedIntoBenignTrafficOnly() throws {
         let corpus = PromptCorpus(
             conversations: (0..<50).map {
@@ -188,6 +234,7 @@ struct SimulationTests {
         (#""start": "2026-02-01T00:00:00Z""#, #""start": "Feb 1""#, "RFC 3339"),
         (#""behavior": "organic""#, #""behavior": "chaos""#, "behavior"),
         (#""kind": "organic", "#, "", "`populations[0].kind` is required"),
+        (#""paraphrase": 0.35"#, #""paraphrase": 1.35"#, "`paraphrase` must be between 0 and 1, got 1.35"),
     ])
     func badScenariosFailWithTheFieldAtFault(original: String, replacement: String, message: String) throws {
         let json = try #require(BuiltInScenarios.json(named: "feb-2026"))

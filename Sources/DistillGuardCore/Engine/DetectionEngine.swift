@@ -17,6 +17,9 @@ public struct DetectionEngine: Sendable {
     /// When each account first crossed into review and into attack, by account index.
     var firstFlags: [FirstFlags] = []
     var active: Set<Int> = []
+    /// Accounts too small to judge alone, pooled by what ties them together (rebuilt by `finish()`;
+    /// not part of a snapshot: after a restore it fills again as accounts are active).
+    var cohorts = Cohorts()
     var nextCheckpoint: Timestamp?
     public private(set) var logStart: Timestamp?
     public private(set) var logEnd: Timestamp?
@@ -195,10 +198,24 @@ public struct DetectionEngine: Sendable {
     mutating func checkpoint() {
         guard !active.isEmpty else { return }
         let context = Self.context(capabilityCounts: capabilityCounts, templates: templates.stats, paymentAccounts: paymentAccounts)
+        var touched = Set<Cohorts.Key>()
         for index in active {
             let signals = AccountSignals(profiles[index], context: context)
-            let verdict = model.verdict(score: model.score(signals), signals: signals, exchanges: profiles[index].exchanges)
+            let exchanges = profiles[index].exchanges
+            let verdict = model.verdict(score: model.score(signals), signals: signals, exchanges: exchanges)
             recordFlag(index, verdict, at: profiles[index].lastSeen)
+            if exchanges < model.minimumExchanges {
+                let key = Cohorts.key(for: profiles[index])
+                touched.formUnion(cohorts.update(index, key: key, .init(signals: signals, profile: profiles[index])))
+            } else if cohorts.key(of: index) != nil {
+                touched.formUnion(cohorts.update(index, key: nil, .init(signals: signals, exchanges: exchanges)))
+            }
+        }
+        for key in touched {
+            guard let cohort = cohortVerdict(key), cohort.kind == .attack, let members = cohorts.pools[key]?.members else { continue }
+            for member in members where model.score(AccountSignals(profiles[member], context: context)) >= model.reviewThreshold {
+                recordFlag(member, .attack, at: max(profiles[member].lastSeen, logEnd ?? profiles[member].lastSeen))
+            }
         }
         active.removeAll(keepingCapacity: true)
         if let end = logEnd { templates.prune(now: end) }
@@ -214,16 +231,43 @@ public struct DetectionEngine: Sendable {
         }
     }
 
+    /// The verdict of a cohort of small accounts, when it is large enough to judge.
+    func cohortVerdict(_ key: Cohorts.Key) -> (kind: Verdict.Kind, verdict: CohortVerdict)? {
+        guard let pooled = cohorts.signals(of: key) else { return nil }
+        let score = model.score(pooled.signals)
+        let kind = model.verdict(score: score, signals: pooled.signals, exchanges: pooled.exchanges)
+        return (
+            kind, CohortVerdict(key: key, members: pooled.members.count, exchanges: pooled.exchanges, score: score, signals: pooled.signals)
+        )
+    }
+
     /// Scores every account, links flagged accounts into clusters and explains each verdict.
     public mutating func finish(eventsRejected: Int = 0) -> AnalysisResult {
         let context = Self.context(capabilityCounts: capabilityCounts, templates: templates.stats, paymentAccounts: paymentAccounts)
         var verdicts: [Int: (kind: Verdict.Kind, score: Double, signals: AccountSignals)] = [:]
+        cohorts = Cohorts()
+        var ownScores: [Int: Double] = [:]
         for index in profiles.indices {
             let signals = AccountSignals(profiles[index], context: context)
             let score = model.score(signals)
-            let kind = model.verdict(score: score, signals: signals, exchanges: profiles[index].exchanges)
+            let exchanges = profiles[index].exchanges
+            let kind = model.verdict(score: score, signals: signals, exchanges: exchanges)
             recordFlag(index, kind, at: profiles[index].lastSeen)
             if kind != .benign { verdicts[index] = (kind, score, signals) }
+            if exchanges < model.minimumExchanges {
+                cohorts.update(index, key: Cohorts.key(for: profiles[index]), .init(signals: signals, profile: profiles[index]))
+                ownScores[index] = score
+            }
+        }
+        // Small accounts that look like their cohort take its verdict when it is attack (see `Cohorts`).
+        var cohortOf: [Int: CohortVerdict] = [:]
+        for key in cohorts.pools.keys {
+            guard let (kind, cohort) = cohortVerdict(key), kind == .attack else { continue }
+            for member in cohorts.pools[key]!.members where ownScores[member, default: 0] >= model.reviewThreshold {
+                recordFlag(member, .attack, at: profiles[member].lastSeen)
+                verdicts[member] = (.attack, cohort.score, cohort.signals)
+                cohortOf[member] = cohort
+            }
         }
         let linker = ClusterLinker(profiles: profiles, flagged: Set(verdicts.keys), templates: templates.stats)
         let clusters = linker.clusters()
@@ -255,7 +299,8 @@ public struct DetectionEngine: Sendable {
                 },
                 signalValues: Dictionary(uniqueKeysWithValues: zip(AccountSignals.names, verdict.signals.values)),
                 evidence: explainer.evidence(
-                    for: index, signals: verdict.signals, clusterSize: clusters.first { $0.contains(index) }?.count ?? 1),
+                    for: index, signals: verdict.signals, clusterSize: clusters.first { $0.contains(index) }?.count ?? 1,
+                    cohort: cohortOf[index]),
                 exchanges: profile.exchanges, firstSeen: profile.firstSeen, lastSeen: profile.lastSeen,
                 paymentFingerprint: profile.account.paymentFingerprint, emailDomain: profile.account.emailDomain,
                 artefacts: profile.artefacts, compliance: regional.accounts[index])
@@ -340,6 +385,23 @@ public struct DetectionEngine: Sendable {
     public func signalsByAccount() -> [(accountID: String, exchanges: Int, signals: AccountSignals)] {
         let context = self.context
         return profiles.map { ($0.accountID, $0.exchanges, AccountSignals($0, context: context)) }
+    }
+
+    /// The cohorts of small accounts large enough to judge, with their pooled signals (what
+    /// `finish()` scores), so that training sees them as it sees accounts.
+    public func signalsByCohort() -> [(members: [String], exchanges: Int, signals: AccountSignals)] {
+        let context = self.context
+        var cohorts = Cohorts()
+        for profile in profiles.indices where profiles[profile].exchanges < model.minimumExchanges {
+            let p = profiles[profile]
+            cohorts.update(profile, key: Cohorts.key(for: p), .init(signals: AccountSignals(p, context: context), profile: p))
+        }
+        // In a stable order (of their first members), so that training gives the same weights every run.
+        return cohorts.pools.keys.compactMap { key in
+            cohorts.signals(of: key).map { pooled in
+                (pooled.members.sorted().map { profiles[$0].accountID }, pooled.exchanges, pooled.signals)
+            }
+        }.sorted { $0.members[0] < $1.members[0] }
     }
 
 }

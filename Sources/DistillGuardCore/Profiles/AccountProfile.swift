@@ -209,6 +209,9 @@ public struct AccountProfile: Sendable, Codable {
     /// Standard deviation of log inter-arrival gaps: low means machine-regular timing.
     public var gapDeviation: Double { gapCount > 1 ? (gapM2 / Double(gapCount - 1)).squareRoot() : 0 }
 
+    /// The sum of squared log-gaps, so that gap statistics of several accounts can be pooled.
+    public var gapSquares: Double { gapM2 + Double(gapCount) * gapMean * gapMean }
+
     /// The account's top template and the share of its exchanges on it.
     public var topTemplate: (id: Int, share: Double)? {
         guard let top = templates.max(by: { $0.count < $1.count }), exchanges > 0 else { return nil }

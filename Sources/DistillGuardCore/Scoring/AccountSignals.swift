@@ -47,6 +47,12 @@ public struct AccountSignals: Sendable {
         return p.rate(p.intelInfrastructureExchanges + p.intelTemplateExchanges) >= 0.5 ? 0.5 : 0
     }
 
+    /// Signals given directly, one value per name (a cohort's average member).
+    public init(values: [Double]) {
+        precondition(values.count == Self.names.count, "one value per signal")
+        self.values = values
+    }
+
     public init(_ p: AccountProfile, context: Context) {
         func clip(_ x: Double) -> Double { min(max(x, 0), 1) }
         let top = p.topTemplate

@@ -6,9 +6,10 @@ struct EvidenceWriter {
 
     func percent(_ x: Double) -> String { "\(Int((x * 100).rounded()))%" }
 
-    func evidence(for index: Int, signals: AccountSignals, clusterSize: Int) -> [String] {
+    func evidence(for index: Int, signals: AccountSignals, clusterSize: Int, cohort: CohortVerdict? = nil) -> [String] {
         let p = profiles[index]
         var lines: [String] = []
+        if let cohort { lines.append(describe(cohort, exchanges: p.exchanges)) }
         if let top = p.topTemplate, let stats = context.templates[top.id] {
             let count = Int((top.share * Double(p.exchanges)).rounded())
             lines.append(
@@ -115,6 +116,16 @@ struct EvidenceWriter {
             lines.append("accounts created between \(first.rfc3339) and \(last.rfc3339)")
         }
         return lines
+    }
+
+    /// Why a small account carries its cohort's verdict.
+    func describe(_ cohort: CohortVerdict, exchanges: Int) -> String {
+        let wave = cohort.key.wave
+        let created =
+            "created between \(Timestamp(milliseconds: wave * 3_600_000).rfc3339) and \(Timestamp(milliseconds: (wave + Cohorts.waveHours) * 3_600_000).rfc3339)"
+        let tie = "that mostly target \(Capability(rawValue: cohort.key.capability)?.name ?? "one capability")"
+        return
+            "too few requests (\(exchanges)) to judge alone; judged with its cohort: \(cohort.members) small accounts \(created) \(tie), \(cohort.exchanges) requests together, scoring \(Double(Int((cohort.score * 100).rounded())) / 100) as one account (the signals shown are the cohort's)"
     }
 }
 

@@ -1,5 +1,5 @@
 extension ScoringModel {
-    /// The model shipped with DistillGuard: the output of `distillguard train` on simulated feb-2026
+    /// The model shipped with DistillGuard: the output of `distillguard train` on simulated adaptive-2026
     /// traffic (training seeds in docs/detection.md, never the evaluation seeds), pasted verbatim.
     public static let `default`: ScoringModel = {
         do {
@@ -10,6 +10,6 @@ extension ScoringModel {
     }()
 
     static let defaultJSON = #"""
-        {"format":"distillguard-model-1","signals":["cot_elicitation_rate","rubric_grading_rate","sensitive_rewrite_rate","reasoning_request_rate","maximal_budget_rate","repeat_sampling_rate","template_concentration","template_spread","harvest_template_share","capability_concentration","output_input_ratio","timing_regularity","hour_flatness","account_youth","education_or_research_tier","unverified","network_rotation","cloud_share","new_model_pivot","shared_payment","volume","harvest_substream","partner_indicator","answer_continuation"],"weights":[1.4039117110037949,1,1,1.5,1.5,-0.1386244462931374,-0.7251267419047068,0.3236097500036826,1.9118952748372082,0.22384722418959127,0.4155184086742934,1.5,1.309966995915734,1.238884890798329,-1.0706708878333047,0.20509981499190347,2.1498072249959446,0.8458529067862243,0.16626374841562105,3.2793542908109714,-0.022329668291924017,1,1,-1.6944781043364956],"bias":-5.750850087829714,"attack_threshold":0.6533623197261095,"review_threshold":0.3,"minimum_exchanges":5,"substream_share":0.1}
+        {"format":"distillguard-model-1","signals":["cot_elicitation_rate","rubric_grading_rate","sensitive_rewrite_rate","reasoning_request_rate","maximal_budget_rate","repeat_sampling_rate","template_concentration","template_spread","harvest_template_share","capability_concentration","output_input_ratio","timing_regularity","hour_flatness","account_youth","education_or_research_tier","unverified","network_rotation","cloud_share","new_model_pivot","shared_payment","volume","harvest_substream","partner_indicator","answer_continuation"],"weights":[1,1,1,1.5,1.5,-0.288983671572914,0.8667753979835743,0.7387799349418526,3.418846960567559,0.3224078831249801,1.270892260366042,1.5,1.4708674959096708,0.7769186807013704,-1.583237671784323,0.4055584689419355,2.753179826538755,-0.6084032149416514,0.06891754192822061,2.0496149875680034,-0.504241874200208,1,1,-2.0987998421540395],"bias":-6.103284391024189,"attack_threshold":0.8697055621292265,"review_threshold":0.3,"minimum_exchanges":5,"substream_share":0.1}
         """#
 }

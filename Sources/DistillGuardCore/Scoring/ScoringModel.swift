@@ -1,7 +1,7 @@
 /// A logistic model over `AccountSignals`, with the thresholds that turn scores into verdicts.
 ///
 /// `distillguard train` fits it to labelled logs (`ScoringModel.fit`); the default shipped with the
-/// product is `ScoringModel.default`, fitted on simulated `feb-2026` traffic (see docs/detection.md).
+/// product is `ScoringModel.default`, fitted on simulated `adaptive-2026` traffic (all of `feb-2026` and three adaptive campaigns) (see docs/detection.md).
 public struct ScoringModel: Sendable, Equatable {
     public var weights: [Double]
     public var bias: Double
@@ -48,6 +48,12 @@ public struct ScoringModel: Sendable, Equatable {
     }
     private static let corroboratingIndices = AccountSignals.names.indices.filter {
         corroboratingSignals.contains(AccountSignals.names[$0])
+    }
+
+    /// Whether some harvest-specific signal is strong enough to corroborate at the smallest weight
+    /// fitting may give it.
+    public static func canBeCorroborated(_ signals: AccountSignals) -> Bool {
+        corroboratingIndices.contains { corroboratingFloor * signals.values[$0] >= corroborationLogOdds }
     }
 
     /// Whether a signal specific to harvesting contributes enough to act on the account.
@@ -103,6 +109,11 @@ extension ScoringModel {
         _ samples: [(signals: AccountSignals, isAttack: Bool)], iterations: Int = 3000, learningRate: Double = 0.5, l2: Double = 0.001,
         minimumExchanges: Int = 5
     ) -> ScoringModel {
+        // An attack account that no harvest-specific signal could corroborate can never be put at
+        // attack (see `corroboratingSignals`); fitting the score to it would only teach the model
+        // that heavy use is harvesting, and push the threshold up for every campaign that can be
+        // acted on. Such accounts are left out of the fit (train reports how many).
+        let samples = samples.filter { !$0.isAttack || Self.canBeCorroborated($0.signals) }
         let dimension = AccountSignals.names.count
         var weights = [Double](repeating: 0, count: dimension)
         var bias = 0.0

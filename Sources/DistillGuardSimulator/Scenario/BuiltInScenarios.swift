@@ -3,11 +3,12 @@ import Foundation
 /// Scenarios that ship with DistillGuard. Each is the same JSON a user would write
 /// (`distillguard simulate --print-scenario NAME` prints it).
 public enum BuiltInScenarios {
-    public static let names = ["feb-2026"]
+    public static let names = ["feb-2026", "adaptive-2026"]
 
     public static func json(named name: String) -> String? {
         switch name {
         case "feb-2026": feb2026
+        case "adaptive-2026": adaptive2026
         default: nil
         }
     }
@@ -273,5 +274,79 @@ public enum BuiltInScenarios {
             }
           ]
         }
+        """#
+}
+
+extension BuiltInScenarios {
+    /// All of `feb-2026` (its customers, look-alikes and campaigns), plus three campaigns written
+    /// by someone who has read docs/detection.md:
+    ///
+    /// - **paraphrasing operator**: every account words its requests its own way (opener, ask,
+    ///   sign-off, order, five languages) and asks for "a fully worked solution" instead of any
+    ///   chain-of-thought phrase; budgets below the maximal marks; its own card and a residential
+    ///   exit per account; accounts aged months; a human daily rhythm; 30% ordinary chat as cover;
+    /// - **throwaway sweep**: accounts that live a day and send 2–4 requests each, created in six
+    ///   waves, sweeping one source of problems;
+    /// - **laundering router**: a router whose harvesting is 12% of its traffic, over end-user ids
+    ///   that change every three hours, worded per upstream client, rarely at maximal budgets.
+    ///
+    /// Composed from `feb-2026` so that its populations stay one definition;
+    /// `--print-scenario adaptive-2026` prints the whole file to vary.
+    static var adaptive2026: String {
+        guard var scenario = try? Scenario.decode(Data(feb2026.utf8), source: "feb-2026"),
+            let campaigns = try? JSONDecoder().decode([Population].self, from: Data(adaptiveCampaigns.utf8))
+        else { preconditionFailure("the built-in scenarios decode (SimulationTests checks them)") }
+        let campaignShare = campaigns.reduce(0) { $0 + $1.share }
+        scenario.name = "adaptive-2026"
+        scenario.description =
+            "feb-2026 (its customers, look-alikes and campaigns) plus three campaigns that adapt to the published detection: per-account paraphrase, throwaway accounts of 2-4 requests, and a router laundering a 12% harvesting stream."
+        scenario.populations =
+            scenario.populations.map { population in
+                var population = population
+                population.share = (population.share * (1 - campaignShare) * 1e6).rounded() / 1e6
+                return population
+            } + campaigns
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(scenario)) ?? Data(), as: UTF8.self)
+    }
+
+    static let adaptiveCampaigns = #"""
+        [
+          {
+            "name": "paraphrasing operator", "kind": "adaptive_paraphrase", "label": "attack", "campaign": "adaptive-paraphrase",
+            "behavior": "reasoning_harvest", "share": 0.06, "accounts": 40, "activity": "diurnal", "volume": "heavy_tailed",
+            "tiers": { "standard": 0.7, "startup": 0.2, "free": 0.1 },
+            "apis": { "anthropic.messages": 0.5, "openai.responses": 0.3, "openai.chat_completions": 0.2 },
+            "network": "residential", "countries": ["US", "GB", "CA", "AU", "DE", "FR"], "created_days": [-400, -60], "verified": 0.8,
+            "templates": ["{problem}", "{question}", "From my {subject} course: {problem}", "{question} (context: {topic})"],
+            "account_styles": true, "cover_share": 0.3, "reasoning_rate": 0.5, "max_budget_rate": 0,
+            "new_model_share": 0.15, "new_model_ramp_hours": 96
+          },
+          {
+            "name": "throwaway sweep", "kind": "adaptive_throwaway", "label": "attack", "campaign": "adaptive-throwaway",
+            "behavior": "reasoning_harvest", "share": 0.02, "accounts": 300, "activity": "steady", "volume": "even",
+            "tiers": { "free": 0.7, "standard": 0.3 },
+            "apis": { "anthropic.messages": 0.6, "openai.responses": 0.4 },
+            "network": "proxy", "countries": ["US", "GB", "DE", "BR", "IN"], "created_days": [0, 13], "creation_bursts": 6,
+            "lifetime_days": 1, "verified": 0,
+            "templates": [
+              "Give a fully worked solution to this problem.\n\n{problem}",
+              "{problem}\n\nI need the complete derivation, not just the result.",
+              "Solve completely, with every intermediate calculation: {problem}"
+            ],
+            "paraphrase": 0.2, "reasoning_rate": 0.85, "max_budget_rate": 0.2
+          },
+          {
+            "name": "laundering router", "kind": "adaptive_router", "label": "attack", "campaign": "adaptive-router",
+            "behavior": "reseller_mixed", "share": 0.05, "accounts": 1, "scale_accounts": false, "activity": "diurnal", "volume": "even",
+            "tiers": { "reseller": 1 },
+            "apis": { "anthropic.messages": 0.5, "openai.chat_completions": 0.5 },
+            "network": "cloud", "countries": ["SG"], "created_days": [-300, -150], "verified": 1, "end_users": 400,
+            "hidden_stream_share": 0.12, "end_user_rotation_hours": 3, "account_styles": true, "stream_max_budget_rate": 0.1,
+            "templates": ["{problem}", "{question}", "How good is this answer? Say what is right and wrong in it, and give it a mark out of ten.\nQuestion: {question}\nAnswer: {answer}"],
+            "paraphrase": 0.3, "reasoning_rate": 0.1, "max_budget_rate": 0.02
+          }
+        ]
         """#
 }

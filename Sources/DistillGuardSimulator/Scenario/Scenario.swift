@@ -90,6 +90,17 @@ public struct Population: Codable, Sendable {
     public var hiddenStreamShare: Double?
     /// For resellers: how many distinct end users each account serves (at small scale).
     public var endUsers: Int?
+    /// For `reseller_mixed`: the hidden stream's end-user ids change every this many hours
+    /// (absent: a handful of fixed ids).
+    public var endUserRotationHours: Double?
+    /// For `reseller_mixed`: fraction of the hidden stream's requests that ask for the maximal
+    /// output budget (default 1).
+    public var streamMaxBudgetRate: Double?
+    /// Each account words its requests its own way (opener, ask, sign-off, order, language), so
+    /// that no wrapper is shared across accounts: an adaptive campaign's per-account paraphrase.
+    public var accountStyles: Bool?
+    /// Fraction of a campaign's requests that are ordinary chat, as cover.
+    public var coverShare: Double?
     /// Where the people behind the accounts really are (their time zone and, with
     /// `prompt_language`, their language), when they reach the API from elsewhere (`countries`).
     public var operatorCountries: [String]?
@@ -121,6 +132,10 @@ public struct Population: Codable, Sendable {
         case maxBudgetRate = "max_budget_rate"
         case hiddenStreamShare = "hidden_stream_share"
         case endUsers = "end_users"
+        case endUserRotationHours = "end_user_rotation_hours"
+        case streamMaxBudgetRate = "stream_max_budget_rate"
+        case accountStyles = "account_styles"
+        case coverShare = "cover_share"
         case operatorCountries = "operator_countries"
         case declaredCountries = "declared_countries"
         case paymentCountries = "payment_countries"
@@ -245,6 +260,18 @@ extension Scenario {
             }
             guard !population.tiers.isEmpty, population.tiers.keys.allSatisfy(AccountInfo.knownTiers.contains) else {
                 throw fail("\(at): `tiers` must use the contract's tiers \(AccountInfo.knownTiers.sorted())")
+            }
+            let fractions: [(String, Double?)] = [
+                ("paraphrase", population.paraphrase), ("reasoning_rate", population.reasoningRate),
+                ("max_budget_rate", population.maxBudgetRate), ("hidden_stream_share", population.hiddenStreamShare),
+                ("cover_share", population.coverShare),
+                ("stream_max_budget_rate", population.streamMaxBudgetRate), ("new_model_share", population.newModelShare),
+            ]
+            for (name, value) in fractions {
+                if let value, !(0...1).contains(value) { throw fail("\(at): `\(name)` must be between 0 and 1, got \(value)") }
+            }
+            if let hours = population.endUserRotationHours, !(hours > 0) {
+                throw fail("\(at): `end_user_rotation_hours` must be positive, got \(hours)")
             }
         }
         let total = populations.reduce(0) { $0 + $1.share }

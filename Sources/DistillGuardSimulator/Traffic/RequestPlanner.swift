@@ -32,11 +32,24 @@ struct RequestPlanner {
             organic(&plan, &account, at: time, &rng)
         case .resellerMixed:
             if rng.chance(population.hiddenStreamShare ?? 0.35) {
-                plan.endUser = rng.chance(0.5) ? nil : "eu_\(account.index)_h\(rng.int(0..<4))"
+                if let hours = population.endUserRotationHours {
+                    // Ids that live a few hours, as a router laundering a stream would mint them.
+                    let period = time.milliseconds / Int64(max(hours, 0.1) * 3_600_000)
+                    plan.endUser = "eu_\(account.index)_r\(period)_\(rng.int(0..<6))"
+                } else {
+                    plan.endUser = rng.chance(0.5) ? nil : "eu_\(account.index)_h\(rng.int(0..<4))"
+                }
                 templated(&plan, population, &rng)
+                if population.accountStyles == true, let task = plan.turns.last?.text {
+                    plan.turns = [("user", AccountStyle(accountID: account.id + "/\(rng.int(0..<64))").wrap(task))]
+                }
                 plan.responseKind = .stepByStep
                 plan.reasoning = api == "anthropic.messages" ? .budget(16000) : .effort("high")
-                maxOut(&plan, &rng)
+                if rng.chance(population.streamMaxBudgetRate ?? 1) {
+                    maxOut(&plan, &rng)
+                } else {
+                    plan.maxTokens = api == "anthropic.messages" ? rng.pick([16000, 20000]) : rng.pick([16384, 24000])
+                }
             } else {
                 plan.endUser = "eu_\(account.index)_\(rng.int(0..<(population.endUsers ?? 300)))"
                 organic(&plan, &account, at: time, &rng)
@@ -67,7 +80,14 @@ struct RequestPlanner {
             if population.templates != nil { templated(&plan, population, &rng) } else { organic(&plan, &account, at: time, &rng) }
             addTools(&plan, count: rng.int(2...5), &rng)
         case .reasoningHarvest, .evasive:
+            if let cover = population.coverShare, rng.chance(cover) {
+                organic(&plan, &account, at: time, &rng)
+                return plan
+            }
             templated(&plan, population, &rng)
+            if population.accountStyles == true, let task = plan.turns.last?.text {
+                plan.turns = [("user", AccountStyle(accountID: account.id).wrap(task))]
+            }
             plan.responseKind = plan.turns.last?.text.contains("Rewrite") == true ? .rewrite : .stepByStep
             plan.responseCharacters = rng.int(1500...3500)
         case .agenticHarvest:

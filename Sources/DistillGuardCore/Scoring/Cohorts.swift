@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Accounts too small to judge alone, judged together with the accounts they are tied to.
+///
+/// An account with fewer exchanges than the model's minimum is never flagged on its own signals
+/// (three requests make noisy rates). A campaign that knows this spreads its harvest over
+/// throwaway accounts of two to four requests each, created in waves. So small accounts are
+/// grouped into cohorts by their **creation wave** (accounts created in the same `waveHours`
+/// window) and the **capability** most of their requests target.
+///
+/// A cohort's signals are its members' signals averaged, weighted by exchanges (the profile of
+/// its average member, measured on many more requests than any one of them sent), except its
+/// daily rhythm and the regularity of its gaps, which are measured on the pooled counts. With at
+/// least `minimumMembers` members and `minimumExchanges` exchanges, the cohort is scored by the
+/// same model, thresholds and corroboration rule as an account. When that verdict is `attack`,
+/// the members that look like it on their own few requests (their own score at least the review
+/// threshold) get it, with the cohort named in their evidence; a customer who merely signed up the
+/// same morning and asked about the same subject does not. A cohort at `review` flags no one: a
+/// sign-up wave of small, heavy users is not something to queue per account.
+///
+/// What it cannot see: throwaway accounts created one by one, spread evenly over weeks, or bought
+/// aged (no wave ties them).
+struct Cohorts {
+    static let minimumMembers = 5
+    static let minimumExchanges = 20
+    static let waveHours: Int64 = 6
+
+    /// Created in the window starting `wave` hours after the epoch, mostly targeting `capability`.
+    struct Key: Hashable, Sendable {
+        var wave: Int64
+        var capability: Int
+    }
+
+    /// What one member adds to its cohort: its signals weighted by its exchanges, and the raw
+    /// counts of the signals that need many requests to mean anything (when it is active, and how
+    /// regular its gaps are), pooled as counts rather than averaged.
+    struct Contribution {
+        var weighted: [Double]
+        var exchanges: Int
+        var hours = [Int](repeating: 0, count: 24)
+        var gapCount = 0
+        var gapSum = 0.0
+        var gapSquares = 0.0
+
+        init(signals: AccountSignals, exchanges: Int) {
+            weighted = signals.values.map { $0 * Double(exchanges) }
+            self.exchanges = exchanges
+        }
+
+        init(signals: AccountSignals, profile: AccountProfile) {
+            self.init(signals: signals, exchanges: profile.exchanges)
+            hours = profile.hours
+            gapCount = profile.gapCount
+            gapSum = profile.gapMean * Double(profile.gapCount)
+            gapSquares = profile.gapSquares
+        }
+
+        static func zero(_ dimension: Int) -> Contribution {
+            Contribution(signals: AccountSignals(values: [Double](repeating: 0, count: dimension)), exchanges: 0)
+        }
+
+        mutating func add(_ other: Contribution, sign: Double) {
+            for i in weighted.indices { weighted[i] += sign * other.weighted[i] }
+            exchanges += Int(sign) * other.exchanges
+            for i in hours.indices { hours[i] += Int(sign) * other.hours[i] }
+            gapCount += Int(sign) * other.gapCount
+            gapSum += sign * other.gapSum
+            gapSquares += sign * other.gapSquares
+        }
+    }
+
+    struct Pool {
+        var total: Contribution
+        var members: Set<Int> = []
+    }
+
+    private(set) var pools: [Key: Pool] = [:]
+    private var memberships: [Int: (key: Key, contribution: Contribution)] = [:]
+
+    /// The cohort a small account belongs to (none without a creation time).
+    static func key(for profile: AccountProfile) -> Key? {
+        guard let created = profile.account.createdAt else { return nil }
+        let window = waveHours * 3_600_000
+        let bucket = created.milliseconds >= 0 ? created.milliseconds / window : (created.milliseconds - window + 1) / window
+        return Key(wave: bucket * waveHours, capability: profile.dominantCapability.capability.rawValue)
+    }
+
+    /// Places (or moves) account `index` with its current contribution; `key` nil takes it out (it
+    /// has grown large enough to be judged alone, or nothing ties it to others). Returns the
+    /// cohorts whose make-up changed.
+    @discardableResult
+    mutating func update(_ index: Int, key: Key?, _ contribution: Contribution) -> [Key] {
+        var touched: [Key] = []
+        if let old = memberships.removeValue(forKey: index) {
+            touched.append(old.key)
+            var pool = pools[old.key]!
+            pool.total.add(old.contribution, sign: -1)
+            pool.members.remove(index)
+            pools[old.key] = pool.members.isEmpty ? nil : pool
+        }
+        guard let key else { return touched }
+        var pool = pools[key] ?? Pool(total: .zero(contribution.weighted.count))
+        pool.total.add(contribution, sign: 1)
+        pool.members.insert(index)
+        pools[key] = pool
+        memberships[index] = (key, contribution)
+        if touched.first != key { touched.append(key) }
+        return touched
+    }
+
+    /// The cohort's average member, when it is large enough to judge: signals averaged by
+    /// exchanges, except the daily rhythm and the regularity of gaps, measured on the pooled
+    /// counts (three requests say nothing about a daily rhythm; three hundred accounts' do).
+    func signals(of key: Key) -> (signals: AccountSignals, exchanges: Int, members: Set<Int>)? {
+        guard let pool = pools[key], pool.members.count >= Self.minimumMembers, pool.total.exchanges >= Self.minimumExchanges else {
+            return nil
+        }
+        let total = pool.total
+        var values = total.weighted.map { $0 / Double(total.exchanges) }
+        let requests = Double(total.hours.reduce(0, +))
+        if requests > 0, let flatness = AccountSignals.names.firstIndex(of: "hour_flatness") {
+            let entropy = total.hours.reduce(0.0) { sum, count in
+                count > 0 ? sum - Double(count) / requests * log2(Double(count) / requests) : sum
+            }
+            values[flatness] = min(max(entropy / log2(24), 0), 1)
+        }
+        if total.gapCount > 1, let regularity = AccountSignals.names.firstIndex(of: "timing_regularity") {
+            let mean = total.gapSum / Double(total.gapCount)
+            let variance = max(total.gapSquares - Double(total.gapCount) * mean * mean, 0) / Double(total.gapCount - 1)
+            values[regularity] = min(max(1 - variance.squareRoot() / 3, 0), 1)
+        }
+        return (AccountSignals(values: values), total.exchanges, pool.members)
+    }
+
+    func key(of index: Int) -> Key? { memberships[index]?.key }
+}
+
+/// What a member of a flagged cohort is told about it, for its verdict's evidence.
+struct CohortVerdict {
+    var key: Cohorts.Key
+    var members: Int
+    var exchanges: Int
+    var score: Double
+    var signals: AccountSignals
+}

@@ -1,0 +1,114 @@
+import DistillGuardTesting
+import Testing
+
+@testable import DistillGuardCore
+
+/// Cohort verdicts: accounts too small to judge alone are judged with the accounts they are tied to.
+struct CohortTests {
+    let start = Timestamp(rfc3339: "2026-02-03T00:00:00Z")!
+
+    /// `count` throwaway accounts created within an hour, each sending `requests` harvesting
+    /// requests of one template (chain-of-thought, thinking on, its own card and address), among
+    /// ordinary users.
+    func throwaways(count: Int, requests: Int = 3) -> CraftedLog {
+        var log = CraftedLog.harvestingCampaign(start: start).keepingOrdinaryUsers()
+        for account in 0..<count {
+            for i in 0..<requests {
+                let problem = CraftedLog.problems[(account + i) % CraftedLog.problems.count]
+                log.add(
+                    account: "throwaway-\(account)", at: start.adding(seconds: Double(3_600 + account * 90 + i * 20)),
+                    prompt:
+                        "Work it out step by step and show your reasoning in full, then the final answer. Problem \(account)-\(i): \(problem)",
+                    maxTokens: 16000, thinkingBudget: 12000, payment: "pm_throwaway\(account)", ip: "81.2.\(account % 250).\(i + 1)",
+                    asn: 5089, tier: "free", verified: false, createdAt: start.adding(seconds: Double(account * 60)))
+            }
+        }
+        return log
+    }
+
+    @Test func aThreeRequestAccountInAFlaggedCohortIsFlaggedWithTheCohortAsEvidence() throws {
+        let result = throwaways(count: 40).analyze()
+        let flagged = result.accounts.filter { $0.accountID.hasPrefix("throwaway-") }
+        #expect(flagged.count == 40, "every member of the cohort carries its verdict")
+        let one = try #require(result.accounts.first { $0.accountID == "throwaway-7" })
+        #expect(one.verdict == .attack && one.exchanges == 3)
+        let cohort = try #require(one.evidence.first)
+        #expect(cohort.contains("too few requests (3) to judge alone; judged with its cohort: 40 small accounts"), "\(cohort)")
+        #expect(cohort.contains("120 requests together"), "\(cohort)")
+        #expect(one.firstFlaggedAt != nil)
+        #expect(!result.accounts.contains { $0.accountID.hasPrefix("user-") }, "the ordinary users stay benign")
+    }
+
+    @Test func aCustomerWhoSignedUpTheSameHourWithOrdinaryRequestsIsNotDrawnIn() throws {
+        var log = throwaways(count: 40)
+        for customer in 0..<6 {
+            for i in 0..<3 {
+                log.add(
+                    account: "newcomer-\(customer)", at: start.adding(seconds: Double(5_000 + customer * 300 + i * 600)),
+                    prompt: "My daughter's homework asks: \(CraftedLog.problems[(customer + i) % CraftedLog.problems.count]) Is 12 right?",
+                    payment: "pm_newcomer\(customer)", ip: "73.40.\(customer).2", tier: "free", verified: false,
+                    createdAt: start.adding(seconds: Double(customer * 120)))
+            }
+        }
+        let result = log.analyze()
+        #expect(result.accounts.filter { $0.accountID.hasPrefix("throwaway-") }.count == 40)
+        #expect(!result.accounts.contains { $0.accountID.hasPrefix("newcomer-") }, "same wave, same subject, nothing else in common")
+    }
+
+    @Test func aLoneSmallAccountAndATooSmallCohortAreNotJudged() {
+        // One account, or four, sending the same requests: nothing ties enough of them together.
+        #expect(throwaways(count: 1).analyze().accounts.isEmpty)
+        #expect(throwaways(count: 4).analyze().accounts.isEmpty)
+    }
+
+    @Test func aSignUpWaveOfCodingAgentUsersIsNotACampaign() throws {
+        // Forty developers who signed up within the hour after a release, each trying a coding agent
+        // for three turns: thinking and maximal budgets on every request, one capability, new
+        // accounts. Each turn re-sends the answers so far, as agents do.
+        var log = CraftedLog.harvestingCampaign(start: start).keepingOrdinaryUsers()
+        for developer in 0..<40 {
+            var history: [String] = []
+            for turn in 0..<3 {
+                let prompt = turn == 0 ? "Fix the failing test in repo\(developer)/src/parser_test.py" : "Continue."
+                let answer = "Turn \(turn) of developer \(developer): I read repo\(developer)/src/parser.py and changed the tokenizer."
+                log.add(
+                    account: "developer-\(developer)", at: start.adding(seconds: Double(3_600 + developer * 90 + turn * 40)),
+                    prompt: prompt, maxTokens: 64000, thinkingBudget: 31999, ip: "98.\(developer).4.7", tier: "free", verified: false,
+                    createdAt: start.adding(seconds: Double(developer * 60)), tools: ["read_file", "bash"], history: history, answer: answer
+                )
+                history += [prompt, answer]
+            }
+        }
+        let result = log.analyze()
+        #expect(!result.accounts.contains { $0.accountID.hasPrefix("developer-") && $0.verdict == .attack })
+    }
+
+    @Test func poolingAveragesMembersByExchangesAndMovesAccountsBetweenCohorts() throws {
+        var cohorts = Cohorts()
+        let one = Cohorts.Key(wave: 0, capability: 1)
+        let two = Cohorts.Key(wave: 6, capability: 1)
+        let names = AccountSignals.names.count
+        func signals(_ value: Double) -> AccountSignals { AccountSignals(values: [Double](repeating: value, count: names)) }
+        for member in 0..<4 { cohorts.update(member, key: one, .init(signals: signals(1), exchanges: 4)) }
+        #expect(cohorts.signals(of: one) == nil, "four members are not a cohort")
+        cohorts.update(4, key: one, .init(signals: signals(0), exchanges: 4))
+        let pooled = try #require(cohorts.signals(of: one))
+        #expect(pooled.members.count == 5 && pooled.exchanges == 20)
+        #expect(pooled.signals["hour_flatness"] == 0.8, "no rhythm recorded: the average stands")
+        #expect(abs(pooled.signals.values[0] - 0.8) < 1e-9, "16 of 20 exchanges carry the signal")
+        let touched = cohorts.update(4, key: two, .init(signals: signals(0), exchanges: 4))
+        #expect(Set(touched) == Set([one, two]))
+        #expect(cohorts.signals(of: one) == nil && cohorts.key(of: 4) == two)
+        cohorts.update(4, key: nil, .init(signals: signals(0), exchanges: 4))
+        #expect(cohorts.pools[two] == nil, "an empty cohort is dropped")
+    }
+}
+
+extension CraftedLog {
+    /// The ordinary users of `harvestingCampaign`, without its campaign.
+    func keepingOrdinaryUsers() -> CraftedLog {
+        var log = CraftedLog()
+        log.append(contentsOf: self) { $0.accountID.hasPrefix("user-") }
+        return log
+    }
+}

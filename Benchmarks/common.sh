@@ -17,14 +17,17 @@ measure() {
     echo "$label $seconds $((kib / 1024))"
 }
 
-# simulate_events NAME EVENTS SEED [SCALE]: a simulated feb-2026 log of about EVENTS events in
-# $work/NAME, with the account counts of SCALE (default small).
+# simulate_events NAME EVENTS SEED [SCALE] [SCENARIO]: a simulated log of about EVENTS events in
+# $work/NAME, with the account counts of SCALE (default small), of the built-in SCENARIO (default
+# feb-2026).
 simulate_events() {
-    local name=$1 events=$2 seed=$3 scale=${4:-small}
-    local default
-    case $scale in small) default=50000 ;; medium) default=500000 ;; large) default=5100000 ;; esac
+    local name=$1 events=$2 seed=$3 scale=${4:-small} scenario=${5:-feb-2026}
     if [ ! -s "$work/$name/events.jsonl" ]; then
-        "$bin" simulate --print-scenario feb-2026 | sed "s/\"$scale\": $default/\"$scale\": $events/" >"$work/$name.scenario.json"
+        "$bin" simulate --print-scenario "$scenario" | python3 -c '
+import json, sys
+scenario = json.load(sys.stdin)
+scenario["events"][sys.argv[1]] = int(sys.argv[2])
+json.dump(scenario, sys.stdout, indent=1)' "$scale" "$events" >"$work/$name.scenario.json"
         "$bin" simulate --scenario "$work/$name.scenario.json" --seed "$seed" --scale "$scale" --out "$work/$name" >&2
     fi
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Detection quality, speed and memory (issue: Detection).
 #
-# Quality: feb-2026 at small (seeds 21, 22) and medium (seed 31) scale — seeds never used for
-# training (the shipped model was fitted on small seeds 1, 2, 3) — evaluated side by side with the
-# two baselines (per-account rate thresholds, per-account CoT keywords).
+# Quality: feb-2026 and adaptive-2026 (feb-2026 plus three campaigns shaped against the published
+# detection) at small (seeds 21, 22) and medium (seed 31) scale — seeds never used for training
+# (the shipped model was fitted on adaptive-2026 small seeds 1, 2, 3) — evaluated side by side with
+# the two baselines (per-account rate thresholds, per-account CoT keywords).
 # Speed: analyze against parse-only (orjson) on the medium file, in one run.
 # Memory: peak RSS of analyze on about 6M events (large account counts).
 # Held out (lopo): leave-one-population-out, the figures that count: for each population a model
@@ -25,10 +26,17 @@ if [[ $parts == *quality* ]]; then
     for seed in 21 22; do simulate_events "detect-small-$seed" 50000 "$seed" small; evaluate "detect-small-$seed"; done
     simulate_events detect-medium-31 500000 31 medium
     evaluate detect-medium-31
+    for seed in 21 22; do
+        simulate_events "adaptive-small-$seed" 50000 "$seed" small adaptive-2026
+        evaluate "adaptive-small-$seed"
+    done
+    simulate_events adaptive-medium-31 500000 31 medium adaptive-2026
+    evaluate adaptive-medium-31
 fi
 
 if [[ $parts == *lopo* ]]; then
-    python3 "$root/Benchmarks/detection_lopo.py" --bin "$bin" --work "$work/lopo" | tee "$work/lopo.md"
+    # Every population of adaptive-2026 (all of feb-2026's and the three adaptive campaigns).
+    python3 "$root/Benchmarks/detection_lopo.py" --bin "$bin" --work "$work/lopo" --scenario adaptive-2026 | tee "$work/lopo.md"
 fi
 
 if [[ $parts == *speed* ]]; then

@@ -39,8 +39,15 @@ struct AnalyzeCommandTests {
         }
         #expect(try JSONParser.parse(#require(directory.read("eval.json"))).arrayValue?.count == 3)
 
-        let trained = try CommandRunner.run(["train", "--events", events, "--labels", labels, "--out", directory.file("model.json")])
+        let trained = try CommandRunner.run([
+            "train", "--events", events, "--labels", labels, "--out", directory.file("model.json"), "--signals-out",
+            directory.file("signals.jsonl"),
+        ])
         #expect(trained.status == 0, "\(trained.standardError)")
+        let samples = try #require(directory.read("signals.jsonl")).split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(trained.standardOutput.contains("fitted on \(samples.count) accounts"), "one line per sample the model was fitted on")
+        let sample = try #require(samples.first { $0["label"] == "attack" })
+        #expect(sample["signals"]?.objectValue?.count == AccountSignals.names.count && sample["kind"]?.stringValue != nil)
         let again = try CommandRunner.run(["analyze", events, "--json", directory.file("v2.json"), "--model", directory.file("model.json")])
         #expect(again.status == 0, "\(again.standardError)")
     }

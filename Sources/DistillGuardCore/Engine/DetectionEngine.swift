@@ -213,7 +213,10 @@ public struct DetectionEngine: Sendable {
         }
         for key in touched {
             guard let cohort = cohortVerdict(key), cohort.kind == .attack, let members = cohorts.pools[key]?.members else { continue }
-            for member in members where model.score(AccountSignals(profiles[member], context: context)) >= model.reviewThreshold {
+            for member in members
+            where firstFlags[member].attack == nil
+                && model.score(AccountSignals(profiles[member], context: context)) >= model.reviewThreshold
+            {
                 recordFlag(member, .attack, at: max(profiles[member].lastSeen, logEnd ?? profiles[member].lastSeen))
             }
         }

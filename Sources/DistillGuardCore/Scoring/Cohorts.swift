@@ -21,9 +21,6 @@ import Darwin
 /// threshold) get it, with the cohort named in their evidence; a customer who merely signed up the
 /// same morning and asked about the same subject does not. A cohort at `review` flags no one: a
 /// sign-up wave of small, heavy users is not something to queue per account.
-///
-/// What it cannot see: throwaway accounts created one by one, spread evenly over weeks, or bought
-/// aged (no wave ties them).
 struct Cohorts {
     static let minimumMembers = 5
     static let minimumExchanges = 20

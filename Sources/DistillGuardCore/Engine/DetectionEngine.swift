@@ -214,9 +214,7 @@ public struct DetectionEngine: Sendable {
         for key in touched {
             guard let cohort = cohortVerdict(key), cohort.kind == .attack, let members = cohorts.pools[key]?.members else { continue }
             for member in members
-            where firstFlags[member].attack == nil
-                && model.score(AccountSignals(profiles[member], context: context)) >= model.reviewThreshold
-            {
+            where firstFlags[member].attack == nil && looksLikeItsCohort(AccountSignals(profiles[member], context: context)) {
                 recordFlag(member, .attack, at: max(profiles[member].lastSeen, logEnd ?? profiles[member].lastSeen))
             }
         }
@@ -234,6 +232,13 @@ public struct DetectionEngine: Sendable {
         }
     }
 
+    /// Whether a small account in a cohort at attack carries the cohort's verdict: on its own few
+    /// requests it scores at least the review threshold, and a harvest-specific signal of its own
+    /// corroborates it (no account is acted on without one; see `ScoringModel.verdict`).
+    func looksLikeItsCohort(_ signals: AccountSignals) -> Bool {
+        model.score(signals) >= model.reviewThreshold && model.isCorroborated(signals)
+    }
+
     /// The verdict of a cohort of small accounts, when it is large enough to judge.
     func cohortVerdict(_ key: Cohorts.Key) -> (kind: Verdict.Kind, verdict: CohortVerdict)? {
         guard let pooled = cohorts.signals(of: key) else { return nil }
@@ -249,7 +254,7 @@ public struct DetectionEngine: Sendable {
         let context = Self.context(capabilityCounts: capabilityCounts, templates: templates.stats, paymentAccounts: paymentAccounts)
         var verdicts: [Int: (kind: Verdict.Kind, score: Double, signals: AccountSignals)] = [:]
         cohorts = Cohorts()
-        var ownScores: [Int: Double] = [:]
+        var likeTheirCohort = Set<Int>()
         for index in profiles.indices {
             let signals = AccountSignals(profiles[index], context: context)
             let score = model.score(signals)
@@ -259,14 +264,14 @@ public struct DetectionEngine: Sendable {
             if kind != .benign { verdicts[index] = (kind, score, signals) }
             if exchanges < model.minimumExchanges {
                 cohorts.update(index, key: Cohorts.key(for: profiles[index]), .init(signals: signals, profile: profiles[index]))
-                ownScores[index] = score
+                if looksLikeItsCohort(signals) { likeTheirCohort.insert(index) }
             }
         }
         // Small accounts that look like their cohort take its verdict when it is attack (see `Cohorts`).
         var cohortOf: [Int: CohortVerdict] = [:]
         for key in cohorts.pools.keys {
             guard let (kind, cohort) = cohortVerdict(key), kind == .attack else { continue }
-            for member in cohorts.pools[key]!.members where ownScores[member, default: 0] >= model.reviewThreshold {
+            for member in cohorts.pools[key]!.members where likeTheirCohort.contains(member) {
                 recordFlag(member, .attack, at: profiles[member].lastSeen)
                 verdicts[member] = (.attack, cohort.score, cohort.signals)
                 cohortOf[member] = cohort

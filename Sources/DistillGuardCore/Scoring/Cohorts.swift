@@ -18,7 +18,8 @@ import Darwin
 /// least `minimumMembers` members and `minimumExchanges` exchanges, the cohort is scored by the
 /// same model, thresholds and corroboration rule as an account. When that verdict is `attack`,
 /// the members that look like it on their own few requests (their own score at least the review
-/// threshold) get it, with the cohort named in their evidence; a customer who merely signed up the
+/// threshold, and a harvest-specific signal of their own) get it, with the cohort named in their
+/// evidence; a customer who merely signed up the
 /// same morning and asked about the same subject does not. A cohort at `review` flags no one: a
 /// sign-up wave of small, heavy users is not something to queue per account.
 struct Cohorts {

@@ -5,6 +5,8 @@ import Testing
 
 /// `distillguard serve` as an operator runs it: secrets, SIGKILL in the middle of ingest, SIGTERM,
 /// the console in a real browser, training on analysts' decisions. SQLite and PostgreSQL alike.
+/// Serialized: each test runs `serve` processes that ingest and analyse thousands of events (and
+/// one drives Chromium); side by side on a two-core machine they would only slow each other down.
 @Suite(.serialized)
 struct ServeCommandTests {
     enum Backend: String, CaseIterable, CustomTestStringConvertible {

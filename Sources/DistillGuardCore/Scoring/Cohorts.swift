@@ -19,9 +19,9 @@ import Darwin
 /// same model, thresholds and corroboration rule as an account. When that verdict is `attack`,
 /// the members that look like it on their own few requests (their own score at least the review
 /// threshold, and a harvest-specific signal of their own) get it, with the cohort named in their
-/// evidence; a customer who merely signed up the
-/// same morning and asked about the same subject does not. A cohort at `review` flags no one: a
-/// sign-up wave of small, heavy users is not something to queue per account.
+/// evidence; a customer who merely signed up the same morning and asked about the same subject
+/// does not. A cohort at `review` flags no one: a sign-up wave of small, heavy users is not
+/// something to queue per account.
 struct Cohorts {
     static let minimumMembers = 5
     static let minimumExchanges = 20

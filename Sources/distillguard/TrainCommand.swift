@@ -42,7 +42,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(
         name: .long,
         help:
-            "Also write every labelled account's signals here (JSON Lines: account_id, label, kind, exchanges, signals), to see what the model is fitted on."
+            "Also write the signals of every sample (each labelled account, and each cohort of small accounts) here (JSON Lines: account_id, label, kind, exchanges, signals), to see what the model is fitted on."
     )
     var signalsOut: String?
 
@@ -83,7 +83,9 @@ struct TrainCommand: AsyncParsableCommand {
                 let attacks = members.filter(\.isAttack).count
                 let isAttack = attacks * 2 > members.count
                 samples.append((cohort.signals, isAttack))
-                let kind = Dictionary(grouping: members.compactMap(\.kind), by: { $0 }).max { $0.value.count < $1.value.count }?.key
+                // The most common kind among the members (ties broken by name, so the file is the same every run).
+                let kind = Dictionary(grouping: members.compactMap(\.kind), by: { $0 })
+                    .max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }?.key
                 try signalsWriter?.write(
                     Self.record(
                         "cohort of \(cohort.members.count): \(cohort.members.prefix(3).joined(separator: ", "))…", isAttack: isAttack,

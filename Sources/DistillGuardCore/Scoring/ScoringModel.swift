@@ -1,7 +1,8 @@
 /// A logistic model over `AccountSignals`, with the thresholds that turn scores into verdicts.
 ///
 /// `distillguard train` fits it to labelled logs (`ScoringModel.fit`); the default shipped with the
-/// product is `ScoringModel.default`, fitted on simulated `adaptive-2026` traffic (all of `feb-2026` and three adaptive campaigns) (see docs/detection.md).
+/// product is `ScoringModel.default`, fitted on simulated `adaptive-2026` traffic: all of `feb-2026`
+/// and three adaptive campaigns (see docs/detection.md).
 public struct ScoringModel: Sendable, Equatable {
     public var weights: [Double]
     public var bias: Double

@@ -17,7 +17,8 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
-/// Builds the HTTP application; callable from tests (HummingbirdTesting) and from the CLI.
+/// Builds the intel service's HTTP application (health and, when given a store, TAXII 2.1);
+/// callable from tests (HummingbirdTesting) and from `distillguard intel serve`.
 ///
 /// - Parameter taxii: the intel store to publish over TAXII 2.1 and the bearer token partners use.
 public func buildApplication(
@@ -25,7 +26,6 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let router = Router()
     HealthRoutes().register(on: router)
-    ValidationRoutes(maximumBodyBytes: configuration.maximumBodyBytes).register(on: router)
     if let taxii { TAXIIRoutes(store: taxii.store, token: taxii.token).register(on: router) }
     return Application(
         router: router,

@@ -230,6 +230,10 @@ struct ReportTests {
         ("write to bob.smith@example.com today", "write to [email] today"), ("key sk-abc123def456ghi789 leaked", "key [key] leaked"),
         ("call +1 (415) 555-0100 now", "call [phone] now"), ("card 4111111111111111.", "card [card]."),
         ("nothing to hide here", "nothing to hide here"),
+        ("fails in /Users/first.last/src/app.py line 3", "fails in /Users/[user]/src/app.py line 3"),
+        ("cd /home/jdoe && make", "cd /home/[user] && make"), (#"C:\Users\Jane Doe\Desktop\a.txt"#, #"C:\Users\[user]\Desktop\a.txt"#),
+        (#"{"path":"C:\\Users\\Jane Doe\\x"}"#, #"{"path":"C:\\Users\\[user]\\x"}"#),
+        ("/mnt/c/Users/jane/Downloads and /home/", "/mnt/c/Users/[user]/Downloads and /home/"),
     ])
     func redactsPersonalData(text: String, expected: String) {
         #expect(Redaction.redact(text) == expected)

@@ -282,6 +282,27 @@ struct ServiceTests {
         }
     }
 
+    /// Every metric docs/service.md lists is in the exposition from the start, at zero: a
+    /// dashboard or alert on it never sees "no data" from a service that has simply been quiet.
+    @Test func everyDocumentedMetricIsPresentFromTheStart() async throws {
+        let documented = [
+            #"dg_ingest_lines_total{result="accepted"} 0"#, #"dg_ingest_lines_total{result="duplicate"} 0"#,
+            #"dg_ingest_lines_total{result="rejected"} 0"#, #"dg_ingest_throttled_total{cause="backlog"} 0"#,
+            #"dg_ingest_throttled_total{cause="concurrency"} 0"#, "dg_ingest_backlog 0", "dg_events_analyzed_total 0",
+            "dg_events_unreadable_total 0", "dg_checkpoints_total 0", "dg_raw_text_pruned_total 0",
+            #"dg_flagged_accounts{verdict="review"} 0"#, #"dg_flagged_accounts{verdict="attack"} 0"#,
+        ]
+        try await ServiceHarness.run(.sqlite, runAnalysis: false) { _, client in
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let lines = Set(String(buffer: response.body).split(separator: "\n").map(String.init))
+                for series in documented { #expect(lines.contains(series), "\(series) is missing") }
+                for family in documented.map({ String($0.prefix { $0 != "{" && $0 != " " }) }) {
+                    #expect(lines.contains { $0.hasPrefix("# TYPE \(family) ") }, "\(family) has no TYPE line")
+                }
+            }
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func aBatchTooLargeIsRefusedWithAClearError(backend: Backend) async throws {
         try await ServiceHarness.run(backend) { harness, client in
@@ -313,7 +334,18 @@ struct ServiceTests {
             #expect(try await store.checkpoint()?.sequence ?? 0 > 0)
 
             _ = try await store.insert(lines.map { StoredEvent(try! EventDecoder.decode(line: $0), line: $0) })
-            let second = AnalysisFollower(store: store, settings: settings, metrics: MetricsRegistry(), logger: ServiceHarness.logger)
+            let metrics = MetricsRegistry()
+            let second = AnalysisFollower(store: store, settings: settings, metrics: metrics, logger: ServiceHarness.logger)
+            try await second.prepare()
+            // /metrics shows the restored verdicts before any new activity, and its counters at zero.
+            let restored = try #require(second.view.result)
+            let attack = restored.accounts.filter { $0.verdict == .attack }.count
+            #expect(attack > 0)
+            let exposition = metrics.render()
+            #expect(exposition.contains(#"dg_flagged_accounts{verdict="attack"} \#(attack)"#), "\(exposition)")
+            #expect(exposition.contains("dg_events_analyzed_total 0") && exposition.contains("dg_checkpoints_total 0"))
+            let waiting = try await store.eventCount(after: second.view.processedSequence)
+            #expect(waiting > 0 && exposition.contains("dg_ingest_backlog \(waiting)"))
             let again = Task { try await second.run() }
             try await Wait.until("the second follower to analyze every event") {
                 second.view.result?.eventsAnalyzed ?? 0 >= lines.count && second.backlog == 0

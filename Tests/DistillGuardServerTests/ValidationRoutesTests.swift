@@ -1,21 +1,19 @@
 import DistillGuardCore
 import DistillGuardServer
+import DistillGuardStore
 import DistillGuardTesting
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
 
 struct ValidationRoutesTests {
-    func makeApp() -> some ApplicationProtocol {
-        buildApplication(configuration: ServerConfiguration(maximumBodyBytes: 4096))
-    }
-
     func text(_ buffer: ByteBuffer) -> String {
         String(decoding: buffer.readableBytesView, as: UTF8.self)
     }
 
     @Test func healthAnswers() async throws {
-        try await makeApp().test(.router) { client in
+        try await buildApplication(configuration: ServerConfiguration()).test(.router) { client in
             try await client.execute(uri: "/health", method: .get) { response in
                 #expect(response.status == .ok)
                 let json = try JSONParser.parse(text(response.body))
@@ -26,8 +24,10 @@ struct ValidationRoutesTests {
 
     @Test func givesAResultForEveryLine() async throws {
         let body = [EventFixtures.minimal(id: "a"), "{not json", "", #"{"id":"b"}"#].joined(separator: "\n")
-        try await makeApp().test(.router) { client in
-            try await client.execute(uri: "/v1/events/validate", method: .post, body: ByteBuffer(string: body)) { response in
+        try await ServiceHarness.run(.sqlite, runAnalysis: false) { harness, client in
+            try await client.execute(
+                uri: "/v1/events/validate", method: .post, headers: harness.ingest, body: ByteBuffer(string: body)
+            ) { response in
                 #expect(response.status == .ok)
                 let json = try JSONParser.parse(text(response.body))
                 #expect(json["accepted"] == 1)
@@ -38,13 +38,31 @@ struct ValidationRoutesTests {
                 #expect(lines[1]["code"] == "invalid_json")
                 #expect(lines[2]["field"] == "timestamp")
             }
+            #expect(try await harness.store.eventCount(after: 0) == 0)
+        }
+    }
+
+    /// Parsing costs CPU: only holders of the ingest key may spend it, and the body is not read without it.
+    @Test func needsTheIngestKey() async throws {
+        let body = ByteBuffer(string: EventFixtures.minimal(id: "a"))
+        try await ServiceHarness.run(.sqlite, runAnalysis: false) { harness, client in
+            for headers in [HTTPFields(), [.authorization: "Bearer not-the-key"], harness.admin] {
+                try await client.execute(uri: "/v1/events/validate", method: .post, headers: headers, body: body) { response in
+                    #expect(response.status == .unauthorized)
+                    let json = try JSONParser.parse(text(response.body))
+                    #expect(json["error"]?["code"] == "unauthorized")
+                }
+            }
         }
     }
 
     @Test func refusesOversizedBodies() async throws {
-        let body = String(repeating: EventFixtures.minimal(id: "x") + "\n", count: 40)
-        try await makeApp().test(.router) { client in
-            try await client.execute(uri: "/v1/events/validate", method: .post, body: ByteBuffer(string: body)) { response in
+        let line = EventFixtures.minimal(id: "x") + "\n"
+        let body = String(repeating: line, count: (1 << 20) / line.utf8.count + 1)
+        try await ServiceHarness.run(.sqlite, runAnalysis: false) { harness, client in
+            try await client.execute(
+                uri: "/v1/events/validate", method: .post, headers: harness.ingest, body: ByteBuffer(string: body)
+            ) { response in
                 #expect(response.status == .contentTooLarge)
                 let json = try JSONParser.parse(text(response.body))
                 #expect(json["error"]?["code"] == "body_too_large")

@@ -1,8 +1,43 @@
+import Foundation
+
 /// Removes personal data from text before it is shown as evidence: e-mail addresses, API keys and
-/// tokens, phone numbers, and card-like digit runs.
+/// tokens, phone numbers, card-like digit runs, and the user name in home-directory paths.
 public enum Redaction {
     public static func redact(_ text: String) -> String {
-        redactWords(redactNumberRuns(text))
+        redactWords(redactNumberRuns(redactHomeDirectories(text)))
+    }
+
+    /// Directories whose next path segment is a person's login name: macOS and Linux homes,
+    /// Windows profiles (also with JSON-escaped backslashes), WSL's view of them.
+    static let homeDirectories = ["/Users/", "/home/", "\\Users\\", "\\Documents and Settings\\", "\\\\Users\\\\"]
+
+    /// Replaces the segment after a home directory (`/Users/first.last/src` becomes
+    /// `/Users/[user]/src`). A Windows profile name may hold spaces, so there the segment runs to
+    /// the next backslash (at most 64 characters, never across a line).
+    static func redactHomeDirectories(_ text: String) -> String {
+        guard homeDirectories.contains(where: { text.range(of: $0, options: .caseInsensitive) != nil }) else { return text }
+        var output = ""
+        var rest = text[...]
+        while let (marker, range) = homeDirectories.compactMap({ marker in
+            rest.range(of: marker, options: .caseInsensitive).map { (marker, $0) }
+        }).min(by: { $0.1.lowerBound < $1.1.lowerBound }) {
+            output += rest[..<range.upperBound]
+            rest = rest[range.upperBound...]
+            let windows = marker.hasPrefix("\\")
+            var end = rest.startIndex
+            var length = 0
+            while end < rest.endIndex, length < 64 {
+                let character = rest[end]
+                if character == "/" || character == "\\" || character.isNewline || character == "\"" || character == "'" { break }
+                if !windows && (character.isWhitespace || ",;:)]}>`".contains(character)) { break }
+                end = rest.index(after: end)
+                length += 1
+            }
+            guard end > rest.startIndex, end == rest.endIndex || length < 64 else { continue }
+            output += "[user]"
+            rest = rest[end...]
+        }
+        return output + rest
     }
 
     /// Replaces runs of digits and phone punctuation holding 9 or more digits (phone and card

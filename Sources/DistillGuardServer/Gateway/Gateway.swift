@@ -100,13 +100,21 @@ public final class Gateway: Sendable {
     ]
 
     static func describeMetrics(_ metrics: MetricsRegistry) {
-        metrics.describe("dg_gateway_requests_total", type: "counter", help: "Requests by API and returned status.")
-        metrics.describe("dg_gateway_decisions_total", type: "counter", help: "Policy decisions by action and reason code.")
+        // Statuses and reason codes are only known from traffic; APIs and error kinds are known now.
+        let apis: [KeyValuePairs<String, String>] = Event.API.allCases.map { ["api": $0.rawValue] }
+        metrics.describe("dg_gateway_requests_total", type: "counter", help: "Requests by API and returned status.", series: [])
+        metrics.describe("dg_gateway_decisions_total", type: "counter", help: "Policy decisions by action and reason code.", series: [])
+        metrics.describeHistogram(
+            "dg_gateway_added_latency_seconds", help: "Time the gateway adds to a request, excluding the upstream.",
+            buckets: latencyBuckets, series: apis)
+        metrics.describeHistogram(
+            "dg_gateway_upstream_latency_seconds", help: "Upstream time to the last byte of the response.", buckets: latencyBuckets,
+            series: apis)
         metrics.describe(
-            "dg_gateway_added_latency_seconds", type: "histogram", help: "Time the gateway adds to a request, excluding the upstream.")
-        metrics.describe(
-            "dg_gateway_upstream_latency_seconds", type: "histogram", help: "Upstream time to the last byte of the response.")
-        metrics.describe("dg_gateway_upstream_errors_total", type: "counter", help: "Upstream failures (timeouts, refused connections).")
+            "dg_gateway_upstream_errors_total", type: "counter", help: "Upstream failures (timeouts, refused connections).",
+            series: Event.API.allCases.flatMap { api in
+                ["timeout", "unreachable"].map { kind -> KeyValuePairs<String, String> in ["api": api.rawValue, "kind": kind] }
+            })
         metrics.describe("dg_analysis_available", type: "gauge", help: "1 when analysis and storage keep up, else 0.")
         metrics.describe("dg_analysis_queue_depth", type: "gauge", help: "Exchanges waiting for analysis.")
         metrics.describe("dg_analysis_dropped", type: "gauge", help: "Exchanges dropped because the analysis queue was full.")

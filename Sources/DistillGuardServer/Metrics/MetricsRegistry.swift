@@ -3,6 +3,10 @@ import Synchronization
 
 /// Counters and histograms in the Prometheus text exposition format (version 0.0.4), served at
 /// `/metrics`. Small and lock-protected: one short critical section per update.
+///
+/// Every described family is in the exposition from the start: its series with known labels at
+/// zero (`describe(_:type:help:series:)`), and at least its HELP and TYPE lines when its labels
+/// are only known once traffic arrives (an API's returned status, a policy's reason codes).
 public final class MetricsRegistry: Sendable {
     struct Series: Hashable {
         var name: String
@@ -27,9 +31,34 @@ public final class MetricsRegistry: Sendable {
 
     public init() {}
 
-    /// Describes a metric family; `type` is counter, gauge or histogram.
-    public func describe(_ name: String, type: String, help: String) {
-        state.withLock { $0.help[name] = (type, help) }
+    /// Describes a metric family; `type` is counter or gauge. The `series` listed (by default the
+    /// one without labels) are exposed at zero until they are first updated; pass `[]` for a
+    /// family whose labels are only known from traffic.
+    public func describe(_ name: String, type: String, help: String, series: [KeyValuePairs<String, String>] = [[:]]) {
+        precondition(type == "counter" || type == "gauge", "describe histograms with describeHistogram")
+        let known = series.map { Series(name: name, labels: Self.labels($0)) }
+        state.withLock { state in
+            state.help[name] = (type, help)
+            for series in known {
+                if type == "counter" {
+                    if state.counters[series] == nil { state.counters[series] = 0 }
+                } else if state.gauges[series] == nil {
+                    state.gauges[series] = 0
+                }
+            }
+        }
+    }
+
+    /// Describes a histogram family with its bucket upper bounds; the `series` listed are exposed
+    /// empty (count 0) until their first observation.
+    public func describeHistogram(_ name: String, help: String, buckets: [Double], series: [KeyValuePairs<String, String>] = [[:]]) {
+        let known = series.map { Series(name: name, labels: Self.labels($0)) }
+        state.withLock { state in
+            state.help[name] = ("histogram", help)
+            for series in known where state.histograms[series] == nil {
+                state.histograms[series] = Histogram(buckets: buckets, counts: [Int](repeating: 0, count: buckets.count))
+            }
+        }
     }
 
     /// Label pairs as `key="value"` strings, in a fixed order.
@@ -59,32 +88,28 @@ public final class MetricsRegistry: Sendable {
         }
     }
 
-    /// The exposition text.
+    /// The exposition text: families in name order, each with its HELP and TYPE lines.
     public func render() -> String {
         let state = state.withLock { $0 }
         var out = ""
-        func header(_ name: String) {
-            if let help = state.help[name] { out += "# HELP \(name) \(help.text)\n# TYPE \(name) \(help.type)\n" }
-        }
         func labelText(_ labels: [String], extra: String? = nil) -> String {
             let all = labels + (extra.map { [$0] } ?? [])
             return all.isEmpty ? "" : "{" + all.joined(separator: ",") + "}"
         }
-        for (name, series) in Dictionary(grouping: state.counters.keys, by: \.name).sorted(by: { $0.key < $1.key }) {
-            header(name)
-            for s in series.sorted(by: { $0.labels.joined() < $1.labels.joined() }) {
+        func sorted(_ series: some Sequence<Series>, named name: String) -> [Series] {
+            series.filter { $0.name == name }.sorted { $0.labels.joined() < $1.labels.joined() }
+        }
+        let names = Set(state.help.keys).union(state.counters.keys.map(\.name)).union(state.gauges.keys.map(\.name))
+            .union(state.histograms.keys.map(\.name))
+        for name in names.sorted() {
+            if let help = state.help[name] { out += "# HELP \(name) \(help.text)\n# TYPE \(name) \(help.type)\n" }
+            for s in sorted(state.counters.keys, named: name) {
                 out += "\(name)\(labelText(s.labels)) \(Self.number(state.counters[s]!))\n"
             }
-        }
-        for (name, series) in Dictionary(grouping: state.gauges.keys, by: \.name).sorted(by: { $0.key < $1.key }) {
-            header(name)
-            for s in series.sorted(by: { $0.labels.joined() < $1.labels.joined() }) {
+            for s in sorted(state.gauges.keys, named: name) {
                 out += "\(name)\(labelText(s.labels)) \(Self.number(state.gauges[s]!))\n"
             }
-        }
-        for (name, series) in Dictionary(grouping: state.histograms.keys, by: \.name).sorted(by: { $0.key < $1.key }) {
-            header(name)
-            for s in series.sorted(by: { $0.labels.joined() < $1.labels.joined() }) {
+            for s in sorted(state.histograms.keys, named: name) {
                 let h = state.histograms[s]!
                 var cumulative = 0
                 for (bound, count) in zip(h.buckets, h.counts) {

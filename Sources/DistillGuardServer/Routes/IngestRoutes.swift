@@ -33,8 +33,12 @@ final class IngestRoutes: Sendable {
     }
 
     func register(on router: Router<some RequestContext>) {
-        metrics.describe("dg_ingest_lines_total", type: "counter", help: "Ingested lines, by result.")
-        metrics.describe("dg_ingest_throttled_total", type: "counter", help: "Ingest requests answered 429, by cause.")
+        metrics.describe(
+            "dg_ingest_lines_total", type: "counter", help: "Ingested lines, by result.",
+            series: [["result": "accepted"], ["result": "duplicate"], ["result": "rejected"]])
+        metrics.describe(
+            "dg_ingest_throttled_total", type: "counter", help: "Ingest requests answered 429, by cause.",
+            series: [["cause": "backlog"], ["cause": "concurrency"]])
         router.post("/v1/events") { [self] request, _ -> Response in
             try access.requireIngestKey(request)
             if follower.backlog >= follower.settings.maximumBacklog {

@@ -4,11 +4,16 @@ import Hummingbird
 /// `POST /v1/events/validate`: checks a JSON Lines batch against the event-log contract without
 /// storing it, and answers with a result for every line, so that a team can test what its gateway
 /// logs before pointing it at DistillGuard.
+///
+/// Needs the ingest key, like `POST /v1/events`: parsing a large body costs CPU, which nobody who
+/// merely reaches the port may spend.
 struct ValidationRoutes {
+    let access: AccessControl
     let maximumBodyBytes: Int
 
     func register(on router: Router<some RequestContext>) {
-        router.post("/v1/events/validate") { request, _ -> Response in
+        router.post("/v1/events/validate") { [access, maximumBodyBytes] request, _ -> Response in
+            try access.requireIngestKey(request)
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: maximumBodyBytes)

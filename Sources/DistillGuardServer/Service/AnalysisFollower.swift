@@ -31,8 +31,8 @@ public final class AnalysisFollower: Service, Sendable {
         var backlog = 0
         var analyzed = 0
         var rejected = 0
-        /// Events analyzed per second over recent rounds, for Retry-After.
-        var rate = 0.0
+        /// How fast the backlog clears, for Retry-After.
+        var drain = DrainRate()
     }
 
     let store: any ServiceStore
@@ -57,7 +57,9 @@ public final class AnalysisFollower: Service, Sendable {
         metrics.describe("dg_events_unreadable_total", type: "counter", help: "Stored events analysis could not decode.")
         metrics.describe("dg_checkpoints_total", type: "counter", help: "Engine checkpoints saved.")
         metrics.describe("dg_raw_text_pruned_total", type: "counter", help: "Events whose raw text retention removed.")
-        metrics.describe("dg_flagged_accounts", type: "gauge", help: "Accounts at review or attack, by verdict.")
+        metrics.describe(
+            "dg_flagged_accounts", type: "gauge", help: "Accounts at review or attack, by verdict.",
+            series: [["verdict": "review"], ["verdict": "attack"]])
     }
 
     public var view: View { published.withLock { $0 } }
@@ -65,12 +67,10 @@ public final class AnalysisFollower: Service, Sendable {
     /// Stored events waiting for analysis.
     public var backlog: Int { counters.withLock { $0.backlog } }
 
-    /// Seconds a client should wait before retrying when the backlog is full.
+    /// Seconds a client should wait before retrying when the backlog is full: until analysis, at
+    /// the rate it clears the backlog now, has brought it under the limit.
     var retryAfterSeconds: Int {
-        counters.withLock { c in
-            let excess = Double(max(c.backlog - settings.maximumBacklog / 2, 1))
-            return Int(min(max((excess / max(c.rate, 100)).rounded(.up), 1), 60))
-        }
+        counters.withLock { $0.drain.retryAfterSeconds(backlog: $0.backlog, limit: settings.maximumBacklog) }
     }
 
     /// Called by ingest with the events it is about to store, and again (negative) with those it
@@ -116,16 +116,17 @@ public final class AnalysisFollower: Service, Sendable {
         var dirty = false
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                let started = Date()
+                let started = ProcessInfo.processInfo.systemUptime
+                counters.withLock { $0.drain.begin(at: started) }
                 let batch = try await store.events(after: sequence, limit: settings.batchSize)
                 if !batch.isEmpty {
                     sequence = try await analyze(batch)
                     sinceCheckpoint += batch.count
                     dirty = true
-                    let seconds = max(Date().timeIntervalSince(started), 1e-3)
-                    counters.withLock { $0.rate = 0.7 * $0.rate + 0.3 * Double(batch.count) / seconds }
+                    counters.withLock { $0.drain.finished(batch.count, at: ProcessInfo.processInfo.systemUptime) }
                 }
                 let caughtUp = batch.count < settings.batchSize
+                if caughtUp { counters.withLock { $0.drain.caughtUp() } }
                 let checkpointDue =
                     sinceCheckpoint > 0
                     && (sinceCheckpoint >= settings.checkpointEvents
@@ -209,6 +210,7 @@ public final class AnalysisFollower: Service, Sendable {
         }
         restored.withLock { $0 = true }
         metrics.set("dg_ingest_backlog", Double(backlog))
+        if let result { publishFlagged(result) }
     }
 
     /// Feeds a batch to the engine; returns the last sequence number.
@@ -259,16 +261,23 @@ public final class AnalysisFollower: Service, Sendable {
             view.result = result
             view.refreshedAt = Self.now()
         }
-        let review = result.accounts.filter { $0.verdict == .review }.count
-        let attack = result.accounts.filter { $0.verdict == .attack }.count
-        metrics.set("dg_flagged_accounts", Double(review), ["verdict": "review"])
-        metrics.set("dg_flagged_accounts", Double(attack), ["verdict": "attack"])
+        let (review, attack) = publishFlagged(result)
         if let end = result.logEnd {
             try await store.record(
                 HistoryPoint(
                     hour: HistoryPoint.hour(of: end), events: result.eventsAnalyzed, accounts: result.accountsAnalyzed, review: review,
                     attack: attack, clusters: result.clusters.count))
         }
+    }
+
+    /// Sets `dg_flagged_accounts` from `result`; returns the counts (review, attack).
+    @discardableResult
+    private func publishFlagged(_ result: AnalysisResult) -> (review: Int, attack: Int) {
+        let review = result.accounts.filter { $0.verdict == .review }.count
+        let attack = result.accounts.filter { $0.verdict == .attack }.count
+        metrics.set("dg_flagged_accounts", Double(review), ["verdict": "review"])
+        metrics.set("dg_flagged_accounts", Double(attack), ["verdict": "attack"])
+        return (review, attack)
     }
 
     /// Saves the engine's state with the sequence it covers and the verdicts of the last refresh

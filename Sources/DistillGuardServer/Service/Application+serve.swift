@@ -28,7 +28,7 @@ public func buildServiceApplication(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render())))
     }
-    ValidationRoutes(maximumBodyBytes: configuration.server.maximumBodyBytes).register(on: router)
+    ValidationRoutes(access: access, maximumBodyBytes: configuration.server.maximumBodyBytes).register(on: router)
     IngestRoutes(
         store: store, follower: follower, access: access, metrics: metrics, maximumBodyBytes: configuration.server.maximumBodyBytes,
         maximumConcurrentBatches: 8

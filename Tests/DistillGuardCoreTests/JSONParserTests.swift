@@ -29,6 +29,8 @@ struct JSONParserTests {
         ("\"a\tb\"", 2, "control character"),
         ("", 0, "expected a value"),
         ("nul", 0, "end of input in literal"),
+        // Found by fuzzing (Fuzz/, target `json`): these became infinity, written back as null.
+        ("[1, 4444e44444]", 4, "number out of range"), ("-1.5e309", 0, "number out of range"),
     ])
     func reportsWhereAndWhy(text: String, offset: Int, fragment: String) {
         #expect {

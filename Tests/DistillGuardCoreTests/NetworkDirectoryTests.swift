@@ -11,6 +11,20 @@ struct NetworkDirectoryTests {
         #expect((IPAddress(text) != nil) == valid, "\(text)")
     }
 
+    /// Found by fuzzing (Fuzz/, target `networks`): IPv6 addresses were written as one hexadecimal
+    /// number (`::` as `0`), which nothing reads back.
+    @Test(arguments: [
+        ("::", "::"), ("::1", "::1"), ("2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1"),
+        ("2001:db8:0:1:0:0:0:1", "2001:db8:0:1::1"),
+        ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"), ("2001:db8:1:2:3:4:5:0", "2001:db8:1:2:3:4:5:0"), ("1::", "1::"),
+        ("fe80::ABCD", "fe80::abcd"), ("::ffff:192.0.2.1", "192.0.2.1"), ("198.51.100.7", "198.51.100.7"),
+    ])
+    func writesAddressesInTheirCanonicalForm(text: String, written: String) throws {
+        let address = try #require(IPAddress(text))
+        #expect(address.description == written)
+        #expect(IPAddress(address.description) == address)
+    }
+
     @Test func theSameAddressInIPv4AndMappedIPv6FormIsEqual() {
         #expect(IPAddress("192.0.2.1") == IPAddress("::ffff:192.0.2.1").map { IPAddress(value: $0.value) })
         #expect(IPAddress("2001:db8::1") == IPAddress("2001:0db8:0000:0000:0000:0000:0000:0001"))

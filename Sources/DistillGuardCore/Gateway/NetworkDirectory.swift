@@ -27,10 +27,29 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
         if value >> 32 == 0xFFFF { isIPv4 = true }
     }
 
+    /// Dotted IPv4, or IPv6 in the RFC 5952 form (`2001:db8::1`: lower-case groups without leading
+    /// zeros, the longest run of two or more zero groups written `::`).
     public var description: String {
-        guard isIPv4 else { return String(value, radix: 16) }
-        let v4 = UInt32(truncatingIfNeeded: value)
-        return "\(v4 >> 24).\((v4 >> 16) & 255).\((v4 >> 8) & 255).\(v4 & 255)"
+        guard !isIPv4 else {
+            let v4 = UInt32(truncatingIfNeeded: value)
+            return "\(v4 >> 24).\((v4 >> 16) & 255).\((v4 >> 8) & 255).\(v4 & 255)"
+        }
+        let groups = (0..<8).map { UInt16(truncatingIfNeeded: value >> (112 - 16 * $0)) }
+        var zeros = (start: 0, length: 0)
+        var index = 0
+        while index < 8 {
+            guard groups[index] == 0 else {
+                index += 1
+                continue
+            }
+            var end = index
+            while end < 8, groups[end] == 0 { end += 1 }
+            if end - index > zeros.length { zeros = (index, end - index) }
+            index = end
+        }
+        let hex = groups.map { String($0, radix: 16) }
+        guard zeros.length >= 2 else { return hex.joined(separator: ":") }
+        return hex[..<zeros.start].joined(separator: ":") + "::" + hex[(zeros.start + zeros.length)...].joined(separator: ":")
     }
 
     static func parseIPv4(_ text: some StringProtocol) -> UInt32? {

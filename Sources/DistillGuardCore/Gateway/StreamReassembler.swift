@@ -6,9 +6,13 @@
 public struct StreamReassembler {
     let api: Event.API
     private var pending: [UInt8] = []
+    /// How many bytes of `pending` hold no line end.
+    private var scanned = 0
     // Anthropic Messages
     private var message: JSONObject?
     private var blocks: [Int: JSONObject] = [:]
+    /// Text and thinking deltas of each block, by key, until the message is put together.
+    private var deltas: [Int: [String: String]] = [:]
     private var partialJSON: [Int: String] = [:]
     // OpenAI Chat Completions
     private var chunkHead: JSONObject?
@@ -32,11 +36,12 @@ public struct StreamReassembler {
         self.api = api
     }
 
-    /// Feeds raw bytes of the stream, split anywhere.
+    /// Feeds raw bytes of the stream, split anywhere. Linear in the bytes fed, however small the
+    /// pieces: the bytes of an unfinished line are searched for its end only once.
     public mutating func feed(_ bytes: some Sequence<UInt8>) {
         pending.append(contentsOf: bytes)
         var start = 0
-        var index = 0
+        var index = scanned
         while index < pending.count {
             if pending[index] == UInt8(ascii: "\n") {
                 let lineEnd = index > start && pending[index - 1] == UInt8(ascii: "\r") ? index - 1 : index
@@ -46,6 +51,7 @@ public struct StreamReassembler {
             index += 1
         }
         pending.removeFirst(start)
+        scanned = pending.count
     }
 
     private var eventName = ""
@@ -109,18 +115,19 @@ public struct StreamReassembler {
             message = event["message"]?.objectValue
         case "content_block_start":
             blocks[index] = event["content_block"]?.objectValue
+            deltas[index] = nil
         case "content_block_delta":
-            guard let delta = event["delta"]?.objectValue, var block = blocks[index] else { return }
+            guard let delta = event["delta"]?.objectValue, var block = blocks.removeValue(forKey: index) else { return }
+            defer { blocks[index] = block }
             switch delta["type"]?.stringValue {
-            case "text_delta": block.append("text", delta["text"]?.stringValue)
-            case "thinking_delta": block.append("thinking", delta["thinking"]?.stringValue)
+            case "text_delta": appendDelta(delta["text"]?.stringValue, to: "text", of: index)
+            case "thinking_delta": appendDelta(delta["thinking"]?.stringValue, to: "thinking", of: index)
             case "signature_delta": block["signature"] = delta["signature"]
             case "input_json_delta": partialJSON[index, default: ""] += delta["partial_json"]?.stringValue ?? ""
             case "citations_delta":
                 if let citation = delta["citation"] { block["citations"] = .array((block["citations"]?.arrayValue ?? []) + [citation]) }
             default: break
             }
-            blocks[index] = block
         case "content_block_stop":
             if let json = partialJSON.removeValue(forKey: index), !json.isEmpty, let input = try? JSONParser.parse(json) {
                 blocks[index]?["input"] = input
@@ -139,9 +146,23 @@ public struct StreamReassembler {
         }
     }
 
+    /// Text deltas are gathered apart (appending in place) and put into their block at the end:
+    /// appending to the block's string value would copy the text so far on every delta.
+    private mutating func appendDelta(_ text: String?, to key: String, of index: Int) {
+        guard let text else { return }
+        deltas[index, default: [:]][key, default: ""] += text
+    }
+
     private func anthropicMessage() -> JSONObject? {
         guard var message else { return nil }
-        message["content"] = .array(blocks.keys.sorted().compactMap { blocks[$0].map(JSONValue.object) })
+        message["content"] = .array(
+            blocks.keys.sorted().compactMap { index in
+                guard var block = blocks[index] else { return nil }
+                for (key, text) in (deltas[index] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    block[key] = .string((block[key]?.stringValue ?? "") + text)
+                }
+                return .object(block)
+            })
         return message
     }
 
@@ -152,15 +173,17 @@ public struct StreamReassembler {
         if let usage = chunk["usage"], !usage.isNull { self.usage = usage }
         for choice in chunk["choices"]?.arrayValue ?? [] {
             let index = choice["index"]?.intValue ?? 0
-            var state = choices[index] ?? ChatChoice()
+            // Taken out of the dictionary, the state is the only reference to its strings, which
+            // then grow in place instead of being copied on every chunk.
+            var state = choices.removeValue(forKey: index) ?? ChatChoice()
             if let delta = choice["delta"]?.objectValue {
                 if let role = delta["role"]?.stringValue { state.role = role }
-                if let text = delta["content"]?.stringValue { state.content = (state.content ?? "") + text }
-                if let text = delta["reasoning_content"]?.stringValue { state.reasoning = (state.reasoning ?? "") + text }
-                if let text = delta["refusal"]?.stringValue { state.refusal = (state.refusal ?? "") + text }
+                if let text = delta["content"]?.stringValue { state.content.append(text) }
+                if let text = delta["reasoning_content"]?.stringValue { state.reasoning.append(text) }
+                if let text = delta["refusal"]?.stringValue { state.refusal.append(text) }
                 for call in delta["tool_calls"]?.arrayValue ?? [] {
                     let position = call["index"]?.intValue ?? 0
-                    var entry = state.toolCalls[position] ?? (nil, "", "")
+                    var entry = state.toolCalls.removeValue(forKey: position) ?? (nil, "", "")
                     if let id = call["id"]?.stringValue { entry.id = id }
                     if let name = call["function"]?["name"]?.stringValue { entry.name += name }
                     if let arguments = call["function"]?["arguments"]?.stringValue { entry.arguments += arguments }
@@ -210,9 +233,9 @@ public struct StreamReassembler {
     }
 }
 
-extension JSONObject {
-    fileprivate mutating func append(_ key: String, _ text: String?) {
-        guard let text else { return }
-        self[key] = .string((self[key]?.stringValue ?? "") + text)
+extension Optional where Wrapped == String {
+    /// Appends in place, starting the string when there is none.
+    fileprivate mutating func append(_ text: String) {
+        if self == nil { self = text } else { self!.append(text) }
     }
 }

@@ -196,8 +196,10 @@ private struct Cursor {
             }
             return .int(negative ? -value : value)
         }
-        guard let double = Double(String(decoding: text, as: UTF8.self)) else {
-            throw JSONSyntaxError(offset: start, message: "number out of range")
+        // A number beyond a double's range would silently become infinity (and `null` when written
+        // back): refuse it, as most JSON parsers do.
+        guard let double = Double(String(decoding: text, as: UTF8.self)), double.isFinite else {
+            throw JSONSyntaxError(offset: start, message: "number out of range (beyond ±1.8e308)")
         }
         if isInteger, let exact = Int64(exactly: double) { return .int(exact) }
         return .double(double)

@@ -1,0 +1,45 @@
+import DistillGuardCore
+
+/// The event decoder (the contract's three API shapes) on one arbitrary line.
+///
+/// - The analyze path (response text elided) accepts and rejects exactly the lines the full path
+///   does, with the same rejection, and decodes the same event apart from the response text.
+/// - A decoded event's features can be computed; a batch of the line twice gives it twice.
+/// - A rejection always names a code and a message.
+enum EventTarget {
+    static func run(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            let full = EventBatch.decodeLine(raw)
+            let light = EventBatch.decodeLine(raw, responseText: false)
+            switch (full, light) {
+            case (nil, nil):
+                return
+            case (.success(let a)?, .success(let b)?):
+                require(
+                    a.id == b.id && a.accountID == b.accountID && a.timestamp == b.timestamp && a.api == b.api,
+                    "the analyze path decoded another event")
+                _ = ExchangeFeatures(a)
+                _ = ExchangeFeatures(b)
+            case (.failure(let a)?, .failure(let b)?):
+                require(a.code == b.code && a.field == b.field, "the analyze path rejects differently: \(a) / \(b)")
+                require(!a.message.isEmpty, "a rejection without a message")
+            default:
+                require(
+                    false, "one path accepts the line and the other does not: \(String(describing: full)) / \(String(describing: light))")
+            }
+        }
+        guard !bytes.isEmpty, !bytes.contains(0x0A) else { return }
+        let twice = bytes + [0x0A] + bytes
+        var outcomes: [Bool?] = []
+        twice.withUnsafeBytes { raw in
+            EventBatch.decode(raw) { _, _, result in
+                switch result {
+                case .success?: outcomes.append(true)
+                case .failure?: outcomes.append(false)
+                case nil: outcomes.append(nil)
+                }
+            }
+        }
+        require(outcomes.count == 2 && outcomes[0] == outcomes[1], "the same line twice in a batch decoded differently: \(outcomes)")
+    }
+}

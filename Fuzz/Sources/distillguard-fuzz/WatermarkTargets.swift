@@ -1,0 +1,79 @@
+import DistillGuardCore
+
+/// A fixed key: the properties hold for every key, and a fixed one keeps failures reproducible.
+let fuzzWatermark = try! Watermark(key: Array(0..<32))
+
+/// The watermarking stream rewriter on arbitrary text.
+///
+/// - Fed in pieces (a stream's deltas, split anywhere), the output is exactly the watermark of the
+///   whole text.
+/// - Only words change, and only into words of the same synonym group: every character that is
+///   not a letter stays where it was, and every fenced code block comes out verbatim.
+enum WatermarkTarget {
+    static func run(_ bytes: [UInt8]) {
+        guard let seed = bytes.first else { return }
+        let text = String(decoding: bytes.dropFirst(), as: UTF8.self)
+        let whole = fuzzWatermark.apply(to: text)
+        var stream = WatermarkStream(fuzzWatermark)
+        var streamed = ""
+        for piece in pieces(Array(text), seed: seed) { streamed += stream.feed(String(piece)) }
+        streamed += stream.finish()
+        require(streamed == whole, "streamed in pieces, the watermarked text differs from the whole text's")
+        require(
+            skeleton(whole) == skeleton(text), "something other than a word changed: \(text.debugDescription.prefix(300))")
+        for block in fencedBlocks(text) {
+            require(whole.contains(block), "a fenced code block changed: \(block.debugDescription.prefix(300))")
+        }
+    }
+
+    /// The text with every run of letters replaced by one placeholder.
+    static func skeleton(_ text: String) -> [Character] {
+        var out: [Character] = []
+        for character in text {
+            if character.isLetter {
+                if out.last != "\u{FFFC}" { out.append("\u{FFFC}") }
+            } else {
+                out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// Blocks between lines starting with ``` (fence lines included).
+    static func fencedBlocks(_ text: String) -> [String] {
+        var blocks: [String] = []
+        var current: [Substring]?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("```") {
+                if var lines = current {
+                    lines.append(line)
+                    blocks.append(lines.joined(separator: "\n"))
+                    current = nil
+                } else {
+                    current = [line]
+                }
+            } else {
+                current?.append(line)
+            }
+        }
+        return blocks
+    }
+}
+
+/// The prose scanner (which words a watermark may set, and what it must leave alone) on arbitrary text.
+///
+/// - Watermarking only swaps words within their groups, so the scanner finds the same sites, in
+///   the same groups, in the watermarked text as in the original: what is protected (code, JSON,
+///   math, quotes, markup) does not depend on which synonym was chosen.
+enum ProseTarget {
+    static func run(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let before = SynonymTable.sites(in: text, table: fuzzWatermark.table)
+        let after = SynonymTable.sites(in: fuzzWatermark.apply(to: text), table: fuzzWatermark.table)
+        require(
+            before.map(\.group.id) == after.map(\.group.id),
+            "the scanner finds other sites once the text is watermarked (\(before.count) before, \(after.count) after): \(text.debugDescription.prefix(300))"
+        )
+        for site in before { require(site.word >= 0 && site.word < site.group.words.count, "a site's word is outside its group") }
+    }
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of DistillGuard's parsers (libFuzzer, with AddressSanitizer): see Fuzz/README.md.
+# Without options: every target, 3,000 runs each (what scripts/test.sh runs).
+#
+#   scripts/fuzz.sh [--runs N | --seconds S] [--jobs-dir DIR] [TARGET ...]
+#
+# Builds Fuzz/ and runs each target (all by default) from its committed seed corpus
+# (Fuzz/Corpus/TARGET, never written to) plus a working corpus in DIR/corpus/TARGET. The run is
+# reproducible: a fixed libFuzzer seed, a fixed number of runs. Prints one line per target
+# (executions, seconds, coverage) and exits non-zero if any target crashed, hung or failed a
+# property; the input is kept in DIR, with the command that replays it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=3000
+seconds=""
+work="${TMPDIR:-/tmp}/distillguard-fuzz"
+targets=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --runs) runs="$2"; shift 2 ;;
+        --seconds) seconds="$2"; runs=""; shift 2 ;;
+        --jobs-dir) work="$2"; shift 2 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        -*) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
+        *) targets+=("$1"); shift ;;
+    esac
+done
+all=(json event stream watermark prose policy gateway stix networks)
+[ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
+for target in "${targets[@]}"; do
+    [ -d "Fuzz/Corpus/$target" ] || { echo "error: no fuzz target '$target' (targets: ${all[*]})" >&2; exit 2; }
+done
+
+build=(swift build --package-path Fuzz -c debug --sanitize fuzzer --sanitize address)
+echo "building the fuzz targets (first build: a few minutes)..." >&2
+"${build[@]}" 2>&1 | grep -E "error|warning: unre|Compiling distillguard_fuzz|Build complete" >&2 || true
+binary="$("${build[@]}" --show-bin-path)/distillguard-fuzz"
+[ -x "$binary" ] || { echo "error: the fuzz build failed (run: ${build[*]})" >&2; exit 1; }
+
+mkdir -p "$work"
+# Swift's own crash reporter would symbolicate for a long time; libFuzzer reports the crash itself.
+export SWIFT_BACKTRACE=enable=no
+failed=0
+printf '%-10s %12s %8s %8s %8s  %s\n' target executions seconds cov features result
+for target in "${targets[@]}"; do
+    corpus="$work/corpus/$target"
+    log="$work/$target.log"
+    mkdir -p "$corpus"
+    limit=(-runs="$runs")
+    [ -z "$seconds" ] || limit=(-max_total_time="$seconds")
+    status=0
+    # Event lines and JSON documents are long; streams and texts up to 4 KB exercise every state.
+    case "$target" in json|event|stix) max_len=16384 ;; *) max_len=4096 ;; esac
+    DG_FUZZ_TARGET="$target" "$binary" "${limit[@]}" -seed=1 -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 -artifact_prefix="$work/$target-" "$corpus" "Fuzz/Corpus/$target" >"$log" 2>&1 || status=$?
+    executions=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+    elapsed=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || echo "?")
+    coverage=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo "?")
+    features=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo "?")
+    if [ "$status" -eq 0 ]; then
+        result=ok
+    else
+        result="FAILED (exit $status)"
+        failed=1
+    fi
+    printf '%-10s %12s %8s %8s %8s  %s\n' "$target" "$executions" "$elapsed" "$coverage" "$features" "$result"
+    if [ "$status" -ne 0 ]; then
+        grep -E "property failed|ERROR: |SUMMARY|Fatal error|Test unit written" "$log" | head -8 | sed 's/^/    /' >&2
+        artifact=$(grep -o "Test unit written to [^ ]*" "$log" | tail -1 | sed 's/Test unit written to //')
+        [ -z "$artifact" ] || echo "    replay: DG_FUZZ_TARGET=$target SWIFT_BACKTRACE=enable=no $binary $artifact" >&2
+        echo "    full log: $log" >&2
+    fi
+done
+exit "$failed"

@@ -20,6 +20,7 @@ def main():
     lock = threading.Lock()
     queue = list(reversed(files))
     latencies, totals = [], {"accepted": 0, "duplicates": 0, "rejected": 0, "throttled": 0, "errors": 0, "bytes": 0}
+    waits = []  # every Retry-After the service asked for, in seconds
 
     def worker():
         conn = http.client.HTTPConnection(target.hostname, target.port, timeout=300)
@@ -45,9 +46,11 @@ def main():
                     time.sleep(0.5)
                     continue
                 if response.status == 429:
+                    wait = float(response.getheader("Retry-After", "1"))
                     with lock:
                         totals["throttled"] += 1
-                    time.sleep(float(response.getheader("Retry-After", "1")))
+                        waits.append(wait)
+                    time.sleep(wait)
                     continue
                 elapsed = time.perf_counter() - started
                 result = json.loads(data)
@@ -76,6 +79,7 @@ def main():
         "events_per_second": round(totals["accepted"] / elapsed, 1),
         "mib_per_second": round(totals["bytes"] / elapsed / 1048576, 2),
         "batch_p50_ms": percentile(50), "batch_p99_ms": percentile(99),
+        "retry_after_max_s": max(waits, default=0), "retry_after_total_s": sum(waits),
     }))
 
 

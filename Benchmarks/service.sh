@@ -10,10 +10,13 @@
 #
 #   Benchmarks/service.sh                 # about 5 minutes
 #   EVENTS=20000 Benchmarks/service.sh
+#   EVENTS=15000 BATCH=2500 CONNECTIONS=1 MAX_BACKLOG=2000 Benchmarks/service.sh   # back-pressure: 429s and Retry-After
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 events=${EVENTS:-100000}
 batch=${BATCH:-500}
 connections=${CONNECTIONS:-4}
+backlog=()
+[ -z "${MAX_BACKLOG:-}" ] || backlog=(--max-backlog "$MAX_BACKLOG")
 out="$work/service"
 rm -rf "$out"
 mkdir -p "$out/batches"
@@ -34,7 +37,7 @@ for store in sqlite postgres; do
     sqlite) database=(--database "$out/service.sqlite") ;;
     postgres) database=(--database "$postgres_url" --postgres-schema "$schema") ;;
     esac
-    DISTILLGUARD_ADMIN_TOKEN=$admin DISTILLGUARD_INGEST_KEY=$ingest "$bin" serve --port $port "${database[@]}" \
+    DISTILLGUARD_ADMIN_TOKEN=$admin DISTILLGUARD_INGEST_KEY=$ingest "$bin" serve --port $port "${database[@]}" "${backlog[@]}" \
         --log-level warning >"$out/$store.out" 2>"$out/$store.err" &
     pid=$!
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
@@ -69,11 +72,11 @@ PY
 done
 
 echo
-printf '%-9s %10s %9s %11s %11s %6s %12s %10s %9s %8s\n' store events "ingest/s" "batch p50" "batch p99" "429s" "analyzed/s" "MiB/s in" "peak MiB" "db MiB"
+printf '%-9s %10s %9s %11s %11s %6s %15s %12s %10s %9s %8s\n' store events "ingest/s" "batch p50" "batch p99" "429s" "Retry-After max" "analyzed/s" "MiB/s in" "peak MiB" "db MiB"
 python3 - "$out/results.jsonl" <<'PY'
 import json, sys
 for line in open(sys.argv[1]):
     r = json.loads(line)
     print(f"{r['store']:<9} {r['events']:>10} {r['events_per_second']:>9} {r['batch_p50_ms']:>9}ms {r['batch_p99_ms']:>9}ms "
-          f"{r['throttled']:>6} {r['end_to_end_events_per_second']:>12} {r['mib_per_second']:>10} {r['peak_rss_mib']:>9} {r['database_mib']:>8}")
+          f"{r['throttled']:>6} {r['retry_after_max_s']:>14}s {r['end_to_end_events_per_second']:>12} {r['mib_per_second']:>10} {r['peak_rss_mib']:>9} {r['database_mib']:>8}")
 PY

@@ -5,8 +5,9 @@
 #   scripts/fuzz.sh [--runs N | --seconds S] [--jobs-dir DIR] [TARGET ...]
 #
 # Builds Fuzz/ and runs each target (all by default) from its committed seed corpus
-# (Fuzz/Corpus/TARGET, never written to) plus a working corpus in DIR/corpus/TARGET. The run is
-# reproducible: a fixed libFuzzer seed, a fixed number of runs. Prints one line per target
+# (Fuzz/Corpus/TARGET, never written to) plus a working corpus in DIR/corpus/TARGET (DIR: a new
+# temporary directory unless given, so that the run is reproducible: a fixed libFuzzer seed, a
+# fixed number of runs, the same starting inputs; give DIR to keep what a long run found). Prints one line per target
 # (executions, seconds, coverage) and exits non-zero if any target crashed, hung or failed a
 # property; the input is kept in DIR, with the command that replays it.
 set -euo pipefail
@@ -14,14 +15,14 @@ cd "$(dirname "$0")/.."
 
 runs=3000
 seconds=""
-work="${TMPDIR:-/tmp}/distillguard-fuzz"
+work=""
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs="$2"; shift 2 ;;
         --seconds) seconds="$2"; runs=""; shift 2 ;;
         --jobs-dir) work="$2"; shift 2 ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         -*) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -38,6 +39,8 @@ echo "building the fuzz targets (first build: a few minutes)..." >&2
 binary="$("${build[@]}" --show-bin-path)/distillguard-fuzz"
 [ -x "$binary" ] || { echo "error: the fuzz build failed (run: ${build[*]})" >&2; exit 1; }
 
+# A fresh working corpus unless one is named: the same command then runs the same inputs.
+[ -n "$work" ] || work=$(mktemp -d "${TMPDIR:-/tmp}/distillguard-fuzz.XXXXXX")
 mkdir -p "$work"
 # Swift's own crash reporter would symbolicate for a long time; libFuzzer reports the crash itself.
 export SWIFT_BACKTRACE=enable=no

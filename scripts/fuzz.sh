@@ -40,7 +40,11 @@ binary="$("${build[@]}" --show-bin-path)/distillguard-fuzz"
 [ -x "$binary" ] || { echo "error: the fuzz build failed (run: ${build[*]})" >&2; exit 1; }
 
 # A fresh working corpus unless one is named: the same command then runs the same inputs.
-[ -n "$work" ] || work=$(mktemp -d "${TMPDIR:-/tmp}/distillguard-fuzz.XXXXXX")
+temporary=false
+if [ -z "$work" ]; then
+    work=$(mktemp -d "${TMPDIR:-/tmp}/distillguard-fuzz.XXXXXX")
+    temporary=true
+fi
 mkdir -p "$work"
 # Swift's own crash reporter would symbolicate for a long time; libFuzzer reports the crash itself.
 export SWIFT_BACKTRACE=enable=no
@@ -75,4 +79,6 @@ for target in "${targets[@]}"; do
         echo "    full log: $log" >&2
     fi
 done
+# A temporary working directory goes when every target passed; a failure's input stays in it.
+if [ "$failed" -eq 0 ] && $temporary; then rm -rf "$work"; fi
 exit "$failed"

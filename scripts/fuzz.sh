@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of DistillGuard's parsers (libFuzzer, with AddressSanitizer): see Fuzz/README.md.
-# Without options: every target, 3,000 runs each (what scripts/test.sh runs).
+# Without options: every target, 3,000 runs each, fixed seed (a short, reproducible run).
 #
 #   scripts/fuzz.sh [--runs N | --seconds S] [--jobs-dir DIR] [TARGET ...]
 #
@@ -38,6 +38,17 @@ echo "building the fuzz targets (first build: a few minutes)..." >&2
 "${build[@]}" 2>&1 | grep -E "error|warning: unre|Compiling distillguard_fuzz|Build complete" >&2 || true
 binary="$("${build[@]}" --show-bin-path)/distillguard-fuzz"
 [ -x "$binary" ] || { echo "error: the fuzz build failed (run: ${build[*]})" >&2; exit 1; }
+# Swift's crash reporter would symbolicate for a long time; libFuzzer reports the crash itself.
+export SWIFT_BACKTRACE=enable=no
+instrumented() { DG_FUZZ_TARGET=json "$binary" -runs=0 Fuzz/Corpus/json 2>&1 | grep -q "INITED cov:"; }
+if ! instrumented; then
+    # Seen with incremental rebuilds: the product's modules come back without coverage counters,
+    # and libFuzzer would run blind. A clean build restores them.
+    echo "the fuzz build has lost its coverage instrumentation; rebuilding from scratch..." >&2
+    rm -rf Fuzz/.build
+    "${build[@]}" 2>&1 | grep -E "error|Build complete" >&2 || true
+    instrumented || { echo "error: the fuzz build is not instrumented for coverage (${build[*]})" >&2; exit 1; }
+fi
 
 # A fresh working corpus unless one is named: the same command then runs the same inputs.
 temporary=false
@@ -46,8 +57,6 @@ if [ -z "$work" ]; then
     temporary=true
 fi
 mkdir -p "$work"
-# Swift's own crash reporter would symbolicate for a long time; libFuzzer reports the crash itself.
-export SWIFT_BACKTRACE=enable=no
 failed=0
 printf '%-10s %12s %8s %8s %8s  %s\n' target executions seconds cov features result
 for target in "${targets[@]}"; do
@@ -65,7 +74,11 @@ for target in "${targets[@]}"; do
     elapsed=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || echo "?")
     coverage=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo "?")
     features=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo "?")
-    if [ "$status" -eq 0 ]; then
+    if grep -q "Is the code instrumented for coverage" "$log"; then
+        # The seeds alone cover code in any instrumented build: this one runs blind.
+        result="FAILED (no coverage: the build is not instrumented; remove Fuzz/.build and run again)"
+        failed=1
+    elif [ "$status" -eq 0 ]; then
         result=ok
     else
         result="FAILED (exit $status)"

@@ -11,5 +11,3 @@ export DISTILLGUARD_TEST_POSTGRES_URL
 scripts/check-format.sh
 swift build --build-tests
 scripts/run-tests.sh
-# A short, reproducible fuzz run of every parser that reads untrusted bytes (Fuzz/README.md).
-scripts/fuzz.sh

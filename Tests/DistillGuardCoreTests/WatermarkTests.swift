@@ -84,6 +84,27 @@ struct WatermarkTests {
         }
     }
 
+    /// Found by fuzzing: a line such as ```python inside an open block does not close it
+    /// (CommonMark: a closing fence has no info string and is at least as long as the opening).
+    @Test func fenceLinesThatCannotCloseABlockStayInsideIt() throws {
+        let blocks = [
+            "```\nlet x = 1\n```python\nthe results often occur quickly\n```",
+            "````\noften quickly\n```\nusually maybe\n````",
+            "~~~\noften\n~~~ not a close\nquickly usually\n  ~~~",
+        ]
+        for block in blocks {
+            let text = "We often see it.\n\n\(block)\n\nThen we usually stop, often quickly.\n"
+            var changedProse = false
+            for index in 0..<12 {
+                let watermark = try Watermark(key: Array("fence-key-\(index)-xxxxxxxxxxxxxx".utf8))
+                let marked = watermark.apply(to: text)
+                #expect(marked.contains(block), "\(block) changed: \(marked)")
+                if !marked.hasSuffix("Then we usually stop, often quickly.\n") { changedProse = true }
+            }
+            #expect(changedProse, "the prose after the block is watermarked for some key: the block did close")
+        }
+    }
+
     @Test func keepsCapitalsAndArticles() throws {
         var capitalized = false
         for index in 0..<16 {

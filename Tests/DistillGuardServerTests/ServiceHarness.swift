@@ -39,20 +39,55 @@ struct ServiceHarness {
         _ body: @Sendable (ServiceHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await withStore(backend) { store in
-            let metrics = MetricsRegistry()
-            let follower = AnalysisFollower(store: store, settings: settings, metrics: metrics, logger: logger)
-            try await follower.prepare()
-            let configuration = ServiceConfiguration(
-                server: ServerConfiguration(port: 0, maximumBodyBytes: 1 << 20),
-                access: try AccessConfiguration(adminTokens: [adminToken], ingestKeys: [ingestKey]), analysis: settings,
-                secureCookies: secureCookies)
-            let app = buildServiceApplication(
-                configuration: configuration, store: store, follower: follower, metrics: metrics, logger: logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                if runAnalysis { group.addTask { try await follower.run() } }
-                try await app.test(testing) { client in try await body(ServiceHarness(store: store, follower: follower), client) }
-                group.cancelAll()
-            }
+            try await run(
+                store: store, settings: settings, runAnalysis: runAnalysis, secureCookies: secureCookies, testing: testing, body)
+        }
+    }
+
+    /// The service on 127.0.0.1 at a given port (HummingbirdTesting always picks its own), for a
+    /// client configured before the service starts; `body` runs once it accepts connections.
+    static func serve(
+        store: any ServiceStore, port: Int, settings: AnalysisSettings = AnalysisSettings(refreshSeconds: 0.1, checkpointSeconds: 0.3),
+        _ body: @Sendable () async throws -> Void
+    ) async throws {
+        let metrics = MetricsRegistry()
+        let follower = AnalysisFollower(store: store, settings: settings, metrics: metrics, logger: logger)
+        try await follower.prepare()
+        let configuration = ServiceConfiguration(
+            server: ServerConfiguration(port: port, maximumBodyBytes: 1 << 20),
+            access: try AccessConfiguration(adminTokens: [adminToken], ingestKeys: [ingestKey]), analysis: settings)
+        let (listening, announce) = AsyncStream<Int>.makeStream()
+        let app = buildServiceApplication(
+            configuration: configuration, store: store, follower: follower, metrics: metrics, logger: logger,
+            onListening: { announce.yield($0) })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await follower.run() }
+            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            for await _ in listening { break }
+            try await body()
+            group.cancelAll()
+        }
+    }
+
+    /// `run` over a given store.
+    static func run(
+        store: any ServiceStore, settings: AnalysisSettings = AnalysisSettings(refreshSeconds: 0.1, checkpointSeconds: 0.3),
+        runAnalysis: Bool = true, secureCookies: Bool = false, testing: TestingSetup = .router,
+        _ body: @Sendable (ServiceHarness, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let metrics = MetricsRegistry()
+        let follower = AnalysisFollower(store: store, settings: settings, metrics: metrics, logger: logger)
+        try await follower.prepare()
+        let configuration = ServiceConfiguration(
+            server: ServerConfiguration(port: 0, maximumBodyBytes: 1 << 20),
+            access: try AccessConfiguration(adminTokens: [adminToken], ingestKeys: [ingestKey]), analysis: settings,
+            secureCookies: secureCookies)
+        let app = buildServiceApplication(
+            configuration: configuration, store: store, follower: follower, metrics: metrics, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if runAnalysis { group.addTask { try await follower.run() } }
+            try await app.test(testing) { client in try await body(ServiceHarness(store: store, follower: follower), client) }
+            group.cancelAll()
         }
     }
 

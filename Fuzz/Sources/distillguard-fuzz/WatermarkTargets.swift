@@ -39,21 +39,26 @@ enum WatermarkTarget {
         return out
     }
 
-    /// Blocks between lines starting with ``` (fence lines included).
+    /// Fenced code blocks as CommonMark reads them, fence lines included: opened by a line that
+    /// starts (after up to three spaces) with three or more backticks, closed by a line of at least
+    /// as many backticks and nothing else but spaces (a line such as ```python inside a block is code).
     static func fencedBlocks(_ text: String) -> [String] {
         var blocks: [String] = []
-        var current: [Substring]?
+        var current: (lines: [Substring], length: Int)?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("```") {
-                if var lines = current {
-                    lines.append(line)
-                    blocks.append(lines.joined(separator: "\n"))
+            let indent = line.prefix(3).prefix { $0 == " " }.count
+            let run = line.dropFirst(indent).prefix { $0 == "`" }.count
+            if var open = current {
+                open.lines.append(line)
+                let rest = line.dropFirst(indent + run)
+                if run >= open.length && rest.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+                    blocks.append(open.lines.joined(separator: "\n"))
                     current = nil
                 } else {
-                    current = [line]
+                    current = open
                 }
-            } else {
-                current?.append(line)
+            } else if run >= 3 {
+                current = ([line], run)
             }
         }
         return blocks

@@ -75,13 +75,15 @@ extension GatewayConfiguration {
             guard (0...65535).contains(config.port) else { throw EventRejection.invalid(listen.path(of: "port"), "must be 0–65535") }
         }
         guard let upstream = try root.object("upstream") else { throw EventRejection.missing("upstream") }
-        try upstream.rejectUnknown(Set(Provider.allCases.map(\.rawValue) + ["timeout_seconds"]))
+        try upstream.rejectUnknown(Set(Provider.allCases.map(\.rawValue) + ["timeout_seconds", "idle_timeout_seconds"]))
         for provider in Provider.allCases {
             guard let entry = try upstream.object(provider.rawValue) else { continue }
             config.upstreams[provider] = try readUpstream(entry, environment: environment)
         }
         guard !config.upstreams.isEmpty else { throw EventRejection.invalid("upstream", "name at least one of `anthropic` or `openai`") }
         config.upstreamTimeoutSeconds = try root.positiveDouble(upstream, "timeout_seconds") ?? config.upstreamTimeoutSeconds
+        config.upstreamIdleTimeoutSeconds =
+            try root.positiveDouble(upstream, "idle_timeout_seconds") ?? config.upstreamIdleTimeoutSeconds
         config.keys = try (root.objects("keys") ?? []).map(readKey)
         if let unknown = try root.string("unknown_keys") {
             guard let mode = UnknownKeys(rawValue: unknown) else { throw EventRejection.invalid("unknown_keys", "expected reject or pass") }
@@ -140,7 +142,7 @@ extension GatewayConfiguration {
 
     /// `{"url": "http…", SECRET or SECRET_env}`: a base URL without trailing slashes, and its secret.
     static func readEndpoint(_ entry: FieldReader, secret: String, environment: [String: String]) throws -> (url: String, secret: String) {
-        try entry.rejectUnknown(["url", secret, secret + "_env"])
+        try entry.rejectUnknown(["url", secret, secret + "_env", "timeout_seconds"])
         var url = try entry.requiredString("url")
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw EventRejection.invalid(entry.path(of: "url"), "'\(url)' must start with http:// or https://")
@@ -209,10 +211,12 @@ extension GatewayConfiguration {
         if let source = try entry.object("decisions_from") {
             let (url, token) = try readEndpoint(source, secret: "admin_token", environment: environment)
             analysis.decisionsFrom = ServiceLink(url: url, token: token)
+            analysis.decisionsFrom?.timeoutSeconds = try entry.positiveDouble(source, "timeout_seconds") ?? 30
         }
         if let target = try entry.object("forward_to") {
             let (url, key) = try readEndpoint(target, secret: "ingest_key", environment: environment)
             analysis.forwardTo = ServiceLink(url: url, token: key)
+            analysis.forwardTo?.timeoutSeconds = try entry.positiveDouble(target, "timeout_seconds") ?? 30
         }
         return analysis
     }

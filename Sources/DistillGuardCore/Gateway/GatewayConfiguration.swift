@@ -5,7 +5,11 @@ public struct GatewayConfiguration: Sendable {
     public var port = 8080
     /// Upstream model APIs by provider; a provider without an upstream answers 404.
     public var upstreams: [Provider: Upstream] = [:]
+    /// Longest wait for the upstream's response to start (status and headers).
     public var upstreamTimeoutSeconds: Double = 600
+    /// Longest silence from the upstream once the request is sent: before the response starts
+    /// and between pieces of its body (a stream that stalls mid-way ends after this).
+    public var upstreamIdleTimeoutSeconds: Double = 600
     /// Client keys and the accounts they identify.
     public var keys: [ClientKey] = []
     public var unknownKeys: UnknownKeys = .reject
@@ -106,10 +110,13 @@ public struct GatewayConfiguration: Sendable {
     public struct ServiceLink: Sendable, Equatable {
         public var url: String
         public var token: String
+        /// Longest wait for the service's answer to one request; a slow service then counts as unavailable.
+        public var timeoutSeconds: Double
 
-        public init(url: String, token: String) {
+        public init(url: String, token: String, timeoutSeconds: Double = 30) {
             self.url = url
             self.token = token
+            self.timeoutSeconds = timeoutSeconds
         }
     }
 }

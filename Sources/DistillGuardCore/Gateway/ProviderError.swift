@@ -53,6 +53,30 @@ public struct ProviderError: Error, Sendable, Equatable {
         return writer.bytes
     }
 
+    /// The error as the last event of a stream that could not be completed, in the API's shape:
+    /// Anthropic's `error` event, a Chat Completions chunk holding only an `error` object (the
+    /// OpenAI SDK raises `APIError` on it), or the Responses API's `error` event. It starts with a
+    /// blank line, which ends an event the upstream left half-written and is otherwise ignored.
+    public func streamEvent(for api: Event.API) -> [UInt8] {
+        let type = JSONValue.string(typeName(for: api == .anthropicMessages ? .anthropic : .openai))
+        let name: String?
+        let value: JSONValue
+        switch api {
+        case .anthropicMessages:
+            name = "error"
+            value = ["type": "error", "error": ["type": type, "message": .string(message), "code": .string(code)]]
+        case .openAIChatCompletions:
+            name = nil
+            value = ["error": ["message": .string(message), "type": type, "param": nil, "code": .string(code)]]
+        case .openAIResponses:
+            name = "error"
+            value = ["type": "error", "code": .string(code), "message": .string(message), "param": nil]
+        }
+        var writer = JSONWriter(reservingCapacity: 256)
+        writer.write(value)
+        return Array(("\n\n" + (name.map { "event: \($0)\n" } ?? "") + "data: ").utf8) + writer.bytes + Array("\n\n".utf8)
+    }
+
     /// The error for a policy decision that stops a request (throttle, verification, block).
     public init?(_ decision: Decision) {
         let detail = decision.reasons.isEmpty ? "" : ": " + decision.reasons.prefix(2).joined(separator: "; ")

@@ -28,6 +28,10 @@ struct ProseScanner {
         var fence: Unicode.Scalar?
         /// The open fence was opened in the middle of a line (and closes the same way).
         var fenceMidLine = false
+        /// How many markers opened the fence at the start of a line (a closing fence needs as many).
+        var fenceLength = 0
+        /// The line being read opens a fence or may close the open one; decided at its end.
+        var fenceLine: FenceLine?
         var inlineCode = false
         var inlineMath = false
         var displayMath = false
@@ -38,6 +42,17 @@ struct ProseScanner {
         var newlines = 0
         var previousWord: String?
         var previous: Unicode.Scalar?
+
+        /// A line that starts with a fence marker run: CommonMark closes a fence only with a run of
+        /// at least the opening's length followed by nothing but spaces (an info string such as
+        /// ```python inside a block is code, not the block's end).
+        struct FenceLine {
+            var opening: Bool
+            var marker: Unicode.Scalar
+            var run = 0
+            var inRun = true
+            var textAfterRun = false
+        }
 
         var protected: Bool {
             lineProtected || fence != nil || inlineCode || inlineMath || displayMath || quote || curlyQuote || tag || depth > 0
@@ -148,12 +163,17 @@ struct ProseScanner {
         let isFence = marker != nil && spaces < 4 && i + 2 < pending.count && pending[i + 1] == marker && pending[i + 2] == marker
         if let fence = state.fence {
             if isFence && marker == fence {
-                state.fence = nil
-                state.fenceMidLine = false
+                if state.fenceMidLine {
+                    state.fence = nil
+                    state.fenceMidLine = false
+                } else {
+                    state.fenceLine = State.FenceLine(opening: false, marker: fence)
+                }
             }
             state.lineProtected = true
-        } else if isFence {
+        } else if isFence, let marker {
             state.fence = marker
+            state.fenceLine = State.FenceLine(opening: true, marker: marker)
             state.lineProtected = true
         } else if spaces == 4 || first == "\t" || first == ">" || first == "|" {
             state.lineProtected = true
@@ -166,6 +186,15 @@ struct ProseScanner {
         let c = pending[i]
         let next = i + 1 < pending.count ? pending[i + 1] : nil
         var width = 1
+        if c != "\n", var line = state.fenceLine {
+            if line.inRun && c == line.marker {
+                line.run += 1
+            } else if !(line.run == 0 && c == " ") {
+                line.inRun = false
+                if !Self.isSpace(c) { line.textAfterRun = true }
+            }
+            state.fenceLine = line
+        }
         if c == "\n" {
             newLine()
         } else if c == "`" && !state.lineProtected && (state.fence == nil || state.fenceMidLine) && i + 2 < pending.count
@@ -191,6 +220,14 @@ struct ProseScanner {
     }
 
     private mutating func newLine() {
+        if let line = state.fenceLine {
+            if line.opening {
+                state.fenceLength = line.run
+            } else if line.run >= state.fenceLength && !line.textAfterRun {
+                state.fence = nil
+            }
+            state.fenceLine = nil
+        }
         state.newlines += 1
         state.atLineStart = true
         state.lineProtected = false

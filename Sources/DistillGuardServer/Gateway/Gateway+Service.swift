@@ -66,7 +66,7 @@ extension Gateway {
             request.headers.add(name: "content-type", value: "application/x-ndjson")
             request.body = .byteBuffer(body)
         }
-        return try client.execute(request: request, deadline: .now() + .seconds(30)).wait()
+        return try client.execute(request: request, deadline: .now() + .milliseconds(Int64(link.timeoutSeconds * 1000))).wait()
     }
 }
 

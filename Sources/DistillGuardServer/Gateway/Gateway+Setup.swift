@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import DistillGuardCore
 import DistillGuardStore
+import Foundation
 import Logging
+import Synchronization
 
 extension Gateway {
     /// A gateway ready to serve: its analysis thread started (after replaying `analysis.replay`),
@@ -12,20 +14,19 @@ extension Gateway {
     public static func start(configuration: GatewayConfiguration, model: ScoringModel = .default, logger: Logger) throws -> Gateway {
         var persist: LiveAnalysis.Persist?
         var loadDecisions: LiveAnalysis.LoadDecisions?
-        var storeError: String?
+        var storeError: (any Error)?
         if let path = configuration.analysis.store {
-            do {
-                let store = try SQLiteEventStore(path: path)
-                persist = { events in _ = try store.insertSynchronously(events.map { StoredEvent($0.event, line: $0.line) }) }
-                loadDecisions = { try store.decisionsSynchronously() }
-            } catch {
-                let message = "cannot open the event store \(path): \(error)"
-                storeError = message
-                logger.error("event store unavailable", metadata: ["dg.error": "\(error)", "dg.store": "\(path)"])
-                persist = { _ in throw GatewayStoreUnavailable(message: message) }
+            let store = ReopeningStore(path: path, logger: logger)
+            if let error = store.openingError {
+                storeError = error
+                logger.error(
+                    "event store unavailable; will try again with each batch", metadata: ["dg.error": "\(error)", "dg.store": "\(path)"])
             }
+            persist = { events in try store.insert(events.map { StoredEvent($0.event, line: $0.line) }) }
+            loadDecisions = { try store.decisions() }
         }
-        let client = makeHTTPClient(connectTimeout: min(5, configuration.upstreamTimeoutSeconds))
+        let client = makeHTTPClient(
+            connectTimeout: min(5, configuration.upstreamTimeoutSeconds), idleTimeout: configuration.upstreamIdleTimeoutSeconds)
         if let link = configuration.analysis.decisionsFrom { loadDecisions = decisionsOverHTTP(link, client: client) }
         if let link = configuration.analysis.forwardTo {
             let forward = forwarding(link, client: client)
@@ -56,7 +57,53 @@ extension Gateway {
     }
 }
 
-struct GatewayStoreUnavailable: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
+/// The gateway's SQLite event store, opened again when it could not be opened at start or when
+/// its file was removed or replaced while open (a new, empty database at the same path), so that
+/// pending exchanges are stored as soon as the path is usable again.
+final class ReopeningStore: Sendable {
+    let path: String
+    let logger: Logger
+    let store: Mutex<SQLiteEventStore?>
+    /// Why the store could not be opened at start, if it could not.
+    let openingError: (any Error)?
+
+    init(path: String, logger: Logger) {
+        self.path = path
+        self.logger = logger
+        do {
+            store = Mutex(try SQLiteEventStore(path: path))
+            openingError = nil
+        } catch {
+            store = Mutex(nil)
+            openingError = error
+        }
+    }
+
+    func insert(_ events: [StoredEvent]) throws {
+        try withStore { _ = try $0.insertSynchronously(events) }
+    }
+
+    func decisions() throws -> [AnalystDecision] {
+        try withStore { try $0.decisionsSynchronously() }
+    }
+
+    private func withStore<T>(_ body: (SQLiteEventStore) throws -> T) throws -> T {
+        try store.withLock { current in
+            if current == nil {
+                // The journal of a file that is gone would be replayed into the new one: it goes too.
+                if !FileManager.default.fileExists(atPath: path) {
+                    for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                }
+                current = try SQLiteEventStore(path: path)
+            }
+            do {
+                return try body(current!)
+            } catch let error as DatabaseFileReplaced {
+                logger.error("the event store's file was removed or replaced; opening a new one", metadata: ["dg.store": "\(path)"])
+                try? current?.close()
+                current = nil
+                throw error
+            }
+        }
+    }
 }

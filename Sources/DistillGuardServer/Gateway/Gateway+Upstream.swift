@@ -40,7 +40,7 @@ extension Gateway {
         do {
             response = try await client.execute(outgoing, timeout: .milliseconds(Int64(configuration.upstreamTimeoutSeconds * 1000)))
         } catch {
-            throw upstreamFailure(error, api: apiLabel, exchange: exchange, start: start)
+            throw upstreamFailure(error, responseStarted: false, api: apiLabel, exchange: exchange, start: start)
         }
         var headers = HTTPFields()
         for header in response.headers where !Self.responseHeadersNotForwarded.contains(header.name.lowercased()) {
@@ -63,7 +63,7 @@ extension Gateway {
         do {
             collected = try await response.body.collect(upTo: Int.max)
         } catch {
-            throw upstreamFailure(error, api: apiLabel, exchange: exchange, start: start)
+            throw upstreamFailure(error, responseStarted: true, api: apiLabel, exchange: exchange, start: start)
         }
         let received = DispatchTime.now().uptimeNanoseconds
         var delivered = collected
@@ -122,32 +122,64 @@ extension Gateway {
 
     /// The upstream's event stream, passed on chunk by chunk while a copy is kept for the event;
     /// with a watermark, text deltas are rewritten as they pass.
+    ///
+    /// A stream the upstream breaks off (a reset, a stall past the idle timeout) ends for the
+    /// client with an error event in the API's shape, so that its SDK raises instead of taking a
+    /// truncated answer for a whole one. A client that goes away cancels the upstream request.
+    /// Either way the exchange is recorded with the part of the stream that was delivered.
     func streamBody(
         _ response: HTTPClientResponse, exchange: ExchangePlan?, watermark: Watermark?, status: Int, sent: UInt64, start: UInt64
     ) -> ResponseBody {
         ResponseBody { [self] writer in
             var capture: [UInt8] = []
-            var failure: (any Error)?
+            var upstreamFailure: (any Error)?
+            var clientFailure: (any Error)?
             var marker = watermark.flatMap { watermark in exchange.map { WatermarkedEventStream(watermark, api: $0.record.api) } }
             do {
-                for try await chunk in response.body {
+                // The iterator lives only in this scope: leaving it early cancels the upstream request.
+                var chunks = response.body.makeAsyncIterator()
+                while clientFailure == nil {
+                    let next: ByteBuffer?
+                    do { next = try await chunks.next() } catch {
+                        upstreamFailure = error
+                        break
+                    }
+                    guard let chunk = next else { break }
                     if exchange != nil, capture.count + chunk.readableBytes <= Self.maximumCapturedBytes {
                         capture.append(contentsOf: chunk.readableBytesView)
                     }
-                    if marker != nil {
-                        let bytes = marker!.feed(chunk.readableBytesView)
-                        if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
-                    } else {
-                        try await writer.write(chunk)
+                    do {
+                        if marker != nil {
+                            let bytes = marker!.feed(chunk.readableBytesView)
+                            if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
+                        } else {
+                            try await writer.write(chunk)
+                        }
+                    } catch {
+                        clientFailure = error
                     }
                 }
-                if let rest = marker?.finish(), !rest.isEmpty { try await writer.write(ByteBuffer(bytes: rest)) }
-                try await writer.finish(nil)
-            } catch {
-                failure = error
+            }
+            let apiLabel = exchange?.record.api.rawValue ?? "anthropic.count_tokens"
+            if clientFailure == nil {
+                do {
+                    if let rest = marker?.finish(), !rest.isEmpty { try await writer.write(ByteBuffer(bytes: rest)) }
+                    if let upstreamFailure {
+                        let failure = streamFailure(upstreamFailure, api: apiLabel)
+                        try await writer.write(ByteBuffer(bytes: failure.streamEvent(for: exchange?.record.api ?? .anthropicMessages)))
+                    }
+                    try await writer.finish(nil)
+                } catch {
+                    clientFailure = error
+                }
+            }
+            if clientFailure != nil {
+                metrics.increment("dg_gateway_stream_interruptions_total", ["api": apiLabel, "cause": "client_disconnected"])
+                logger.info(
+                    "client went away mid-stream; upstream request cancelled",
+                    metadata: ["dg.api": "\(apiLabel)", "dg.exchange.id": "\(exchange?.record.id ?? "-")"])
             }
             let received = DispatchTime.now().uptimeNanoseconds
-            let apiLabel = exchange?.record.api.rawValue ?? "anthropic.count_tokens"
             metrics.observe(
                 "dg_gateway_upstream_latency_seconds", Double(received - sent) / 1e9, buckets: Self.latencyBuckets, ["api": apiLabel])
             if let plan = exchange {
@@ -157,8 +189,29 @@ extension Gateway {
                 record.latencyMs = Double(received - start) / 1e6
                 finish(record, plan: plan)
             }
-            if let failure { throw failure }
+            if let clientFailure { throw clientFailure }
         }
+    }
+
+    /// The error a stream ends with when the upstream broke it off, counted and logged.
+    func streamFailure(_ error: any Error, api: String) -> ProviderError {
+        let timedOut = Self.isTimeout(error)
+        metrics.increment(
+            "dg_gateway_stream_interruptions_total", ["api": api, "cause": timedOut ? "upstream_timeout" : "upstream_broken"])
+        metrics.increment("dg_gateway_upstream_errors_total", ["api": api, "kind": timedOut ? "timeout" : "broken"])
+        logger.warning("upstream stream broke off", metadata: ["dg.api": "\(api)", "dg.error": "\(error)"])
+        return timedOut
+            ? ProviderError(
+                status: 504, kind: .upstream, message: "The upstream API stopped sending before the stream was complete",
+                code: "upstream_timeout")
+            : ProviderError(
+                status: 502, kind: .upstream, message: "The upstream API broke off the stream before it was complete",
+                code: "upstream_broken")
+    }
+
+    static func isTimeout(_ error: any Error) -> Bool {
+        guard let error = error as? HTTPClientError else { return false }
+        return error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
     }
 
     /// Queues the exchange for analysis and charges token buckets with its usage.
@@ -172,20 +225,27 @@ extension Gateway {
         }
     }
 
-    /// The error the client gets when the upstream cannot be reached or times out, in the API's shape.
-    func upstreamFailure(_ error: any Error, api: String, exchange: ExchangePlan?, start: UInt64) -> ProviderError {
-        let timedOut: Bool
-        if let error = error as? HTTPClientError {
-            timedOut = error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
-        } else {
-            timedOut = false
-        }
-        metrics.increment("dg_gateway_upstream_errors_total", ["api": api, "kind": timedOut ? "timeout" : "unreachable"])
+    /// The error the client gets when the upstream cannot be reached, times out, or breaks off a
+    /// response before its end, in the API's shape.
+    func upstreamFailure(
+        _ error: any Error, responseStarted: Bool, api: String, exchange: ExchangePlan?, start: UInt64
+    ) -> ProviderError {
+        let kind = Self.isTimeout(error) ? "timeout" : responseStarted ? "broken" : "unreachable"
+        metrics.increment("dg_gateway_upstream_errors_total", ["api": api, "kind": kind])
         logger.warning("upstream request failed", metadata: ["dg.api": "\(api)", "dg.error": "\(error)"])
-        let failure =
-            timedOut
-            ? ProviderError(status: 504, kind: .upstream, message: "The upstream API did not answer in time", code: "upstream_timeout")
-            : ProviderError(status: 502, kind: .upstream, message: "The upstream API could not be reached", code: "upstream_unreachable")
+        let failure: ProviderError
+        switch kind {
+        case "timeout":
+            failure = ProviderError(
+                status: 504, kind: .upstream, message: "The upstream API did not answer in time", code: "upstream_timeout")
+        case "broken":
+            failure = ProviderError(
+                status: 502, kind: .upstream, message: "The upstream API broke off its response before it was complete",
+                code: "upstream_broken")
+        default:
+            failure = ProviderError(
+                status: 502, kind: .upstream, message: "The upstream API could not be reached", code: "upstream_unreachable")
+        }
         if let plan = exchange {
             var record = plan.record
             record.status = failure.status

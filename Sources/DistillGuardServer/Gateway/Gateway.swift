@@ -35,10 +35,16 @@ public final class Gateway: Sendable {
 
     /// An HTTP client suited to the upstream: no decompression (bodies pass through as sent), no
     /// redirects, and enough pooled connections for concurrent streams.
-    /// - Parameter connectTimeout: how long to keep trying to connect (the client retries refused connections until then).
-    public static func makeHTTPClient(connectTimeout: Double = 5) -> HTTPClient {
+    /// - Parameters:
+    ///   - connectTimeout: how long to keep trying to connect (the client retries refused connections until then).
+    ///   - idleTimeout: longest silence from the server once a request is sent, before the response
+    ///     starts and between pieces of its body; nil for none.
+    public static func makeHTTPClient(connectTimeout: Double = 5, idleTimeout: Double? = nil) -> HTTPClient {
         var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: .init(connect: .milliseconds(Int64(connectTimeout * 1000))), decompression: .disabled
+            redirectConfiguration: .disallow,
+            timeout: .init(
+                connect: .milliseconds(Int64(connectTimeout * 1000)), read: idleTimeout.map { .milliseconds(Int64($0 * 1000)) }),
+            decompression: .disabled
         )
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 512
         configuration.connectionPool.idleTimeout = .seconds(60)
@@ -72,7 +78,8 @@ public final class Gateway: Sendable {
             "status": .string(health.available ? "ok" : "degraded"),
             "failure_mode": .string(configuration.failureMode.rawValue),
             "analysis": [
-                "running": .bool(health.running), "store_available": .bool(health.storeAvailable), "queued": .int(Int64(health.queued)),
+                "running": .bool(health.running), "store_available": .bool(health.storeAvailable),
+                "unstored": .int(Int64(health.unstored)), "queued": .int(Int64(health.queued)),
                 "dropped": .int(Int64(health.dropped)), "analyzed": .int(Int64(health.analyzed)),
                 "snapshot_age_seconds": .double((health.snapshotAgeSeconds * 1000).rounded() / 1000),
             ],
@@ -85,6 +92,7 @@ public final class Gateway: Sendable {
         metrics.set("dg_analysis_available", health.available ? 1 : 0)
         metrics.set("dg_analysis_queue_depth", Double(health.queued))
         metrics.set("dg_analysis_dropped", Double(health.dropped))
+        metrics.set("dg_analysis_unstored", Double(health.unstored))
         metrics.set("dg_analysis_events", Double(health.analyzed))
         metrics.set("dg_analysis_snapshot_age_seconds", health.snapshotAgeSeconds)
         let snapshot = analysis.snapshot
@@ -111,13 +119,24 @@ public final class Gateway: Sendable {
             "dg_gateway_upstream_latency_seconds", help: "Upstream time to the last byte of the response.", buckets: latencyBuckets,
             series: apis)
         metrics.describe(
-            "dg_gateway_upstream_errors_total", type: "counter", help: "Upstream failures (timeouts, refused connections).",
+            "dg_gateway_upstream_errors_total", type: "counter",
+            help: "Upstream failures: timeouts, refused connections, responses broken off.",
             series: Event.API.allCases.flatMap { api in
-                ["timeout", "unreachable"].map { kind -> KeyValuePairs<String, String> in ["api": api.rawValue, "kind": kind] }
+                ["timeout", "unreachable", "broken"].map { kind -> KeyValuePairs<String, String> in ["api": api.rawValue, "kind": kind] }
+            })
+        metrics.describe(
+            "dg_gateway_stream_interruptions_total", type: "counter",
+            help: "Streams that ended early: the upstream stalled or broke off, or the client went away.",
+            series: Event.API.allCases.flatMap { api in
+                ["upstream_timeout", "upstream_broken", "client_disconnected"].map { cause -> KeyValuePairs<String, String> in
+                    ["api": api.rawValue, "cause": cause]
+                }
             })
         metrics.describe("dg_analysis_available", type: "gauge", help: "1 when analysis and storage keep up, else 0.")
         metrics.describe("dg_analysis_queue_depth", type: "gauge", help: "Exchanges waiting for analysis.")
         metrics.describe("dg_analysis_dropped", type: "gauge", help: "Exchanges dropped because the analysis queue was full.")
+        metrics.describe(
+            "dg_analysis_unstored", type: "gauge", help: "Analysed exchanges the store or forward_to service has not taken yet (retried).")
         metrics.describe("dg_analysis_events", type: "gauge", help: "Exchanges analysed since start.")
         metrics.describe("dg_analysis_snapshot_age_seconds", type: "gauge", help: "Age of the verdicts the policy reads.")
         metrics.describe("dg_snapshot_flagged_accounts", type: "gauge", help: "Accounts at review or attack in the latest snapshot.")

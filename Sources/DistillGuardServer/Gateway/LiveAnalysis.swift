@@ -40,6 +40,8 @@ public final class LiveAnalysis: Sendable {
     public struct Health: Sendable {
         public var running: Bool
         public var storeAvailable: Bool
+        /// Analysed exchanges the store (or the service behind `forward_to`) has not taken yet.
+        public var unstored: Int
         public var queued: Int
         public var dropped: Int
         public var analyzed: Int
@@ -60,6 +62,7 @@ public final class LiveAnalysis: Sendable {
         var running = false
         var stopping = false
         var storeAvailable = true
+        var unstored = 0
         var dropped = 0
         var analyzed = 0
         var rejected = 0
@@ -84,6 +87,8 @@ public final class LiveAnalysis: Sendable {
     private let lastDecisionLoad = Mutex(-Double.infinity)
     private let engine: Mutex<DetectionEngine>
     private let log: Mutex<BufferedFileWriter?>
+    /// Events analysed but not stored yet, retried with back-off; touched by the analysis thread only.
+    private let retry = Mutex(StoreRetry())
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
@@ -190,7 +195,8 @@ public final class LiveAnalysis: Sendable {
             let backlogged = state.queue.count >= configuration.queueCapacity
             let stale = (state.unpublished || !state.queue.isEmpty) && age > configuration.staleAfterSeconds
             return Health(
-                running: state.running && !state.stopping, storeAvailable: state.storeAvailable, queued: state.queue.count,
+                running: state.running && !state.stopping, storeAvailable: state.storeAvailable, unstored: state.unstored,
+                queued: state.queue.count,
                 dropped: state.dropped, analyzed: state.analyzed, rejected: state.rejected, snapshotAgeSeconds: age,
                 available: state.running && !state.stopping && state.storeAvailable && !backlogged && !stale)
         }
@@ -218,12 +224,19 @@ public final class LiveAnalysis: Sendable {
             // or the published verdicts fall two refreshes behind traffic, so that other work on the
             // host cannot starve it into dropping exchanges or enforcing stale verdicts.
             Self.setIdlePriority(batch.count < configuration.queueCapacity / 4 && !lagging)
-            if !batch.isEmpty { process(batch) }
+            if !batch.isEmpty { process(batch) } else { storePending(force: false) }
             let due = state.withLock { $0.unpublished && Self.now() - $0.lastRefresh >= configuration.refreshSeconds }
             if due || stopping { refresh() }
             state.withLock { $0.inFlight = 0 }
             if Self.now() - lastDecisionLoad.withLock({ $0 }) >= configuration.refreshSeconds { reloadDecisions() }
             if stopping {
+                storePending(force: true)
+                let unstored = retry.withLock { $0.pending.count }
+                if unstored > 0 {
+                    logger.error(
+                        "stopping with exchanges the store never took (the event log has them, if one is configured)",
+                        metadata: ["dg.events": "\(unstored)"])
+                }
                 flushLog()
                 state.withLock { $0.running = false }
                 finished.signal()
@@ -263,19 +276,64 @@ public final class LiveAnalysis: Sendable {
                 logger.error("cannot write the gateway event log", metadata: ["dg.error": "\(error)"])
             }
         }
-        var stored = true
-        if let persist, !events.isEmpty {
-            do { try persist(events) } catch {
-                stored = false
-                logger.error("cannot store gateway events", metadata: ["dg.error": "\(error)", "dg.events": "\(events.count)"])
-            }
+        if persist != nil, !events.isEmpty {
+            retry.withLock { $0.pending.append(contentsOf: events) }
+            storePending(force: false)
         }
         state.withLock { state in
             state.analyzed += events.count
             state.rejected += rejected
-            state.storeAvailable = stored
             if !events.isEmpty { state.unpublished = true }
         }
+    }
+
+    /// Stores what is pending when a try is due. A failure keeps the events (up to the queue's
+    /// capacity; beyond it the oldest are dropped and counted) and tries again after a back-off
+    /// that doubles from 1 s to 30 s, so that a store or service that comes back gets all of them.
+    private func storePending(force: Bool) {
+        guard let persist else { return }
+        let now = Self.now()
+        let (events, due) = retry.withLock { retry -> ([(event: Event, line: String)], Bool) in
+            (retry.pending, !retry.pending.isEmpty && (force || now >= retry.nextTry))
+        }
+        guard due else { return }
+        do {
+            try persist(events)
+            let (recovered, left) = retry.withLock { retry -> (Bool, Int) in
+                retry.pending.removeFirst(events.count)
+                defer { retry.failures = 0 }
+                return (retry.failures > 0, retry.pending.count)
+            }
+            if recovered {
+                logger.notice("event store available again; pending exchanges stored", metadata: ["dg.events": "\(events.count)"])
+            }
+            state.withLock { state in
+                state.storeAvailable = true
+                state.unstored = left
+            }
+        } catch {
+            let (kept, lost) = retry.withLock { retry -> (Int, Int) in
+                retry.failures += 1
+                retry.nextTry = now + min(30, Double(1 << min(retry.failures - 1, 5)))
+                let excess = max(0, retry.pending.count - configuration.queueCapacity)
+                retry.pending.removeFirst(excess)
+                return (retry.pending.count, excess)
+            }
+            logger.error(
+                "cannot store gateway events; keeping them to try again",
+                metadata: ["dg.error": "\(error)", "dg.events": "\(kept)", "dg.dropped": "\(lost)"])
+            state.withLock { state in
+                state.storeAvailable = false
+                state.unstored = kept
+                state.dropped += lost
+            }
+        }
+    }
+
+    struct StoreRetry {
+        var pending: [(event: Event, line: String)] = []
+        var failures = 0
+        var nextTry: Double = 0
     }
 
     /// The contract event of an exchange; a response the contract cannot take is left out rather

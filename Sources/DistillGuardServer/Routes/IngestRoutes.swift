@@ -7,7 +7,9 @@ import Synchronization
 /// every line (`accepted`, `duplicate`, `rejected` with code, field and reason, or `blank`).
 ///
 /// - Idempotent by event id: a batch sent again (say, after a timeout) stores nothing twice.
-/// - A response means the accepted lines are durably stored (one transaction per batch).
+/// - A response means the accepted lines are durably stored (one transaction per batch). A batch
+///   the store does not take (disk full, database locked, file removed) gets 503 with Retry-After
+///   and none of its lines is stored.
 /// - Back-pressure: 429 with Retry-After while analysis is behind by more than the configured
 ///   backlog, or while too many batches are being written at once. Nothing is queued in memory.
 /// - Needs `Authorization: Bearer INGEST_KEY`.
@@ -39,6 +41,9 @@ final class IngestRoutes: Sendable {
         metrics.describe(
             "dg_ingest_throttled_total", type: "counter", help: "Ingest requests answered 429, by cause.",
             series: [["cause": "backlog"], ["cause": "concurrency"]])
+        metrics.describe(
+            "dg_ingest_store_failures_total", type: "counter",
+            help: "Ingest batches the event store did not take (answered 503; none of their lines stored).")
         router.post("/v1/events") { [self] request, _ -> Response in
             try access.requireIngestKey(request)
             if follower.backlog >= follower.settings.maximumBacklog {
@@ -96,8 +101,13 @@ final class IngestRoutes: Sendable {
         let inserted: [Bool]
         do { inserted = try await store.insert(events) } catch {
             follower.stored(-events.count)
-            throw error
+            follower.ingestFailed(error)
+            metrics.increment("dg_ingest_store_failures_total")
+            throw APIError(
+                .serviceUnavailable, code: "store_unavailable",
+                "the event store did not take the batch (\(error)); none of its lines is stored: send it again", retryAfterSeconds: 5)
         }
+        follower.ingestFailed(nil)
         for (index, new) in inserted.enumerated() where !new { results[eventLines[index]].result = .duplicate(id: events[index].id) }
         let accepted = inserted.filter { $0 }.count
         let rejected = results.filter { if case .rejected = $0.result { true } else { false } }.count

@@ -23,7 +23,10 @@ public final class AnalysisFollower: Service, Sendable {
         public var checkpointSavedAt: Timestamp?
         public var refreshedAt: Timestamp?
         public var running = false
+        /// Why the last analysis round failed (reads, checkpoint), nil once one succeeds.
         public var storeError: String?
+        /// Why the store did not take the last ingest batch, nil once one is stored.
+        public var ingestError: String?
     }
 
     struct Counters {
@@ -81,6 +84,14 @@ public final class AnalysisFollower: Service, Sendable {
             return c.backlog
         }
         metrics.set("dg_ingest_backlog", Double(backlog))
+    }
+
+    /// Notes whether the store took the last ingest batch (`nil`) or why not, for `/health`.
+    func ingestFailed(_ error: (any Error)?) {
+        let description = error.map { "\($0)" }
+        published.withLock { view in
+            if view.ingestError != description { view.ingestError = description }
+        }
     }
 
     /// Records an analyst's decision and applies it to the published view at once.

@@ -15,13 +15,15 @@ public func buildServiceApplication(
     let access = AccessControl(configuration.access)
     router.get("/health") { _, _ -> Response in
         let view = follower.view
-        let healthy = view.running && view.storeError == nil
-        return .json(
-            [
-                "status": healthy ? "ok" : "degraded", "analysis_running": .bool(view.running),
-                "store_available": .bool(view.storeError == nil), "backlog": .int(Int64(follower.backlog)),
-                "processed_sequence": .int(view.processedSequence),
-            ], status: healthy ? .ok : .serviceUnavailable)
+        let storeError = view.storeError ?? view.ingestError
+        let healthy = view.running && storeError == nil
+        var body: JSONObject = [
+            "status": healthy ? "ok" : "degraded", "analysis_running": .bool(view.running),
+            "store_available": .bool(storeError == nil), "backlog": .int(Int64(follower.backlog)),
+            "processed_sequence": .int(view.processedSequence),
+        ]
+        if let storeError { body["store_error"] = .string(storeError) }
+        return .json(.object(body), status: healthy ? .ok : .serviceUnavailable)
     }
     router.get("/metrics") { _, _ -> Response in
         Response(

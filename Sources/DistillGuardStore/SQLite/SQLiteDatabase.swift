@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Opens the project's SQLite databases the same way: WAL (`DatabasePool`) for a file, a queue for
@@ -15,5 +16,31 @@ enum SQLiteDatabase {
         }
         try migrator.migrate(writer)
         return writer
+    }
+}
+
+/// The identity (device and inode) of a database file. SQLite goes on writing to a file that was
+/// removed or replaced while open, and everything written since would be gone at the next start:
+/// comparing the identity at the path with the one opened notices it.
+struct DatabaseFileIdentity: Equatable {
+    let device: UInt64
+    let inode: UInt64
+
+    /// The identity of the file at `path`, or nil when there is none.
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+    }
+}
+
+/// The database file was removed or replaced while the store had it open.
+public struct DatabaseFileReplaced: Error, CustomStringConvertible {
+    public let path: String
+
+    public var description: String {
+        "the database file \(path) was removed or replaced while open; nothing written since is in it "
+            + "(restore the file, or restart to start a new one)"
     }
 }

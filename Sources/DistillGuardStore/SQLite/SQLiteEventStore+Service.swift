@@ -4,7 +4,8 @@ import GRDB
 
 extension SQLiteEventStore: ServiceStore {
     public func events(after sequence: Int64, limit: Int) async throws -> [SequencedEvent] {
-        try await writer.read { db in
+        try checkFile()
+        return try await writer.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT seq, id, timestamp_ms, account_id, api, model, line FROM event WHERE seq > ? ORDER BY seq LIMIT ?",
                 arguments: [sequence, limit]
@@ -36,6 +37,7 @@ extension SQLiteEventStore: ServiceStore {
                     """,
                 arguments: [checkpoint.sequence, checkpoint.savedAt.milliseconds, Data(checkpoint.state), checkpoint.verdicts])
         }
+        try checkFile()
     }
 
     public func applyRetention(
@@ -63,7 +65,7 @@ extension SQLiteEventStore: ServiceStore {
     }
 
     public func record(_ decision: AnalystDecision) async throws -> AnalystDecision {
-        try await writer.write { db in
+        let stored = try await writer.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO analyst_decision (subject, subject_id, ruling, analyst, note, decided_at_ms, accounts)
@@ -77,6 +79,8 @@ extension SQLiteEventStore: ServiceStore {
             stored.id = db.lastInsertedRowID
             return stored
         }
+        try checkFile()
+        return stored
     }
 
     public func decisions() async throws -> [AnalystDecision] {

@@ -4,15 +4,34 @@ import GRDB
 /// Events in an embedded SQLite database (GRDB, WAL journal).
 public final class SQLiteEventStore: EventStore {
     let writer: any DatabaseWriter
+    let path: String?
+    let identity: DatabaseFileIdentity?
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     public init(path: String) throws {
         writer = try SQLiteDatabase.open(path: path, migrator: Self.migrator)
+        self.path = path
+        identity = DatabaseFileIdentity(path: path)
     }
 
     /// An in-memory database, for tests and one-off runs.
     public init() throws {
         writer = try SQLiteDatabase.open(path: nil, migrator: Self.migrator)
+        path = nil
+        identity = nil
+    }
+
+    /// Throws `DatabaseFileReplaced` when the file at the store's path is no longer the one it
+    /// opened. Checked after every write that acknowledges data and before reads that drive
+    /// analysis, so that nothing is reported stored in a file that is gone.
+    public func checkFile() throws {
+        guard let path, let identity else { return }
+        guard DatabaseFileIdentity(path: path) == identity else { throw DatabaseFileReplaced(path: path) }
+    }
+
+    /// Closes the database's connections (after a `DatabaseFileReplaced`, before opening a new one).
+    public func close() throws {
+        try writer.close()
     }
 
     static var migrator: DatabaseMigrator {
@@ -55,12 +74,16 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func insert(_ events: [StoredEvent]) async throws -> [Bool] {
-        try await writer.write { db in try Self.insert(events, into: db) }
+        let inserted = try await writer.write { db in try Self.insert(events, into: db) }
+        try checkFile()
+        return inserted
     }
 
     /// `insert`, for a caller on a thread of its own (the gateway's analysis thread).
     public func insertSynchronously(_ events: [StoredEvent]) throws -> [Bool] {
-        try writer.write { db in try Self.insert(events, into: db) }
+        let inserted = try writer.write { db in try Self.insert(events, into: db) }
+        try checkFile()
+        return inserted
     }
 
     /// Inserts in one write transaction (SQLite has one writer at a time, so sequence numbers

@@ -91,6 +91,8 @@ struct WatermarkTests {
             "```\nlet x = 1\n```python\nthe results often occur quickly\n```",
             "````\noften quickly\n```\nusually maybe\n````",
             "~~~\noften\n~~~ not a close\nquickly usually\n  ~~~",
+            // Backticks mid-line open no block; the fence line after them opens one.
+            "Look: ```x\n```\nthe results often occur quickly\n```",
         ]
         for block in blocks {
             let text = "We often see it.\n\n\(block)\n\nThen we usually stop, often quickly.\n"

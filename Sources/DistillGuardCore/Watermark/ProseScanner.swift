@@ -164,8 +164,10 @@ struct ProseScanner {
         if let fence = state.fence {
             if isFence && marker == fence {
                 if state.fenceMidLine {
-                    state.fence = nil
+                    // Backticks in the middle of a line open no block in CommonMark; a fence line
+                    // after them does, so the code goes on from here (never ends here).
                     state.fenceMidLine = false
+                    state.fenceLine = State.FenceLine(opening: true, marker: fence)
                 } else {
                     state.fenceLine = State.FenceLine(opening: false, marker: fence)
                 }
@@ -200,7 +202,8 @@ struct ProseScanner {
         } else if c == "`" && !state.lineProtected && (state.fence == nil || state.fenceMidLine) && i + 2 < pending.count
             && pending[i + 1] == "`" && pending[i + 2] == "`"
         {
-            // A fence that does not start its line opens code all the same, until the next such fence.
+            // A fence that does not start its line opens code all the same, until the next such
+            // fence (or a fence line, which opens a block: see `startLine`).
             state.fenceMidLine = state.fence == nil
             state.fence = state.fence == nil ? "`" : nil
             state.inlineCode = false

@@ -87,9 +87,7 @@ final class ScriptedConnection: ChannelInboundHandler, @unchecked Sendable {
         guard let length = Self.requestLength(pending) else { return }
         pending.removeFirst(length)
         recorder.state.withLock { $0.requests += 1 }
-        let channel = context.channel
-        let script = script
-        Task { [self] in await run(script, on: channel) }
+        run(script[...], on: context.channel)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -97,23 +95,23 @@ final class ScriptedConnection: ChannelInboundHandler, @unchecked Sendable {
         context.fireChannelInactive()
     }
 
-    func run(_ script: [FaultyUpstream.Step], on channel: any Channel) async {
-        for step in script {
-            switch step {
-            case .send(let text):
-                try? await channel.writeAndFlush(ByteBuffer(string: text))
-            case .pause(let milliseconds):
-                try? await Task.sleep(for: .milliseconds(milliseconds))
-            case .reset:
-                channel.eventLoop.execute { self.scriptEnded = true }
-                try? await (channel as? any SocketOptionProvider)?.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
-                try? await channel.close()
-                return
-            case .close:
-                channel.eventLoop.execute { self.scriptEnded = true }
-                try? await channel.close()
-                return
-            }
+    /// Plays the script on the connection's event loop (not on the concurrency pool, which a busy
+    /// test run can hold up: the upstream answers on time whatever else runs).
+    func run(_ steps: ArraySlice<FaultyUpstream.Step>, on channel: any Channel) {
+        guard let step = steps.first else { return }
+        let rest = steps.dropFirst()
+        switch step {
+        case .send(let text):
+            channel.writeAndFlush(ByteBuffer(string: text)).whenComplete { _ in self.run(rest, on: channel) }
+        case .pause(let milliseconds):
+            channel.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) { self.run(rest, on: channel) }
+        case .reset:
+            scriptEnded = true
+            let linger = (channel as? any SocketOptionProvider)?.setSoLinger(linger(l_onoff: 1, l_linger: 0))
+            (linger ?? channel.eventLoop.makeSucceededVoidFuture()).whenComplete { _ in channel.close(promise: nil) }
+        case .close:
+            scriptEnded = true
+            channel.close(promise: nil)
         }
     }
 

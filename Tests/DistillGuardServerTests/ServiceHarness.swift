@@ -48,7 +48,7 @@ struct ServiceHarness {
     /// client configured before the service starts; `body` runs once it accepts connections.
     static func serve(
         store: any ServiceStore, port: Int, settings: AnalysisSettings = AnalysisSettings(refreshSeconds: 0.1, checkpointSeconds: 0.3),
-        _ body: @Sendable () async throws -> Void
+        _ body: @escaping @Sendable () async throws -> Void
     ) async throws {
         let metrics = MetricsRegistry()
         let follower = AnalysisFollower(store: store, settings: settings, metrics: metrics, logger: logger)
@@ -60,11 +60,23 @@ struct ServiceHarness {
         let app = buildServiceApplication(
             configuration: configuration, store: store, follower: follower, metrics: metrics, logger: logger,
             onListening: { announce.yield($0) })
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await follower.run() }
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            for await _ in listening { break }
-            try await body()
+        // A service that cannot start (or stops) ends the test with its error instead of leaving
+        // `body` waiting for it.
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await follower.run()
+                return false
+            }
+            group.addTask {
+                try await app.runService(gracefulShutdownSignals: [])
+                throw HarnessError(message: "the service on port \(port) stopped before the test ended")
+            }
+            group.addTask {
+                for await _ in listening { break }
+                try await body()
+                return true
+            }
+            while let bodyFinished = try await group.next(), !bodyFinished {}
             group.cancelAll()
         }
     }

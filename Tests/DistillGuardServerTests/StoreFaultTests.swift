@@ -136,10 +136,10 @@ import Testing
     }
 
     @Test func theGatewayKeepsExchangesWhileTheServiceItForwardsToIsDownAndSendsThemWhenItIsUp() async throws {
-        // A port nothing listens on, for the service to start on later.
-        let placeholder = try await FaultyUpstream.start([])
-        let port = placeholder.port
-        try await placeholder.stop()
+        // While the service is down its port resets every connection; it is held until the service
+        // takes it over, so that no other test's server can take it in between.
+        let down = try await FaultyUpstream.start([.reset])
+        let port = down.port
         let serviceStore = try SQLiteEventStore()
         try await GatewayHarness.run(configure: { config in
             config.analysis.forwardTo = .init(url: "http://127.0.0.1:\(port)", token: ServiceHarness.ingestKey, timeoutSeconds: 5)
@@ -148,6 +148,8 @@ import Testing
             try await Wait.until("the gateway to hold the two exchanges it could not forward") {
                 try await Self.gatewayHealth(harness)["analysis"]?["unstored"] == 2
             }
+            #expect(down.observations.requests >= 1, "the gateway did try to forward")
+            try await down.stop()
             try await ServiceHarness.serve(store: serviceStore, port: port) {
                 try await Wait.until("the gateway to forward what it held") {
                     try await Self.gatewayHealth(harness)["analysis"]?["unstored"] == 0

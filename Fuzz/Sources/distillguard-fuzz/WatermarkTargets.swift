@@ -21,8 +21,11 @@ enum WatermarkTarget {
         require(streamed == whole, "streamed in pieces, the watermarked text differs from the whole text's")
         require(
             skeleton(whole) == skeleton(text), "something other than a word changed: \(text.debugDescription.prefix(300))")
+        let wholeScalars = Array(whole.unicodeScalars)
         for block in fencedBlocks(text) {
-            require(whole.contains(block), "a fenced code block changed: \(block.debugDescription.prefix(300))")
+            require(
+                wholeScalars.contains(Array(block.unicodeScalars)),
+                "a fenced code block changed: \(block.debugDescription.prefix(300))")
         }
     }
 
@@ -42,17 +45,19 @@ enum WatermarkTarget {
     /// Fenced code blocks as CommonMark reads them, fence lines included: opened by a line that
     /// starts (after up to three spaces) with three or more backticks, closed by a line of at least
     /// as many backticks and nothing else but spaces (a line such as ```python inside a block is code).
+    /// Read by Unicode scalars, as the scanner and CommonMark do: a combining mark after a backtick
+    /// does not hide it, and `\r\n` ends a line at its `\n`.
     static func fencedBlocks(_ text: String) -> [String] {
         var blocks: [String] = []
-        var current: (lines: [Substring], length: Int)?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var current: (lines: [ArraySlice<Unicode.Scalar>], length: Int)?
+        for line in Array(text.unicodeScalars).split(separator: "\n", omittingEmptySubsequences: false) {
             let indent = line.prefix(3).prefix { $0 == " " }.count
             let run = line.dropFirst(indent).prefix { $0 == "`" }.count
             if var open = current {
                 open.lines.append(line)
                 let rest = line.dropFirst(indent + run)
                 if run >= open.length && rest.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
-                    blocks.append(open.lines.joined(separator: "\n"))
+                    blocks.append(String(String.UnicodeScalarView(Array(open.lines.joined(separator: ["\n"])))))
                     current = nil
                 } else {
                     current = open

@@ -40,7 +40,13 @@ binary="$("${build[@]}" --show-bin-path)/distillguard-fuzz"
 [ -x "$binary" ] || { echo "error: the fuzz build failed (run: ${build[*]})" >&2; exit 1; }
 # Swift's crash reporter would symbolicate for a long time; libFuzzer reports the crash itself.
 export SWIFT_BACKTRACE=enable=no
-instrumented() { DG_FUZZ_TARGET=json "$binary" -runs=0 Fuzz/Corpus/json 2>&1 | grep -q "INITED cov:"; }
+# The output is read whole before it is searched: `grep -q` stops reading at the first match, and
+# the fuzzer, still writing, would die of SIGPIPE and fail the pipeline (pipefail) on a good build.
+instrumented() {
+    local output
+    output=$(DG_FUZZ_TARGET=json "$binary" -runs=0 Fuzz/Corpus/json 2>&1 || true)
+    grep -q "INITED cov:" <<<"$output"
+}
 if ! instrumented; then
     # Seen with incremental rebuilds: the product's modules come back without coverage counters,
     # and libFuzzer would run blind. A clean build restores them.

@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Coverage-guided fuzzing of DistillGuard's parsers with libFuzzer (see README.md). Built apart
-/// from the product, with `--sanitize fuzzer --sanitize address`, by `scripts/fuzz.sh`.
+/// from the product, with libFuzzer and AddressSanitizer, by `scripts/fuzz.sh` (which says why its flags are as they are).
 let package = Package(
     name: "distillguard-fuzz",
     platforms: [.macOS(.v15)],

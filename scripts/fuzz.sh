@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of DistillGuard's parsers (libFuzzer, with AddressSanitizer): see Fuzz/README.md.
-# Without options: every target, 3,000 runs each, fixed seed (a short, reproducible run).
+# Without options: every target, 3,000 runs each, fixed seed (a short run, the last step of scripts/test.sh).
 #
 #   scripts/fuzz.sh [--runs N | --seconds S] [--jobs-dir DIR] [TARGET ...]
 #
 # Builds Fuzz/ and runs each target (all by default) from its committed seed corpus
 # (Fuzz/Corpus/TARGET, never written to) plus a working corpus in DIR/corpus/TARGET (DIR: a new
-# temporary directory unless given, so that the run is reproducible: a fixed libFuzzer seed, a
-# fixed number of runs, the same starting inputs; give DIR to keep what a long run found). Prints one line per target
+# temporary directory unless given, so that every run starts alike: a fixed libFuzzer seed, a
+# fixed number of runs, the same starting inputs, Swift's hashing fixed; give DIR to keep what a
+# long run found). Runs still differ a little in the inputs they try, because libFuzzer learns
+# from compared values and some of those are addresses. Prints one line per target
 # (executions, seconds, coverage) and exits non-zero if any target crashed, hung or failed a
 # property; the input is kept in DIR, with the command that replays it.
 set -euo pipefail
@@ -33,13 +35,21 @@ for target in "${targets[@]}"; do
     [ -d "Fuzz/Corpus/$target" ] || { echo "error: no fuzz target '$target' (targets: ${all[*]})" >&2; exit 2; }
 done
 
-build=(swift build --package-path Fuzz -c debug --sanitize fuzzer --sanitize address)
+# Both sanitizers in one flag. swift-driver hands the compiler only the last `-sanitize=` it is
+# given, and SwiftPM writes `--sanitize fuzzer --sanitize address` in an order that changes from
+# one run to the next: half of all builds compiled the Swift code without coverage counters (blind)
+# and the other half without AddressSanitizer. `--sanitize fuzzer` stays for SwiftPM, which then
+# links libFuzzer's main instead of the target's own; the flag after it is the one the compiler
+# keeps. `-Xcc` adds AddressSanitizer to the C dependencies (SwiftPM gives them coverage).
+build=(swift build --package-path Fuzz -c debug --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address)
 echo "building the fuzz targets (first build: a few minutes)..." >&2
 "${build[@]}" 2>&1 | grep -E "error|warning: unre|Compiling distillguard_fuzz|Build complete" >&2 || true
 binary="$("${build[@]}" --show-bin-path)/distillguard-fuzz"
 [ -x "$binary" ] || { echo "error: the fuzz build failed (run: ${build[*]})" >&2; exit 1; }
 # Swift's crash reporter would symbolicate for a long time; libFuzzer reports the crash itself.
 export SWIFT_BACKTRACE=enable=no
+# Dictionaries iterate in the same order in every run, so coverage does not vary with the hash seed.
+export SWIFT_DETERMINISTIC_HASHING=1
 # The output is read whole before it is searched: `grep -q` stops reading at the first match, and
 # the fuzzer, still writing, would die of SIGPIPE and fail the pipeline (pipefail) on a good build.
 instrumented() {
@@ -47,10 +57,9 @@ instrumented() {
     output=$(DG_FUZZ_TARGET=json "$binary" -runs=0 Fuzz/Corpus/json 2>&1 || true)
     grep -q "INITED cov:" <<<"$output"
 }
+# A build from before the flags above may be blind; a clean build with them is not.
 if ! instrumented; then
-    # Seen with incremental rebuilds: the product's modules come back without coverage counters,
-    # and libFuzzer would run blind. A clean build restores them.
-    echo "the fuzz build has lost its coverage instrumentation; rebuilding from scratch..." >&2
+    echo "the fuzz build is not instrumented for coverage (built with older flags?); rebuilding from scratch..." >&2
     rm -rf Fuzz/.build
     "${build[@]}" 2>&1 | grep -E "error|Build complete" >&2 || true
     instrumented || { echo "error: the fuzz build is not instrumented for coverage (${build[*]})" >&2; exit 1; }

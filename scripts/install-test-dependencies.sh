@@ -6,6 +6,8 @@ need_apt=()
 [ -f /usr/include/zlib.h ] || need_apt+=(zlib1g-dev)
 # Debian's Chromium renders the investigation console in the browser tests.
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# Debian's nginx runs the documented integration (integrations/nginx) in front of a mock API.
+[ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "installing Debian packages: ${need_apt[*]}"

@@ -51,7 +51,8 @@ public final class Gateway: Sendable {
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
-    /// The routes: the three model APIs (and Anthropic's token counting), `/v1/decide`, `/health` and `/metrics`.
+    /// The routes: the three model APIs (and Anthropic's token counting), `/v1/decide`, `/v1/authorize` and
+    /// `/v1/mirror` (for proxies such as nginx), `/health` and `/metrics`.
     public func register(on router: Router<GatewayRequestContext>) {
         router.post("/v1/messages") { request, context in
             await self.proxy(request, context: context, provider: .anthropic, api: .anthropicMessages)
@@ -67,6 +68,12 @@ public final class Gateway: Sendable {
         }
         router.post("/v1/decide") { request, context in
             try await self.decisionEndpoint(request)
+        }
+        // nginx: `auth_request` keeps the client's method unless told otherwise, so both are answered.
+        router.get("/v1/authorize") { request, _ in self.authorizeEndpoint(request) }
+        router.post("/v1/authorize") { request, _ in self.authorizeEndpoint(request) }
+        router.post("/v1/mirror") { request, context in
+            try await self.mirrorEndpoint(request, context: context)
         }
         router.get("/health") { _, _ in self.healthResponse() }
         router.get("/metrics") { _, _ in self.metricsResponse() }
@@ -132,6 +139,9 @@ public final class Gateway: Sendable {
                     ["api": api.rawValue, "cause": cause]
                 }
             })
+        metrics.describe(
+            "dg_gateway_mirror_total", type: "counter", help: "Requests mirrored to /v1/mirror, by what became of them.",
+            series: MirrorResult.allCases.map { ["result": $0.rawValue] })
         metrics.describe("dg_analysis_available", type: "gauge", help: "1 when analysis and storage keep up, else 0.")
         metrics.describe("dg_analysis_queue_depth", type: "gauge", help: "Exchanges waiting for analysis.")
         metrics.describe("dg_analysis_dropped", type: "gauge", help: "Exchanges dropped because the analysis queue was full.")

@@ -11,15 +11,18 @@ import Synchronization
 ///
 /// - the reply text is `Answer to: ` and the first 60 characters of the last user message;
 /// - a request with thinking or reasoning enabled gets a thinking block / reasoning item;
-/// - it checks the upstream credential (`apiKey`) and answers 401 in the API's shape otherwise;
+/// - it checks the credential (`apiKey`, or one of `otherKeys`: a provider's own API behind nginx
+///   takes each customer's key) and answers 401 in the API's shape otherwise;
 /// - model `mock-error` answers 500 in the API's shape; header `x-mock-delay-ms` delays the answer;
 /// - `GET /mock/last` returns the last request it received (headers and body), for assertions.
 public final class MockUpstream: Sendable {
     public let apiKey: String
+    public let otherKeys: Set<String>
     let last = Mutex<(headers: [String: String], body: String)?>(nil)
 
-    public init(apiKey: String = "sk-upstream-test") {
+    public init(apiKey: String = "sk-upstream-test", otherKeys: Set<String> = []) {
         self.apiKey = apiKey
+        self.otherKeys = otherKeys
     }
 
     public func application(
@@ -37,12 +40,14 @@ public final class MockUpstream: Sendable {
     }
 
     func authorized(_ request: Request, api: Event.API) -> Bool {
+        let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        let presented: [String?]
         switch api {
         // Anthropic takes `x-api-key` or, as its newer SDKs send, a bearer token.
-        case .anthropicMessages:
-            request.headers[HTTPField.Name("x-api-key")!] == apiKey || request.headers[.authorization] == "Bearer " + apiKey
-        case .openAIChatCompletions, .openAIResponses: request.headers[.authorization] == "Bearer " + apiKey
+        case .anthropicMessages: presented = [request.headers[HTTPField.Name("x-api-key")!], bearer]
+        case .openAIChatCompletions, .openAIResponses: presented = [bearer]
         }
+        return presented.contains { key in key.map { $0 == apiKey || otherKeys.contains($0) } ?? false }
     }
 
     func handle(_ request: Request, api: Event.API) async throws -> Response {

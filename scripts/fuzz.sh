@@ -2,7 +2,7 @@
 # Coverage-guided fuzzing of DistillGuard's parsers (libFuzzer, with AddressSanitizer): see Fuzz/README.md.
 # Without options: every target, 3,000 runs each, fixed seed (a short run, the last step of scripts/test.sh).
 #
-#   scripts/fuzz.sh [--runs N | --seconds S] [--jobs-dir DIR] [TARGET ...]
+#   scripts/fuzz.sh [--runs N | --seconds S] [--seed N] [--jobs-dir DIR] [TARGET ...]
 #
 # Builds Fuzz/ and runs each target (all by default) from its committed seed corpus
 # (Fuzz/Corpus/TARGET, never written to) plus a working corpus in DIR/corpus/TARGET (DIR: a new
@@ -17,6 +17,7 @@ cd "$(dirname "$0")/.."
 
 runs=3000
 seconds=""
+seed=1
 work=""
 targets=()
 while [ $# -gt 0 ]; do
@@ -24,6 +25,8 @@ while [ $# -gt 0 ]; do
         --runs) runs="$2"; shift 2 ;;
         --seconds) seconds="$2"; runs=""; shift 2 ;;
         --jobs-dir) work="$2"; shift 2 ;;
+        # Another libFuzzer seed: a second campaign, to run beside the first on another core.
+        --seed) seed="$2"; shift 2 ;;
         -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         -*) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
@@ -83,7 +86,7 @@ for target in "${targets[@]}"; do
     status=0
     # Event lines and JSON documents are long; streams and texts up to 4 KB exercise every state.
     case "$target" in json|event|stix) max_len=16384 ;; *) max_len=4096 ;; esac
-    DG_FUZZ_TARGET="$target" "$binary" "${limit[@]}" -seed=1 -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
+    DG_FUZZ_TARGET="$target" "$binary" "${limit[@]}" -seed="$seed" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$work/$target-" "$corpus" "Fuzz/Corpus/$target" >"$log" 2>&1 || status=$?
     executions=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
     elapsed=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || echo "?")

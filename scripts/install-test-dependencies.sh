@@ -23,6 +23,8 @@ python3 -c "import stix2validator" 2>/dev/null || need_pip+=(stix2-validator)
 python3 -c "import anthropic" 2>/dev/null || need_pip+=(anthropic)
 python3 -c "import openai" 2>/dev/null || need_pip+=(openai)
 python3 -c "import websocket" 2>/dev/null || need_pip+=(websocket-client)
+# schemathesis checks the running service and gateway against the OpenAPI documents they serve.
+python3 -c "import schemathesis" 2>/dev/null || need_pip+=(schemathesis)
 if [ ${#need_pip[@]} -gt 0 ]; then
     echo "installing Python packages: ${need_pip[*]}"
     python3 -m pip install -q "${need_pip[@]}"

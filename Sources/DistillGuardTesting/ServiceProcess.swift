@@ -102,8 +102,10 @@ public enum Curl {
 
 /// Another program (python3, a validator), found on PATH, with its standard output and error together.
 public enum ExternalCommand {
-    public static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs `arguments`, in `directory` when given (for tools that write caches where they run).
+    public static func run(_ arguments: [String], in directory: String? = nil) throws -> (status: Int32, output: String) {
         let (process, output) = prepare(arguments)
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -125,8 +127,10 @@ public enum ExternalCommand {
     ///
     /// The output is read to its end on a thread of its own. (Not with `FileHandle.readabilityHandler`:
     /// on Linux, clearing it while libdispatch delivers an event crashes the process now and then.)
-    public static func runWithoutBlocking(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await offCooperativePool { try run(arguments) }
+    public static func runWithoutBlocking(
+        _ arguments: [String], in directory: String? = nil
+    ) async throws -> (status: Int32, output: String) {
+        try await offCooperativePool { try run(arguments, in: directory) }
     }
 }
 

@@ -31,6 +31,27 @@ struct EngineTests {
         #expect(result.templates.first?.verdict == .attack)
     }
 
+    /// Found by schemathesis through the gateway's `/v1/decide?record=true`: an event dated before
+    /// 1970 indexed the hour-of-day table with a negative number and crashed the analysis thread.
+    /// A stray date far from the rest (a clock reset) must not size the cluster timelines either.
+    @Test func eventsDatedLongBeforeTheRestAreAnalysedWithBoundedTimelines() {
+        var log = campaignLog()
+        for (index, date) in ["1969-12-31T23:30:00Z", "1900-06-01T05:00:00Z", "0001-01-01T00:00:00Z"].enumerated() {
+            log.add(account: "harvester-\(index)", at: Timestamp(rfc3339: date)!, prompt: organicPrompts[index])
+            log.add(account: "user-\(index)", at: Timestamp(rfc3339: date)!, prompt: organicPrompts[index])
+        }
+        let result = log.analyze()
+        let cluster = try! #require(result.clusters.first)
+        #expect(cluster.verdict == .attack && cluster.accounts.count == 12)
+        #expect(cluster.hourly.count == 366 * 24, "the last year of a log that spans two thousand years")
+        let alone = try! #require(campaignLog().analyze().clusters.first)
+        // The campaign's hours at the end, where they are without the old events (the counts may
+        // differ by one where the extra exchanges moved the moment an account was first flagged).
+        let recent = Array(cluster.hourly.suffix(alone.hourly.count))
+        #expect(zip(recent, alone.hourly).allSatisfy { ($0 == 0) == ($1 == 0) }, "\(recent) against \(alone.hourly)")
+        #expect(cluster.hourly.dropLast(alone.hourly.count).allSatisfy { $0 == 0 })
+    }
+
     @Test func explainsVerdictsWithCheckableEvidence() {
         let result = campaignLog().analyze()
         let verdict = try! #require(result.accounts.first { $0.accountID == "harvester-3" })

@@ -43,6 +43,8 @@ struct ClusterLinker {
 
     /// Groups larger than this are structural (a huge ISP block, one popular SDK): their pairs are
     /// not compared one by one.
+    /// Longest cluster timeline (hours per exchange count): a year and a day.
+    static let timelineHours = 366 * 24
     static let pairwiseGroupLimit = 200
     static let pairwiseBudget = 2_000_000
 
@@ -162,10 +164,14 @@ struct ClusterLinker {
         let links = linkCounts(members)
         var timeline: [Int] = []
         if let start = logStart, let end = logEnd {
-            let hours = Int((end.milliseconds - start.milliseconds) / 3_600_000) + 1
+            // The log's last `timelineHours` at most: one stray timestamp decades away (a clock
+            // reset to 1970) must not make every cluster carry millions of empty hours.
+            let span = Int((end.milliseconds - start.milliseconds) / 3_600_000) + 1
+            let hours = min(span, Self.timelineHours)
+            let skipped = span - hours
             timeline = [Int](repeating: 0, count: hours)
             for member in members {
-                for (hour, count) in hourly[member] ?? [:] where (0..<hours).contains(hour) { timeline[hour] += count }
+                for (hour, count) in hourly[member] ?? [:] where (skipped..<span).contains(hour) { timeline[hour - skipped] += count }
             }
         }
         let first = members.compactMap { firstFlags[$0][kind] ?? firstFlags[$0].review }.min()

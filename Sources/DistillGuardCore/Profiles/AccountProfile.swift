@@ -118,7 +118,8 @@ public struct AccountProfile: Sendable, Codable {
         if features.maximalBudget { maximalBudget += 1 }
         if features.multipleSamples { multipleSamples += 1 }
         capabilities[features.capability.rawValue] += 1
-        hours[Int((event.timestamp.seconds / 3600).truncatingRemainder(dividingBy: 24))] += 1
+        // Floor division: an event before 1970 has a negative time, and its hour is still 0–23.
+        hours[Int(event.timestamp.milliseconds.floorDivided(by: 3_600_000).quotient.floorDivided(by: 24).remainder)] += 1
         if trackRegion { region.add(event) }
         countTemplate(
             template, elicitation: features.cotElicitation || features.rubricGrading || features.sensitiveRewrite,

@@ -140,6 +140,8 @@ struct ConsoleRoutes {
 
 /// A decision as posted (console form or admin API), checked against the latest analysis.
 struct DecisionRequest {
+    static let maximumNoteLength = 2000
+
     var subject: String?
     var subjectID: String?
     var ruling: String?
@@ -155,7 +157,11 @@ struct DecisionRequest {
         guard let id = subjectID?.trimmingCharacters(in: .whitespaces), !id.isEmpty, id.count <= 200 else {
             throw APIError(.badRequest, code: "invalid_decision", "subject_id must name the account or cluster (1 to 200 characters)")
         }
-        let note = String((note ?? "").prefix(2000))
+        let note = note ?? ""
+        guard note.count <= Self.maximumNoteLength else {
+            throw APIError(
+                .badRequest, code: "invalid_decision", "note must be at most \(Self.maximumNoteLength) characters (it has \(note.count))")
+        }
         let accounts: [String]
         switch subject {
         case .account:

@@ -37,7 +37,11 @@ extension Gateway {
             key: .init(sha256: "", accountID: event.accountID, organizationID: event.organizationID, account: event.account))
         let decision = decide(caller: caller, api: event.api, signature: event.exchange.lastUserText.isEmpty ? nil : features.signature)
         metrics.increment("dg_gateway_decisions_total", ["action": decision.action.rawValue, "reason": decision.reason])
-        let recorded = request.uri.queryParameters.get("record") == "true" ? analysis.submit(event, line: line) : false
+        let record = request.uri.queryParameters.get("record")
+        guard record == nil || record == "true" || record == "false" else {
+            return Self.decisionError(400, "invalid_parameter", "record must be true or false (got '\(record ?? "")')", field: "record")
+        }
+        let recorded = record == "true" ? analysis.submit(event, line: line) : false
         return Self.json(Self.decisionJSON(decision, api: event.api, recorded: recorded), status: .ok)
     }
 

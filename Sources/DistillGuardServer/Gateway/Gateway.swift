@@ -69,14 +69,13 @@ public final class Gateway: Sendable {
         router.post("/v1/decide") { request, context in
             try await self.decisionEndpoint(request)
         }
-        // nginx: `auth_request` keeps the client's method unless told otherwise, so both are answered.
         router.get("/v1/authorize") { request, _ in self.authorizeEndpoint(request) }
-        router.post("/v1/authorize") { request, _ in self.authorizeEndpoint(request) }
         router.post("/v1/mirror") { request, context in
             try await self.mirrorEndpoint(request, context: context)
         }
         router.get("/health") { _, _ in self.healthResponse() }
         router.get("/metrics") { _, _ in self.metricsResponse() }
+        router.get("/openapi.json") { _, _ in Response.openAPI(GatewayOpenAPI.document) }
     }
 
     func healthResponse() -> Response {
@@ -169,6 +168,7 @@ public func buildGatewayApplication(
     _ gateway: Gateway, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = Router(context: GatewayRequestContext.self)
+    router.add(middleware: MethodNotAllowedMiddleware(openAPI: GatewayOpenAPI.document))
     gateway.register(on: router)
     return Application(
         router: router,

@@ -39,6 +39,14 @@ struct AdminRoutes {
             } catch {
                 throw APIError(.badRequest, code: "invalid_json", "the body is not JSON: \(error)")
             }
+            guard value.objectValue != nil else {
+                throw APIError(.badRequest, code: "invalid_decision", "the body must be a JSON object: {subject, subject_id, ruling, note}")
+            }
+            for field in ["subject", "subject_id", "ruling", "note"] {
+                if let member = value[field], member.stringValue == nil {
+                    throw APIError(.badRequest, code: "invalid_decision", "\(field) must be a string")
+                }
+            }
             let decision = try DecisionRequest(
                 subject: value["subject"]?.stringValue, subjectID: value["subject_id"]?.stringValue, ruling: value["ruling"]?.stringValue,
                 note: value["note"]?.stringValue

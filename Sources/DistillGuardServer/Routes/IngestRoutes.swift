@@ -71,6 +71,7 @@ final class IngestRoutes: Sendable {
             } catch {
                 throw APIError(.contentTooLarge, code: "body_too_large", "request body exceeds \(maximumBodyBytes) bytes; split the batch")
             }
+            guard body.readableBytes > 0 else { throw APIError.emptyBatch }
             return .json(try await ingest(body))
         }
     }

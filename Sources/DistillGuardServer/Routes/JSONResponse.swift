@@ -17,4 +17,9 @@ extension Response {
     static func error(_ status: HTTPResponse.Status, code: String, message: String) -> Response {
         json(["error": ["code": .string(code), "message": .string(message)]], status: status)
     }
+
+    /// An OpenAPI document (`GET /openapi.json`), as written in the source.
+    static func openAPI(_ document: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: document)))
+    }
 }

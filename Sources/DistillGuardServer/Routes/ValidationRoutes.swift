@@ -22,6 +22,7 @@ struct ValidationRoutes {
                     .contentTooLarge, code: "body_too_large",
                     message: "request body exceeds \(maximumBodyBytes) bytes; split the batch")
             }
+            guard body.readableBytes > 0 else { throw APIError.emptyBatch }
             return .json(Self.validate(body))
         }
     }

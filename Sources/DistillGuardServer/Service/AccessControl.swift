@@ -107,6 +107,9 @@ struct APIError: Error, HTTPResponseError {
         self.retryAfterSeconds = retryAfterSeconds
     }
 
+    /// An ingest or validation request without a body: a client that meant to send events and did not.
+    static let emptyBatch = APIError(.badRequest, code: "empty_body", "the request has no body: send contract events as JSON Lines")
+
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = Response.error(status, code: code, message: message)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }

@@ -12,6 +12,7 @@ public func buildServiceApplication(
     taxii: (store: IntelStore, token: String)? = nil, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = Router()
+    router.add(middleware: MethodNotAllowedMiddleware(openAPI: ServiceOpenAPI.document))
     let access = AccessControl(configuration.access)
     router.get("/health") { _, _ -> Response in
         let view = follower.view
@@ -30,6 +31,7 @@ public func buildServiceApplication(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render())))
     }
+    router.get("/openapi.json") { _, _ in Response.openAPI(ServiceOpenAPI.document) }
     ValidationRoutes(access: access, maximumBodyBytes: configuration.server.maximumBodyBytes).register(on: router)
     IngestRoutes(
         store: store, follower: follower, access: access, metrics: metrics, maximumBodyBytes: configuration.server.maximumBodyBytes,

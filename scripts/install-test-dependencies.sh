@@ -25,6 +25,8 @@ python3 -c "import openai" 2>/dev/null || need_pip+=(openai)
 python3 -c "import websocket" 2>/dev/null || need_pip+=(websocket-client)
 # schemathesis checks the running service and gateway against the OpenAPI documents they serve.
 python3 -c "import schemathesis" 2>/dev/null || need_pip+=(schemathesis)
+# LiteLLM's proxy runs the LiteLLM integration (integrations/litellm) in front of the mock API.
+python3 -c "import importlib.util as u, sys; sys.exit(0 if all(u.find_spec(m) for m in ('litellm', 'fastapi', 'uvicorn')) else 1)" || need_pip+=("litellm[proxy]")
 if [ ${#need_pip[@]} -gt 0 ]; then
     echo "installing Python packages: ${need_pip[*]}"
     python3 -m pip install -q "${need_pip[@]}"

@@ -1,0 +1,56 @@
+"""Calls LiteLLM's proxy (with DistillGuard's callback) through the official SDKs, as the LiteLLM
+integration test expects (Tests/DistillGuardServerTests/LiteLLMIntegrationTests.swift), and prints
+what each call returned as one JSON object.
+
+    python3 scripts/testing/litellm_check.py BASE_URL LITELLM_KEY
+
+Accounts are named by the end-user id (`user`, Anthropic `metadata.user_id`): acct_a is allowed,
+acct_b blocked, acct_c throttled to one request a minute. The SDKs do not retry (max_retries=0),
+so that a refusal is seen as the proxy sent it.
+"""
+import json
+import sys
+
+import anthropic
+import openai
+
+base, key = sys.argv[1], sys.argv[2]
+chat_client = openai.OpenAI(base_url=base + "/v1", api_key=key, max_retries=0)
+messages_client = anthropic.Anthropic(base_url=base, api_key=key, max_retries=0)
+question = [{"role": "user", "content": "Prove that the square root of 2 is irrational"}]
+results = {}
+
+
+def refusal(error):
+    return {"status": error.status_code, "retry_after": error.response.headers.get("retry-after"), "body": error.body}
+
+
+results["chat"] = chat_client.chat.completions.create(model="gpt-x", user="acct_a", messages=question).choices[0].message.content
+results["messages"] = messages_client.messages.create(
+    model="claude-x", max_tokens=64, metadata={"user_id": "acct_a"}, messages=question).content[0].text
+results["chat_stream"] = "".join(
+    chunk.choices[0].delta.content or ""
+    for chunk in chat_client.chat.completions.create(model="gpt-x", user="acct_a", messages=question, stream=True)
+    if chunk.choices)
+with messages_client.messages.stream(model="claude-x", max_tokens=64, metadata={"user_id": "acct_a"}, messages=question) as stream:
+    results["messages_stream"] = stream.get_final_text()
+
+try:
+    chat_client.chat.completions.create(model="gpt-x", user="acct_b", messages=question)
+    results["blocked_chat"] = "not refused"
+except openai.PermissionDeniedError as error:
+    results["blocked_chat"] = refusal(error)
+try:
+    messages_client.messages.create(model="claude-x", max_tokens=64, metadata={"user_id": "acct_b"}, messages=question)
+    results["blocked_messages"] = "not refused"
+except anthropic.PermissionDeniedError as error:
+    results["blocked_messages"] = refusal(error)
+
+results["throttle_first"] = chat_client.chat.completions.create(model="gpt-x", user="acct_c", messages=question).choices[0].message.content
+try:
+    chat_client.chat.completions.create(model="gpt-x", user="acct_c", messages=question)
+    results["throttle_second"] = "not refused"
+except openai.RateLimitError as error:
+    results["throttle_second"] = refusal(error)
+
+print(json.dumps(results))

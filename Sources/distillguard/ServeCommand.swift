@@ -20,6 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
             /metrics. Secrets come from files or the environment; there are no defaults:
               DISTILLGUARD_ADMIN_TOKEN   console sign-in and admin API (or --admin-token-file)
               DISTILLGUARD_INGEST_KEY    ingest API (or --ingest-key-file)
+              DISTILLGUARD_DECISION_KEY  decision API, POST /v1/decide (or --decision-key-file;
+                                         without one the decision API is off)
             SIGTERM or SIGINT stops it gracefully: ingest stops, what was stored is analysed, and a
             last checkpoint is saved. See docs/service.md.
             """)
@@ -41,6 +43,19 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "File with the ingest key(s), one per line (instead of DISTILLGUARD_INGEST_KEY).")
     var ingestKeyFile: String?
+
+    @Option(
+        name: .long,
+        help: "File with the decision API key(s), one per line (instead of DISTILLGUARD_DECISION_KEY); without one POST /v1/decide is off."
+    )
+    var decisionKeyFile: String?
+
+    @Option(
+        name: .long,
+        help:
+            "Policy file POST /v1/decide decides by (default: the built-in policy); its `compliance` section turns on regional compliance assessment."
+    )
+    var policy: String?
 
     @Option(name: .long, help: "Hours of event time raw prompt text is kept for (evidence samples are kept for good).")
     var rawRetentionHours: Double = 72
@@ -90,7 +105,10 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             access = try AccessConfiguration(
                 adminTokens: try Self.secrets(file: adminTokenFile, environment: "DISTILLGUARD_ADMIN_TOKEN", option: "--admin-token-file"),
-                ingestKeys: try Self.secrets(file: ingestKeyFile, environment: "DISTILLGUARD_INGEST_KEY", option: "--ingest-key-file"))
+                ingestKeys: try Self.secrets(file: ingestKeyFile, environment: "DISTILLGUARD_INGEST_KEY", option: "--ingest-key-file"),
+                decisionKeys: decisionKeyFile != nil || ProcessInfo.processInfo.environment["DISTILLGUARD_DECISION_KEY", default: ""] != ""
+                    ? try Self.secrets(file: decisionKeyFile, environment: "DISTILLGUARD_DECISION_KEY", option: "--decision-key-file")
+                    : [])
         } catch let error as AccessConfigurationError {
             throw CommandFailure(error.description)
         }
@@ -101,11 +119,13 @@ struct ServeCommand: AsyncParsableCommand {
             else { throw CommandFailure("\(taxiiTokenFile): the TAXII token must have at least 16 characters") }
             taxii = (try IntelStore(path: intelStore), token)
         }
+        let policy = try policy.map(PolicyFile.load) ?? .default
         let configuration = ServiceConfiguration(
             server: ServerConfiguration(host: host, port: port, maximumBodyBytes: maxBodyBytes), access: access,
             analysis: AnalysisSettings(
                 checkpointSeconds: checkpointSeconds, rawRetentionHours: rawRetentionHours, evidencePerAccount: evidencePerAccount,
-                maximumBacklog: maxBacklog, model: try ModelFile.load(model)), secureCookies: secureCookies)
+                maximumBacklog: maxBacklog, model: try ModelFile.load(model), compliance: policy.compliance),
+            policy: policy, secureCookies: secureCookies)
         let location = StoreLocation(database)
         let host = host
         let partners = taxii
@@ -117,8 +137,9 @@ struct ServeCommand: AsyncParsableCommand {
                 let app = buildServiceApplication(
                     configuration: configuration, store: store, follower: follower, metrics: metrics, taxii: partners, logger: logger
                 ) { port in
+                    let decide = configuration.access.decisionKeys.isEmpty ? "" : ", decisions POST /v1/decide"
                     let line =
-                        "DistillGuard serving on http://\(host):\(port) (console /console, ingest POST /v1/events) with \(location)\n"
+                        "DistillGuard serving on http://\(host):\(port) (console /console, ingest POST /v1/events\(decide)) with \(location)\n"
                     FileHandle.standardOutput.write(Data(line.utf8))
                 }
                 // Shut down in reverse order: the HTTP server stops taking requests first, then

@@ -77,7 +77,7 @@ struct ServeCommandTests {
         let refused = try CommandRunner.run(
             ["serve", "--database", directory.file("x.sqlite"), "--admin-token-file", weak, "--ingest-key-file", keys],
             environment: environment)
-        #expect(refused.standardError.contains("an admin token must be at least 16 characters"))
+        #expect(refused.standardError.contains("every admin token must be at least 16 characters"))
         let same = try CommandRunner.run(
             ["serve", "--database", directory.file("x.sqlite"), "--admin-token-file", keys, "--ingest-key-file", keys],
             environment: environment)

@@ -52,6 +52,23 @@ struct EngineTests {
         #expect(cluster.hourly.dropLast(alone.hourly.count).allSatisfy { $0 == 0 })
     }
 
+    /// Found by the event fuzz target: an event dated thousands of years after the rest made the
+    /// engine step through every checkpoint period in between (tens of millions), holding the
+    /// analysis thread for minutes. One checkpoint covers any gap.
+    @Test func anEventDatedFarAheadTakesOneCheckpoint() throws {
+        var log = campaignLog()
+        log.add(account: "user-future", at: Timestamp(rfc3339: "8424-02-05T04:06:24.359Z")!, prompt: organicPrompts[0])
+        log.add(account: "user-future", at: Timestamp(rfc3339: "9999-12-31T23:59:59Z")!, prompt: organicPrompts[1])
+        var engine = DetectionEngine()
+        let events = log.events.sorted { $0.timestamp < $1.timestamp }
+        for event in events { engine.ingest(event, ExchangeFeatures(event)) }
+        #expect(engine.checkpoints <= events.count, "\(engine.checkpoints) checkpoints for \(events.count) events")
+        let result = engine.finish()
+        let cluster = try #require(result.clusters.first)
+        #expect(cluster.verdict == .attack && cluster.accounts.count == 12)
+        #expect(result.accounts.first { $0.accountID == "user-future" }?.verdict ?? .benign == .benign)
+    }
+
     @Test func explainsVerdictsWithCheckableEvidence() {
         let result = campaignLog().analyze()
         let verdict = try! #require(result.accounts.first { $0.accountID == "harvester-3" })

@@ -8,9 +8,15 @@ import Testing
 /// A real LiteLLM proxy (`litellm[proxy]` from PyPI) with DistillGuard's callback
 /// (`integrations/litellm`, installed with pip from the checkout), configured as
 /// docs/integrations.md says, in front of the mock upstream; the official `openai` and
-/// `anthropic` SDKs as its clients (`scripts/testing/litellm_check.py`). The gateway answers the
-/// decisions; `serve` receives the exchanges and analyses them.
+/// `anthropic` SDKs as its clients (`scripts/testing/litellm_check.py`). `serve` or the gateway
+/// answers the decisions (both are documented); `serve` receives the exchanges and analyses them.
 @Suite struct LiteLLMIntegrationTests {
+    /// Who answers `POST /v1/decide`.
+    enum DecisionHost: String, CaseIterable, CustomTestStringConvertible {
+        case serve, gateway
+        var testDescription: String { rawValue }
+    }
+
     /// Looked up, not imported: importing litellm fetches a price list from the internet first.
     static var installed: Bool {
         let modules = "('litellm', 'fastapi', 'uvicorn', 'anthropic', 'openai')"
@@ -30,17 +36,22 @@ import Testing
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    @Test(.enabled(if: installed, "litellm, anthropic or openai is missing (scripts/install-test-dependencies.sh installs them)"))
-    func litellmAsksTheGatewayAndSendsEveryExchangeToServe() async throws {
+    @Test(
+        .enabled(if: installed, "litellm, anthropic or openai is missing (scripts/install-test-dependencies.sh installs them)"),
+        arguments: DecisionHost.allCases)
+    func litellmAsksForDecisionsAndSendsEveryExchangeToServe(decisions: DecisionHost) async throws {
         let policy = try Policy.parse(Self.policy, file: "policy.json")
-        try await ServiceHarness.run(.sqlite, testing: .live) { service, serviceClient in
+        try await ServiceHarness.run(.sqlite, policy: policy, testing: .live) { service, serviceClient in
             let serviceURL = "http://127.0.0.1:\(try #require(serviceClient.port))"
             try await GatewayHarness.run(configure: { config in
                 config.policy = policy
                 config.decisionAPIKey = Self.decisionKey
             }) { harness in
+                let decide =
+                    decisions == .serve
+                    ? (url: serviceURL, key: ServiceHarness.decisionKey) : (url: harness.gatewayURL, key: Self.decisionKey)
                 let proxy = try await LiteLLMProcess.start(
-                    upstream: harness.upstreamURL, gateway: harness.gatewayURL, service: serviceURL, directory: harness.directory)
+                    upstream: harness.upstreamURL, decide: decide, service: serviceURL, directory: harness.directory)
                 do {
                     try await Self.check(proxy, serviceURL: serviceURL)
                     try await proxy.stop()
@@ -101,7 +112,9 @@ final class LiteLLMProcess {
         self.logPath = logPath
     }
 
-    static func start(upstream: String, gateway: String, service: String, directory: TemporaryDirectory) async throws -> LiteLLMProcess {
+    static func start(
+        upstream: String, decide: (url: String, key: String), service: String, directory: TemporaryDirectory
+    ) async throws -> LiteLLMProcess {
         // As a user installs it: pip, from the checkout (here into the test's own directory).
         let site = directory.file("site-packages")
         // From a copy: pip builds in the source folder, and a test leaves the checkout as it was.
@@ -145,8 +158,8 @@ final class LiteLLMProcess {
             var environment = ProcessInfo.processInfo.environment
             environment["PYTHONPATH"] = site
             environment["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
-            environment["DISTILLGUARD_DECIDE_URL"] = gateway
-            environment["DISTILLGUARD_DECIDE_KEY"] = LiteLLMIntegrationTests.decisionKey
+            environment["DISTILLGUARD_DECIDE_URL"] = decide.url
+            environment["DISTILLGUARD_DECIDE_KEY"] = decide.key
             environment["DISTILLGUARD_INGEST_URL"] = service
             environment["DISTILLGUARD_INGEST_KEY"] = ServiceHarness.ingestKey
             environment["DISTILLGUARD_ACCOUNT_FROM"] = "end_user"

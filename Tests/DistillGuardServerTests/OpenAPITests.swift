@@ -42,6 +42,8 @@ import Testing
                 bearer = "\(ServiceHarness.ingestKey)"
                 [auth.openapi.adminToken]
                 bearer = "\(ServiceHarness.adminToken)"
+                [auth.openapi.decisionKey]
+                bearer = "\(ServiceHarness.decisionKey)"
                 """
             let (status, output) = try await Self.schemathesis(url, auth: auth, directory: TemporaryDirectory())
             #expect(status == 0, "\(output)")

@@ -19,12 +19,14 @@ struct ServiceHarness {
 
     static let adminToken = "admin-token-for-tests-0001"
     static let ingestKey = "ingest-key-for-tests-00001"
+    static let decisionKey = "decision-key-for-tests-001"
 
     let store: any ServiceStore
     let follower: AnalysisFollower
 
     var admin: HTTPFields { [.authorization: "Bearer \(Self.adminToken)", HTTPField.Name("X-DistillGuard-Analyst")!: "carol"] }
     var ingest: HTTPFields { [.authorization: "Bearer \(Self.ingestKey)"] }
+    var decide: HTTPFields { [.authorization: "Bearer \(Self.decisionKey)"] }
 
     static var logger: Logger {
         var logger = Logger(label: "test")
@@ -35,12 +37,13 @@ struct ServiceHarness {
     /// Runs `body` with a test client; `runAnalysis: false` leaves stored events unanalyzed.
     static func run(
         _ backend: Backend, settings: AnalysisSettings = AnalysisSettings(refreshSeconds: 0.1, checkpointSeconds: 0.3),
-        runAnalysis: Bool = true, secureCookies: Bool = false, testing: TestingSetup = .router,
-        _ body: @Sendable (ServiceHarness, any TestClientProtocol) async throws -> Void
+        runAnalysis: Bool = true, secureCookies: Bool = false, decisionKeys: [String] = [decisionKey], policy: Policy = .default,
+        testing: TestingSetup = .router, _ body: @Sendable (ServiceHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await withStore(backend) { store in
             try await run(
-                store: store, settings: settings, runAnalysis: runAnalysis, secureCookies: secureCookies, testing: testing, body)
+                store: store, settings: settings, runAnalysis: runAnalysis, secureCookies: secureCookies, decisionKeys: decisionKeys,
+                policy: policy, testing: testing, body)
         }
     }
 
@@ -55,7 +58,8 @@ struct ServiceHarness {
         try await follower.prepare()
         let configuration = ServiceConfiguration(
             server: ServerConfiguration(port: port, maximumBodyBytes: 1 << 20),
-            access: try AccessConfiguration(adminTokens: [adminToken], ingestKeys: [ingestKey]), analysis: settings)
+            access: try AccessConfiguration(adminTokens: [adminToken], ingestKeys: [ingestKey], decisionKeys: [decisionKey]),
+            analysis: settings)
         let (listening, announce) = AsyncStream<Int>.makeStream()
         let app = buildServiceApplication(
             configuration: configuration, store: store, follower: follower, metrics: metrics, logger: logger,
@@ -84,16 +88,16 @@ struct ServiceHarness {
     /// `run` over a given store.
     static func run(
         store: any ServiceStore, settings: AnalysisSettings = AnalysisSettings(refreshSeconds: 0.1, checkpointSeconds: 0.3),
-        runAnalysis: Bool = true, secureCookies: Bool = false, testing: TestingSetup = .router,
-        _ body: @Sendable (ServiceHarness, any TestClientProtocol) async throws -> Void
+        runAnalysis: Bool = true, secureCookies: Bool = false, decisionKeys: [String] = [decisionKey], policy: Policy = .default,
+        testing: TestingSetup = .router, _ body: @Sendable (ServiceHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         let metrics = MetricsRegistry()
         let follower = AnalysisFollower(store: store, settings: settings, metrics: metrics, logger: logger)
         try await follower.prepare()
         let configuration = ServiceConfiguration(
             server: ServerConfiguration(port: 0, maximumBodyBytes: 1 << 20),
-            access: try AccessConfiguration(adminTokens: [adminToken], ingestKeys: [ingestKey]), analysis: settings,
-            secureCookies: secureCookies)
+            access: try AccessConfiguration(adminTokens: [adminToken], ingestKeys: [ingestKey], decisionKeys: decisionKeys),
+            analysis: settings, policy: policy, secureCookies: secureCookies)
         let app = buildServiceApplication(
             configuration: configuration, store: store, follower: follower, metrics: metrics, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -4,9 +4,15 @@ import DistillGuardCore
 ///
 /// - The analyze path (response text elided) accepts and rejects exactly the lines the full path
 ///   does, with the same rejection, and decodes the same event apart from the response text.
-/// - A decoded event's features can be computed; a batch of the line twice gives it twice.
+/// - A decoded event's features can be computed, and an engine can ingest and score it; a batch
+///   of the line twice gives it twice.
 /// - A rejection always names a code and a message.
 enum EventTarget {
+    static let ordinary = try! EventDecoder.decode(
+        line:
+            #"{"id":"o1","timestamp":"2026-02-01T12:00:00Z","account_id":"acct_o","api":"openai.chat_completions","request":{"model":"m","messages":[{"role":"user","content":"What is the capital of France?"}]}}"#
+    )
+
     static func run(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { raw in
             let full = EventBatch.decodeLine(raw)
@@ -18,8 +24,14 @@ enum EventTarget {
                 require(
                     a.id == b.id && a.accountID == b.accountID && a.timestamp == b.timestamp && a.api == b.api,
                     "the analyze path decoded another event")
-                _ = ExchangeFeatures(a)
                 _ = ExchangeFeatures(b)
+                // Every accepted event can be analysed: ingested by an engine beside an ordinary
+                // event (so that the log has a span) and scored. (An event dated before 1970
+                // crashed the engine; schemathesis found it through the gateway, not this target.)
+                var engine = DetectionEngine()
+                engine.ingest(Self.ordinary, ExchangeFeatures(Self.ordinary))
+                engine.ingest(a, ExchangeFeatures(a))
+                _ = engine.finish()
             case (.failure(let a)?, .failure(let b)?):
                 require(a.code == b.code && a.field == b.field, "the analyze path rejects differently: \(a) / \(b)")
                 require(!a.message.isEmpty, "a rejection without a message")

@@ -25,6 +25,9 @@ public struct DetectionEngine: Sendable {
     public private(set) var logEnd: Timestamp?
     public private(set) var events = 0
     public private(set) var outOfOrder = 0
+    /// Checkpoints taken since this engine was made or restored: at most one per event, however
+    /// far apart events are.
+    public private(set) var checkpoints = 0
     /// Exchanges per account per hour, kept only for flagged accounts' timelines (bounded by hours × flagged accounts).
     var hourly: [Int: [Int: Int]] = [:]
 
@@ -77,9 +80,14 @@ public struct DetectionEngine: Sendable {
             logStart = time
             nextCheckpoint = time.adding(seconds: checkpointSeconds)
         }
-        while let next = nextCheckpoint, time >= next {
+        if let next = nextCheckpoint, time >= next {
+            // One checkpoint however many periods have passed: after it no account is active, so
+            // the periods in between would check nobody. (Stepping through them one by one, an
+            // event dated thousands of years ahead held the analysis thread for minutes; found by
+            // the event fuzz target.)
             checkpoint()
-            nextCheckpoint = next.adding(seconds: checkpointSeconds)
+            let periods = ((Double(time.milliseconds - next.milliseconds) / 1000) / checkpointSeconds).rounded(.down) + 1
+            nextCheckpoint = next.adding(seconds: periods * checkpointSeconds)
         }
         logEnd = max(logEnd ?? time, time)
         events += 1
@@ -196,6 +204,7 @@ public struct DetectionEngine: Sendable {
 
     /// Re-scores the accounts active since the last checkpoint and records first flags.
     mutating func checkpoint() {
+        checkpoints += 1
         guard !active.isEmpty else { return }
         let context = Self.context(capabilityCounts: capabilityCounts, templates: templates.stats, paymentAccounts: paymentAccounts)
         var touched = Set<Cohorts.Key>()

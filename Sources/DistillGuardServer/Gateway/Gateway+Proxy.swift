@@ -172,11 +172,15 @@ extension Gateway {
     }
 
     func decide(caller: Caller, api: Event.API, signature: TemplateSignature?) -> Decision {
-        let policyRequest = PolicyRequest(
-            accountID: caller.accountID, knownAccount: caller.known, tier: caller.key?.account.tier, api: api, signature: signature)
+        decide(
+            PolicyRequest(
+                accountID: caller.accountID, knownAccount: caller.known, tier: caller.key?.account.tier, api: api, signature: signature))
+    }
+
+    func decide(_ request: PolicyRequest) -> Decision {
         let snapshot = analysis.snapshot
         let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
-        return buckets.withLock { configuration.policy.decide(policyRequest, snapshot: snapshot, buckets: &$0, now: now) }
+        return buckets.withLock { configuration.policy.decide(request, snapshot: snapshot, buckets: &$0, now: now) }
     }
 
     static func newExchangeID() -> String {

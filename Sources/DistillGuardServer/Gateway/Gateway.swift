@@ -152,13 +152,7 @@ public final class Gateway: Sendable {
         metrics.describe("dg_snapshot_flagged_templates", type: "gauge", help: "Templates at review or attack in the latest snapshot.")
     }
 
-    static func json(_ value: JSONValue, status: HTTPResponse.Status) -> Response {
-        var writer = JSONWriter(reservingCapacity: 512)
-        writer.write(value)
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
-    }
+    static func json(_ value: JSONValue, status: HTTPResponse.Status) -> Response { Response.json(value, status: status) }
 }
 
 /// Builds the gateway application; callable from tests (HummingbirdTesting) and from the CLI.

@@ -1,4 +1,4 @@
-/// The OpenAPI 3.0 document of `distillguard serve`'s API (ingest, validation, admin, health),
+/// The OpenAPI 3.0 document of `distillguard serve`'s API (ingest, decisions, validation, admin, health),
 /// served at `GET /openapi.json`. The suite checks the running service against it with
 /// schemathesis (`OpenAPITests`); change both together.
 enum ServiceOpenAPI {
@@ -8,7 +8,7 @@ enum ServiceOpenAPI {
           "info": {
             "title": "DistillGuard service",
             "version": "1",
-            "description": "The always-on service (`distillguard serve`): ingest of contract events, validation, the admin API and health. Errors are `{\"error\": {\"code\", \"message\"}}`. docs/service.md explains each route."
+            "description": "The always-on service (`distillguard serve`): ingest of contract events, validation, the decision API for proxies (off until a decision key is configured: 404), the admin API and health. Errors are `{\"error\": {\"code\", \"message\"}}`. docs/service.md explains each route."
           },
           "paths": {
             "/v1/events": {
@@ -27,6 +27,7 @@ enum ServiceOpenAPI {
                 }
               }
             },
+            "/v1/decide": \#(DecisionOpenAPI.pathItem),
             "/v1/events/validate": {
               "post": {
                 "summary": "Check a JSON Lines batch against the events contract without storing it",
@@ -127,7 +128,8 @@ enum ServiceOpenAPI {
           "components": {
             "securitySchemes": {
               "ingestKey": {"type": "http", "scheme": "bearer", "description": "An ingest key (--ingest-key-file or DISTILLGUARD_INGEST_KEY)"},
-              "adminToken": {"type": "http", "scheme": "bearer", "description": "An admin token (--admin-token-file or DISTILLGUARD_ADMIN_TOKEN); the console's session cookie works too"}
+              "adminToken": {"type": "http", "scheme": "bearer", "description": "An admin token (--admin-token-file or DISTILLGUARD_ADMIN_TOKEN); the console's session cookie works too"},
+              "decisionKey": {"type": "http", "scheme": "bearer", "description": "A decision key (--decision-key-file or DISTILLGUARD_DECISION_KEY)"}
             },
             "responses": {
               "Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
@@ -143,6 +145,7 @@ enum ServiceOpenAPI {
               }
             },
             "schemas": {
+              \#(DecisionOpenAPI.schemas),
               "Error": {
                 "type": "object", "required": ["error"],
                 "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}

@@ -76,6 +76,27 @@ final class IngestRoutes: Sendable {
         }
     }
 
+    /// Stores one event the decision API was asked to record. False when it was not stored (analysis
+    /// too far behind, an id stored before, the store unavailable): the decision stands either way.
+    func record(_ event: Event, line: String) async -> Bool {
+        guard follower.backlog < follower.settings.maximumBacklog else {
+            metrics.increment("dg_ingest_throttled_total", ["cause": "backlog"])
+            return false
+        }
+        follower.stored(1)
+        let new: Bool
+        do { new = try await store.insert([StoredEvent(event, line: line)]).first == true } catch {
+            follower.stored(-1)
+            follower.ingestFailed(error)
+            metrics.increment("dg_ingest_store_failures_total")
+            return false
+        }
+        follower.ingestFailed(nil)
+        if !new { follower.stored(-1) }
+        metrics.increment("dg_ingest_lines_total", ["result": new ? "accepted" : "duplicate"])
+        return new
+    }
+
     func ingest(_ body: ByteBuffer) async throws -> JSONValue {
         var results: [(line: Int, result: LineResult)] = []
         var events: [StoredEvent] = []

@@ -43,6 +43,9 @@ public final class AnalysisFollower: Service, Sendable {
     let metrics: MetricsRegistry
     let logger: Logger
     private let published = Mutex(View())
+    /// What `POST /v1/decide` reads: the last refresh's verdicts and flagged templates, as computed
+    /// and with analysts' decisions applied.
+    private let enforcement = Mutex((computed: EnforcementSnapshot(), applied: EnforcementSnapshot()))
     private let counters = Mutex(Counters())
     /// The engine, touched only on `worker`: its work (decoding, scoring, linking, snapshots) runs
     /// on a thread of its own, never on the threads that answer HTTP requests.
@@ -66,6 +69,9 @@ public final class AnalysisFollower: Service, Sendable {
     }
 
     public var view: View { published.withLock { $0 } }
+
+    /// The verdicts and flagged templates the policy reads, analysts' decisions applied.
+    public var snapshot: EnforcementSnapshot { enforcement.withLock { $0.applied } }
 
     /// Stored events waiting for analysis.
     public var backlog: Int { counters.withLock { $0.backlog } }
@@ -102,6 +108,7 @@ public final class AnalysisFollower: Service, Sendable {
             view.decisions = decisions
             view.ledger = DecisionLedger(decisions)
         }
+        publishEnforcement(nil)
         return stored
     }
 
@@ -191,14 +198,15 @@ public final class AnalysisFollower: Service, Sendable {
     func restore() async throws {
         let checkpoint = try await store.checkpoint()
         let settings = settings
-        let (events, result) = try await onAnalysisThread { [self] in
+        let (events, result, matcher) = try await onAnalysisThread { [self] in
             var loaded = DetectionEngine(model: settings.model)
             if let checkpoint { loaded = try DetectionEngine(snapshot: checkpoint.state, model: settings.model) }
             loaded.compliance = settings.compliance
             let result = loaded.events > 0 ? loaded.finish() : nil
+            let matcher = result.map { loaded.templateMatcher(for: $0.templates) }
             let events = loaded.events
             engine.withLock { $0 = loaded }
-            return (events, result)
+            return (events, result, matcher)
         }
         if let checkpoint {
             logger.info(
@@ -222,6 +230,8 @@ public final class AnalysisFollower: Service, Sendable {
         restored.withLock { $0 = true }
         metrics.set("dg_ingest_backlog", Double(backlog))
         if let result { publishFlagged(result) }
+        // Analysts' decisions are enforced from the start, with or without verdicts.
+        publishEnforcement(result.map { EnforcementSnapshot($0, matcher: matcher ?? TemplateMatcher(), builtAt: Self.milliseconds()) })
     }
 
     /// Feeds a batch to the engine; returns the last sequence number.
@@ -267,17 +277,33 @@ public final class AnalysisFollower: Service, Sendable {
     /// Scores everyone, publishes the result and records this hour's counts.
     func refresh() async throws {
         let rejected = counters.withLock { $0.rejected }
-        let result = try await onAnalysisThread { [self] in engine.withLock { $0.finish(eventsRejected: rejected) } }
+        let (result, matcher) = try await onAnalysisThread { [self] in
+            engine.withLock { engine in
+                let result = engine.finish(eventsRejected: rejected)
+                return (result, engine.templateMatcher(for: result.templates))
+            }
+        }
         published.withLock { view in
             view.result = result
             view.refreshedAt = Self.now()
         }
+        publishEnforcement(EnforcementSnapshot(result, matcher: matcher, builtAt: Self.milliseconds()))
         let (review, attack) = publishFlagged(result)
         if let end = result.logEnd {
             try await store.record(
                 HistoryPoint(
                     hour: HistoryPoint.hour(of: end), events: result.eventsAnalyzed, accounts: result.accountsAnalyzed, review: review,
                     attack: attack, clusters: result.clusters.count))
+        }
+    }
+
+    /// Publishes `computed` (nil: the one published before) with the analysts' decisions known now.
+    /// The decisions are read under the same lock, so that a decision recorded during a refresh is
+    /// never lost from what is enforced.
+    private func publishEnforcement(_ computed: EnforcementSnapshot?) {
+        enforcement.withLock { current in
+            if let computed { current.computed = computed }
+            current.applied = current.computed.applying(published.withLock { $0.ledger })
         }
     }
 
@@ -321,4 +347,6 @@ public final class AnalysisFollower: Service, Sendable {
     }
 
     static func now() -> Timestamp { Timestamp(seconds: Date().timeIntervalSince1970) }
+
+    static func milliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }

@@ -3,8 +3,9 @@ import DistillGuardStore
 import Hummingbird
 import Logging
 
-/// Builds the always-on service's HTTP application (`distillguard serve`): ingest, admin API,
-/// console, `/health`, `/metrics`, contract validation, and TAXII when an intel store is given.
+/// Builds the always-on service's HTTP application (`distillguard serve`): ingest, the decision
+/// API, admin API, console, `/health`, `/metrics`, contract validation, and TAXII when an intel
+/// store is given.
 ///
 /// The caller runs `follower` beside it (both are services; see `ServeCommand`).
 public func buildServiceApplication(
@@ -33,9 +34,13 @@ public func buildServiceApplication(
     }
     router.get("/openapi.json") { _, _ in Response.openAPI(ServiceOpenAPI.document) }
     ValidationRoutes(access: access, maximumBodyBytes: configuration.server.maximumBodyBytes).register(on: router)
-    IngestRoutes(
+    let ingest = IngestRoutes(
         store: store, follower: follower, access: access, metrics: metrics, maximumBodyBytes: configuration.server.maximumBodyBytes,
-        maximumConcurrentBatches: 8
+        maximumConcurrentBatches: 8)
+    ingest.register(on: router)
+    DecisionRoutes(
+        policy: configuration.policy, keys: configuration.access.decisionKeys, follower: follower, ingest: ingest, metrics: metrics,
+        maximumBodyBytes: configuration.server.maximumBodyBytes
     ).register(on: router)
     AdminRoutes(store: store, follower: follower, access: access).register(on: router)
     ConsoleRoutes(store: store, follower: follower, access: access, secureCookies: configuration.secureCookies).register(on: router)

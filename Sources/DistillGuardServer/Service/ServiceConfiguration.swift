@@ -6,17 +6,20 @@ public struct ServiceConfiguration: Sendable {
     public var server: ServerConfiguration
     public var access: AccessConfiguration
     public var analysis: AnalysisSettings
+    /// The policy `POST /v1/decide` decides by.
+    public var policy: Policy
     /// Mark the console's session cookie `Secure` (set when the console is reached over HTTPS,
     /// through a TLS-terminating proxy).
     public var secureCookies: Bool
 
     public init(
         server: ServerConfiguration = ServerConfiguration(), access: AccessConfiguration, analysis: AnalysisSettings = AnalysisSettings(),
-        secureCookies: Bool = false
+        policy: Policy = .default, secureCookies: Bool = false
     ) {
         self.server = server
         self.access = access
         self.analysis = analysis
+        self.policy = policy
         self.secureCookies = secureCookies
     }
 }
@@ -59,30 +62,39 @@ public struct AnalysisSettings: Sendable {
 }
 
 /// Secrets configured at start. There are no defaults: `serve` refuses to start without an admin
-/// token and an ingest key, and each must be long enough to resist guessing.
+/// token and an ingest key, and each must be long enough to resist guessing. The decision API is
+/// off without a decision key.
 public struct AccessConfiguration: Sendable {
     /// Bearer tokens for the console and the admin API.
     public var adminTokens: [String]
     /// Bearer keys for the ingest API (never accepted for the console or admin API, and the other way round).
     public var ingestKeys: [String]
+    /// Bearer keys for `POST /v1/decide` (never accepted for the console or admin API); none: the API is off.
+    public var decisionKeys: [String]
     /// How long a console login lasts (seconds).
     public var sessionSeconds: Double
 
     public static let minimumSecretLength = 16
 
-    public init(adminTokens: [String], ingestKeys: [String], sessionSeconds: Double = 12 * 3600) throws {
-        for (name, secrets) in [("admin token", adminTokens), ("ingest key", ingestKeys)] {
-            guard !secrets.isEmpty else { throw AccessConfigurationError("no \(name) is configured; there is no default") }
+    public init(adminTokens: [String], ingestKeys: [String], decisionKeys: [String] = [], sessionSeconds: Double = 12 * 3600) throws {
+        for (name, secrets) in [("admin token", adminTokens), ("ingest key", ingestKeys), ("decision key", decisionKeys)] {
+            guard !secrets.isEmpty || name == "decision key" else {
+                throw AccessConfigurationError("no \(name) is configured; there is no default")
+            }
             for secret in secrets where secret.count < Self.minimumSecretLength || secret.contains(where: \.isWhitespace) {
                 throw AccessConfigurationError(
-                    "an \(name) must be at least \(Self.minimumSecretLength) characters without spaces (one has \(secret.count))")
+                    "every \(name) must be at least \(Self.minimumSecretLength) characters without spaces (one has \(secret.count))")
             }
         }
         guard Set(adminTokens).isDisjoint(with: ingestKeys) else {
             throw AccessConfigurationError("the same secret is configured as an admin token and an ingest key; use different ones")
         }
+        guard Set(adminTokens).isDisjoint(with: decisionKeys) else {
+            throw AccessConfigurationError("the same secret is configured as an admin token and a decision key; use different ones")
+        }
         self.adminTokens = adminTokens
         self.ingestKeys = ingestKeys
+        self.decisionKeys = decisionKeys
         self.sessionSeconds = sessionSeconds
     }
 }

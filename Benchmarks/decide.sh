@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Latency of the decision API (POST /v1/decide) on loopback, under open-loop load.
+# Latency of the decision API (POST /v1/decide) on loopback, under open-loop load, as answered
+# by `distillguard serve` and by `distillguard gateway`.
 #
-# The gateway runs with a policy of three rules (block an account at attack, throttle a cluster,
-# degrade a template at review), live analysis and an event log, as a proxy's check would meet
-# it. The open-loop generator sends one event per request at RATE requests/s (default 1,000),
-# measuring from each request's scheduled start, RUNS times (default 3): decisions only, then
-# with ?record=true (the event also queued for analysis). Results: $BENCH_DIR/decide/results.jsonl
-# and a table on stdout.
+# Both run with a policy of three rules (block an account at attack, throttle a cluster, degrade
+# a template at review); serve over a SQLite store holding the verdicts of a simulated day
+# (`simulate --scale small`, about 50k events, ingested first: flagged accounts, clusters and
+# templates for the policy to look through), the gateway with live analysis and an event log. The open-loop
+# generator sends one event per request at RATE requests/s (default 1,000), measuring from each
+# request's scheduled start, RUNS times (default 3): decisions only from each, then from the
+# gateway with ?record=true (the event also queued for analysis; serve would store the same
+# event once and answer the rest as duplicates, which measures nothing useful).
+# Results: $BENCH_DIR/decide/results.jsonl and a table on stdout.
 #
-#   Benchmarks/decide.sh                 # 3 runs of 10 s each way at 1,000/s
+#   Benchmarks/decide.sh                 # 3 runs of 10 s each at 1,000/s
 #   RATE=5000 RUNS=1 Benchmarks/decide.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,11 +26,12 @@ rm -f "$work/results.jsonl" "$work/events.jsonl"
 echo "building release binaries…" >&2
 (cd "$root" && swift build -c release --product distillguard >&2 && swift build -c release --product distillguard-loadgen >&2)
 release="$root/.build/release"
-gateway_port=9321
+gateway_port=9321 serve_port=9322
 key="decide-bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-pid=
-cleanup() { [ -z "$pid" ] || kill "$pid" 2>/dev/null || true; }
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
+rm -f "$work"/serve.sqlite*
 
 cat >"$work/policy.json" <<'JSON'
 {"rules":[
@@ -47,17 +52,44 @@ JSON
 printf '%s' '{"id":"bench-1","timestamp":"2026-02-01T12:00:00Z","account_id":"acct_bench","api":"openai.chat_completions","request":{"model":"gpt-x","max_tokens":2048,"messages":[{"role":"system","content":"You are a careful tutor."},{"role":"user","content":"Solve step by step: a train leaves at 9:40 and travels 182 km at 91 km/h. When does it arrive?"}]}}' >"$work/event.json"
 
 "$release/distillguard" gateway --config "$work/gateway.json" --log-level warning >"$work/gateway.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 120); do
-    curl -s -o /dev/null "http://127.0.0.1:$gateway_port/health" && break
-    sleep 0.5
+pids+=($!)
+DISTILLGUARD_ADMIN_TOKEN="admin-$key" DISTILLGUARD_INGEST_KEY="ingest-$key" DISTILLGUARD_DECISION_KEY="$key" \
+    "$release/distillguard" serve --database "$work/serve.sqlite" --port $serve_port --policy "$work/policy.json" \
+    --log-level warning >"$work/serve.log" 2>&1 &
+pids+=($!)
+for port in $gateway_port $serve_port; do
+    for _ in $(seq 1 120); do
+        curl -s -o /dev/null "http://127.0.0.1:$port/health" && break
+        sleep 0.5
+    done
 done
 
+# serve's verdicts: a simulated log, ingested in batches, analysed before the first run.
+"$release/distillguard" simulate --scale small --seed 1 --out "$work/simulated" >/dev/null
+split -l 5000 "$work/simulated/events.jsonl" "$work/batch."
+for batch in "$work"/batch.*; do
+    until curl -sf -o /dev/null -H "authorization: Bearer ingest-$key" --data-binary @"$batch" \
+        "http://127.0.0.1:$serve_port/v1/events"; do sleep 1; done
+done
+rm -f "$work"/batch.*
+events=$(wc -l <"$work/simulated/events.jsonl")
+until curl -s "http://127.0.0.1:$serve_port/v1/status" -H "authorization: Bearer admin-$key" |
+    python3 -c "import json,sys; s=json.load(sys.stdin); sys.exit(0 if s['backlog']==0 and s['processed_sequence']>=$events else 1)"; do
+    sleep 1
+done
+curl -s "http://127.0.0.1:$serve_port/v1/verdicts" -H "authorization: Bearer admin-$key" | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+flagged = sum(1 for a in v["accounts"] if a["verdict"] != "benign")
+events, accounts, clusters = v["events_analyzed"], v["accounts_analyzed"], len(v["clusters"])
+print(f"serve holds {events} events, {accounts} accounts, {flagged} flagged, {clusters} clusters", file=sys.stderr)'
+
 for run in $(seq 1 "$runs"); do
-    for mode in decide record; do
-        query=""
-        [ "$mode" = record ] && query="?record=true"
-        "$release/distillguard-loadgen" --url "http://127.0.0.1:$gateway_port/v1/decide$query" --body-file "$work/event.json" \
+    for mode in "serve decide" "gateway decide" "gateway record"; do
+        port=$gateway_port query=""
+        [ "${mode%% *}" = serve ] && port=$serve_port
+        [ "${mode##* }" = record ] && query="?record=true"
+        "$release/distillguard-loadgen" --url "http://127.0.0.1:$port/v1/decide$query" --body-file "$work/event.json" \
             --header "authorization: Bearer $key" --rate "$rate" --duration "$duration" --warmup 2 --connections 64 \
             --label "$mode run $run" | tee -a "$work/results.jsonl"
     done
@@ -66,10 +98,10 @@ done
 python3 - "$work/results.jsonl" <<'PY'
 import json, statistics, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
-print(f"{'run':<18}{'rate':>7}{'achieved':>10}{'p50 ms':>9}{'p99 ms':>9}{'p99.9 ms':>10}  statuses")
+print(f"{'run':<24}{'rate':>7}{'achieved':>10}{'p50 ms':>9}{'p99 ms':>9}{'p99.9 ms':>10}  statuses")
 for r in rows:
-    print(f"{r['label']:<18}{int(r['target_rate']):>7}{r['achieved_rate']:>10}{r['p50_ms']:>9.3f}{r['p99_ms']:>9.3f}{r['p999_ms']:>10.3f}  {r['statuses']}")
-for mode in ("decide", "record"):
+    print(f"{r['label']:<24}{int(r['target_rate']):>7}{r['achieved_rate']:>10}{r['p50_ms']:>9.3f}{r['p99_ms']:>9.3f}{r['p999_ms']:>10.3f}  {r['statuses']}")
+for mode in ("serve decide", "gateway decide", "gateway record"):
     mine = [r for r in rows if r["label"].startswith(mode)]
     print(f"{mode}: median of {len(mine)} runs, p50 {statistics.median(r['p50_ms'] for r in mine):.3f} ms, "
           f"p99 {statistics.median(r['p99_ms'] for r in mine):.3f} ms")

@@ -53,8 +53,7 @@ struct GatewayDecisionTests {
     @Test(arguments: ServiceHarness.Backend.allCases)
     func decisionsReachAGatewayThroughTheServiceAPI(backend: ServiceHarness.Backend) async throws {
         // A PostgreSQL deployment, or a gateway on another host: it reads GET /v1/decisions.
-        try await ServiceHarness.run(backend, testing: .live) { service, serviceClient in
-            let serviceURL = "http://127.0.0.1:\(try #require(serviceClient.port))"
+        try await ServiceHarness.serve(backend) { service, serviceURL in
             let policy = try Policy.parse(Self.policy, file: "policy.json")
             try await GatewayHarness.run(configure: { config in
                 config.policy = policy
@@ -67,9 +66,8 @@ struct GatewayDecisionTests {
                     #"{"id":"d-2","timestamp":"2026-02-01T00:00:00Z","account_id":"acct_r","api":"openai.chat_completions","request":{"model":"gpt-x","messages":[{"role":"user","content":"hi"}]}}"#
                 #expect(try await GatewayHarness.post(url, event, headers: auth).json?["action"]?.stringValue == "allow")
                 let confirm = #"{"subject":"account","subject_id":"acct_r","ruling":"confirmed","note":"reseller key"}"#
-                try await serviceClient.execute(
-                    uri: "/v1/decisions", method: .post, headers: service.admin, body: ByteBuffer(string: confirm)
-                ) { response in #expect(response.status == .created) }
+                let recorded = try await GatewayHarness.post(serviceURL + "/v1/decisions", confirm, headers: ServiceHarness.adminPairs)
+                #expect(recorded.status == 201, "\(recorded.text)")
                 let blocked = try await Self.poll(url, event, auth, until: "block")
                 #expect(blocked.json?["action"]?.stringValue == "block")
                 let reasons = blocked.json?["reasons"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -80,8 +78,7 @@ struct GatewayDecisionTests {
 
     @Test(arguments: ServiceHarness.Backend.allCases)
     func exchangesReachTheServiceThroughItsIngestAPI(backend: ServiceHarness.Backend) async throws {
-        try await ServiceHarness.run(backend, testing: .live) { service, serviceClient in
-            let serviceURL = "http://127.0.0.1:\(try #require(serviceClient.port))"
+        try await ServiceHarness.serve(backend) { service, serviceURL in
             try await GatewayHarness.run(configure: { config in
                 config.analysis.forwardTo = .init(url: serviceURL, token: ServiceHarness.ingestKey)
             }) { harness in

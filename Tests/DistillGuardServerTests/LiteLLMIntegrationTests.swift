@@ -29,7 +29,9 @@ import Testing
         {"rules":[
           {"name":"block-b","when":{"accounts":["acct_b"]},"action":"block","reason":"distillation_attack"},
           {"name":"throttle-c","when":{"accounts":["acct_c"]},"action":"throttle","reason":"rate_limited",
-           "throttle":{"scope":"account","requests_per_minute":1}}
+           "throttle":{"scope":"account","requests_per_minute":1}},
+          {"name":"degrade-d","when":{"accounts":["acct_d"]},"action":"degrade","reason":"under_review",
+           "degrade":{"strip_reasoning":true,"max_output_tokens":512}}
         ]}
         """
     static var repository: URL {
@@ -41,8 +43,7 @@ import Testing
         arguments: DecisionHost.allCases)
     func litellmAsksForDecisionsAndSendsEveryExchangeToServe(decisions: DecisionHost) async throws {
         let policy = try Policy.parse(Self.policy, file: "policy.json")
-        try await ServiceHarness.run(.sqlite, policy: policy, testing: .live) { service, serviceClient in
-            let serviceURL = "http://127.0.0.1:\(try #require(serviceClient.port))"
+        try await ServiceHarness.serve(.sqlite, policy: policy) { _, serviceURL in
             try await GatewayHarness.run(configure: { config in
                 config.policy = policy
                 config.decisionAPIKey = Self.decisionKey
@@ -53,7 +54,7 @@ import Testing
                 let proxy = try await LiteLLMProcess.start(
                     upstream: harness.upstreamURL, decide: decide, service: serviceURL, directory: harness.directory)
                 do {
-                    try await Self.check(proxy, serviceURL: serviceURL)
+                    try await Self.check(proxy, serviceURL: serviceURL, upstreamURL: harness.upstreamURL)
                     try await proxy.stop()
                 } catch {
                     try await proxy.stop()
@@ -63,9 +64,9 @@ import Testing
         }
     }
 
-    static func check(_ proxy: LiteLLMProcess, serviceURL: String) async throws {
+    static func check(_ proxy: LiteLLMProcess, serviceURL: String, upstreamURL: String) async throws {
         let script = repository.appendingPathComponent("scripts/testing/litellm_check.py").path
-        let (status, output) = try await ExternalCommand.runWithoutBlocking(["python3", script, proxy.url, masterKey])
+        let (status, output) = try await ExternalCommand.runWithoutBlocking(["python3", script, proxy.url, masterKey, upstreamURL])
         #expect(status == 0, "\(output)")
         let results = try JSONParser.parse(Array((output.split(separator: "\n").last.map(String.init) ?? "").utf8))
         let answer = "Answer to: Prove that the square root of 2 is irrational"
@@ -83,17 +84,21 @@ import Testing
         #expect(results["throttle_second"]?["status"]?.intValue == 429, "\(output)")
         #expect(results["throttle_second"]?["retry_after"]?.stringValue.flatMap(Int.init).map { $0 >= 1 } == true, "\(output)")
         #expect(results["throttle_second"]?["body"]?.description.contains("rate_limited") == true, "\(output)")
+        // Degraded: answered, but the upstream got the request without reasoning and with the cap.
+        #expect(results["degraded"]?["text"]?.stringValue == answer, "\(output)")
+        #expect(results["degraded"]?["upstream_max_tokens"]?.intValue == 512, "\(output)")
+        #expect(results["degraded"]?["upstream_thinking"]?.boolValue == false, "\(output)")
 
         // Every exchange reached serve, refusals included (3), and was analysed.
         let admin = [("authorization", "Bearer " + ServiceHarness.adminToken)]
-        try await Wait.until("serve to analyse the 8 exchanges LiteLLM sent") {
+        try await Wait.until("serve to analyse the 9 exchanges LiteLLM sent") {
             let verdicts = try await GatewayHarness.get(serviceURL + "/v1/verdicts", headers: admin)
-            return (verdicts.json?["events_analyzed"]?.intValue ?? 0) >= 8
+            return (verdicts.json?["events_analyzed"]?.intValue ?? 0) >= 9
         }
         let verdicts = try await GatewayHarness.get(serviceURL + "/v1/verdicts", headers: admin)
-        #expect(verdicts.json?["events_analyzed"]?.intValue == 8, "\(verdicts.text)")
+        #expect(verdicts.json?["events_analyzed"]?.intValue == 9, "\(verdicts.text)")
         #expect(verdicts.json?["events_rejected"]?.intValue == 0, "every exchange in the events contract: \(verdicts.text)")
-        #expect(verdicts.json?["accounts_analyzed"]?.intValue == 3, "\(verdicts.text)")
+        #expect(verdicts.json?["accounts_analyzed"]?.intValue == 4, "\(verdicts.text)")
     }
 }
 

@@ -35,8 +35,7 @@ import Testing
 
     @Test(.enabled(if: schemathesisInstalled, "schemathesis is missing (scripts/install-test-dependencies.sh installs it)"))
     func theServiceConformsToItsOpenAPIDocument() async throws {
-        try await ServiceHarness.run(.sqlite, testing: .live) { _, client in
-            let url = "http://127.0.0.1:\(try #require(client.port))"
+        try await ServiceHarness.serve(.sqlite) { _, url in
             let auth = """
                 [auth.openapi.ingestKey]
                 bearer = "\(ServiceHarness.ingestKey)"

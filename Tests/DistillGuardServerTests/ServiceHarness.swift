@@ -10,7 +10,8 @@ import Logging
 import Testing
 
 /// `distillguard serve`'s application over a fresh store (SQLite or PostgreSQL), with analysis
-/// following the store in a task beside it.
+/// following the store in a task beside it: through HummingbirdTesting's router client (`run`),
+/// or on a real socket (`serve`) for clients outside the process.
 struct ServiceHarness {
     enum Backend: String, CaseIterable, CustomTestStringConvertible {
         case sqlite, postgres
@@ -34,24 +35,35 @@ struct ServiceHarness {
         return logger
     }
 
-    /// Runs `body` with a test client; `runAnalysis: false` leaves stored events unanalyzed.
+    /// Runs `body` with HummingbirdTesting's router client (no socket); `runAnalysis: false`
+    /// leaves stored events unanalyzed.
     static func run(
         _ backend: Backend, settings: AnalysisSettings = AnalysisSettings(refreshSeconds: 0.1, checkpointSeconds: 0.3),
-        runAnalysis: Bool = true, secureCookies: Bool = false, decisionKeys: [String] = [decisionKey], policy: Policy = .default,
-        testing: TestingSetup = .router, _ body: @Sendable (ServiceHarness, any TestClientProtocol) async throws -> Void
+        runAnalysis: Bool = true, secureCookies: Bool = false, decisionKeys: [String] = [decisionKey],
+        _ body: @Sendable (ServiceHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await withStore(backend) { store in
             try await run(
                 store: store, settings: settings, runAnalysis: runAnalysis, secureCookies: secureCookies, decisionKeys: decisionKeys,
-                policy: policy, testing: testing, body)
+                body)
         }
     }
 
-    /// The service on 127.0.0.1 at a given port (HummingbirdTesting always picks its own), for a
-    /// client configured before the service starts; `body` runs once it accepts connections.
+    /// `serve` over a fresh store.
     static func serve(
-        store: any ServiceStore, port: Int, settings: AnalysisSettings = AnalysisSettings(refreshSeconds: 0.1, checkpointSeconds: 0.3),
-        _ body: @escaping @Sendable () async throws -> Void
+        _ backend: Backend, settings: AnalysisSettings = AnalysisSettings(refreshSeconds: 0.1, checkpointSeconds: 0.3),
+        policy: Policy = .default, _ body: @escaping @Sendable (ServiceHarness, _ url: String) async throws -> Void
+    ) async throws {
+        try await withStore(backend) { store in try await serve(store: store, settings: settings, policy: policy, body) }
+    }
+
+    /// The service on a real socket at 127.0.0.1 (port 0: a free one), for clients outside the
+    /// process and for requests that may take long on a busy machine: `body` gets its base URL
+    /// once it accepts connections, and asks it with clients bounded only by the hang guard
+    /// (`GatewayHarness.get`, `.post`), where HummingbirdTesting's live client gives up after 20 s.
+    static func serve(
+        store: any ServiceStore, port: Int = 0, settings: AnalysisSettings = AnalysisSettings(refreshSeconds: 0.1, checkpointSeconds: 0.3),
+        policy: Policy = .default, _ body: @escaping @Sendable (ServiceHarness, _ url: String) async throws -> Void
     ) async throws {
         let metrics = MetricsRegistry()
         let follower = AnalysisFollower(store: store, settings: settings, metrics: metrics, logger: logger)
@@ -59,11 +71,12 @@ struct ServiceHarness {
         let configuration = ServiceConfiguration(
             server: ServerConfiguration(port: port, maximumBodyBytes: 1 << 20),
             access: try AccessConfiguration(adminTokens: [adminToken], ingestKeys: [ingestKey], decisionKeys: [decisionKey]),
-            analysis: settings)
+            analysis: settings, policy: policy)
         let (listening, announce) = AsyncStream<Int>.makeStream()
         let app = buildServiceApplication(
             configuration: configuration, store: store, follower: follower, metrics: metrics, logger: logger,
             onListening: { announce.yield($0) })
+        let harness = ServiceHarness(store: store, follower: follower)
         // A service that cannot start (or stops) ends the test with its error instead of leaving
         // `body` waiting for it.
         try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -76,8 +89,12 @@ struct ServiceHarness {
                 throw HarnessError(message: "the service on port \(port) stopped before the test ended")
             }
             group.addTask {
-                for await _ in listening { break }
-                try await body()
+                var bound = port
+                for await announced in listening {
+                    bound = announced
+                    break
+                }
+                try await body(harness, "http://127.0.0.1:\(bound)")
                 return true
             }
             while let bodyFinished = try await group.next(), !bodyFinished {}
@@ -88,8 +105,8 @@ struct ServiceHarness {
     /// `run` over a given store.
     static func run(
         store: any ServiceStore, settings: AnalysisSettings = AnalysisSettings(refreshSeconds: 0.1, checkpointSeconds: 0.3),
-        runAnalysis: Bool = true, secureCookies: Bool = false, decisionKeys: [String] = [decisionKey], policy: Policy = .default,
-        testing: TestingSetup = .router, _ body: @Sendable (ServiceHarness, any TestClientProtocol) async throws -> Void
+        runAnalysis: Bool = true, secureCookies: Bool = false, decisionKeys: [String] = [decisionKey],
+        _ body: @Sendable (ServiceHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         let metrics = MetricsRegistry()
         let follower = AnalysisFollower(store: store, settings: settings, metrics: metrics, logger: logger)
@@ -97,12 +114,12 @@ struct ServiceHarness {
         let configuration = ServiceConfiguration(
             server: ServerConfiguration(port: 0, maximumBodyBytes: 1 << 20),
             access: try AccessConfiguration(adminTokens: [adminToken], ingestKeys: [ingestKey], decisionKeys: decisionKeys),
-            analysis: settings, policy: policy, secureCookies: secureCookies)
+            analysis: settings, secureCookies: secureCookies)
         let app = buildServiceApplication(
             configuration: configuration, store: store, follower: follower, metrics: metrics, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             if runAnalysis { group.addTask { try await follower.run() } }
-            try await app.test(testing) { client in try await body(ServiceHarness(store: store, follower: follower), client) }
+            try await app.test(.router) { client in try await body(ServiceHarness(store: store, follower: follower), client) }
             group.cancelAll()
         }
     }
@@ -132,4 +149,8 @@ struct ServiceHarness {
     static func json(_ buffer: ByteBuffer) throws -> JSONValue { try JSONParser.parse(Array(buffer.readableBytesView)) }
 
     static func batch(_ lines: [String]) -> ByteBuffer { ByteBuffer(string: lines.joined(separator: "\n") + "\n") }
+
+    /// Header pairs for `GatewayHarness.get` and `.post` against `serve`.
+    static let adminPairs = [("authorization", "Bearer \(adminToken)"), ("x-distillguard-analyst", "carol")]
+    static let ingestPairs = [("authorization", "Bearer \(ingestKey)")]
 }

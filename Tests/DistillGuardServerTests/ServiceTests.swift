@@ -49,14 +49,13 @@ struct ServiceTests {
     /// body back until the server answers `100 Continue`, for one second by default. Here curl is
     /// told to wait as long as the hang guard: without the interim answer the test fails, slowly.
     @Test func largeBatchesFromCurlGetAnImmediateContinue() async throws {
-        try await ServiceHarness.run(.sqlite, testing: .live) { harness, client in
-            let port = try #require(client.port)
+        try await ServiceHarness.serve(.sqlite) { harness, url in
             let directory = TemporaryDirectory()
             let batch = directory.write("batch.jsonl", text: campaign.timeOrderedLines.joined(separator: "\n") + "\n")
             let (status, output) = try await ExternalCommand.runWithoutBlocking([
                 "curl", "-sS", "-v", "--expect100-timeout", String(Wait.hangGuard.components.seconds), "-H", "Expect: 100-continue",
                 "-H", "Authorization: Bearer \(ServiceHarness.ingestKey)", "--data-binary", "@\(batch)",
-                "http://127.0.0.1:\(port)/v1/events",
+                url + "/v1/events",
             ])
             #expect(status == 0, "\(output)")
             #expect(output.contains("< HTTP/1.1 100 Continue"), "\(output)")

@@ -6,6 +6,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOHTTP1
 import Testing
 
 /// The store and the service behind the gateway failing under live traffic, over real sockets:
@@ -16,18 +17,17 @@ import Testing
 @Suite struct StoreFaultTests {
     static func events(_ ids: ClosedRange<Int>) -> [String] { ids.map { EventFixtures.minimal(id: "ev_\($0)") } }
 
-    static func post(
-        _ client: any TestClientProtocol, _ harness: ServiceHarness, _ lines: [String]
-    ) async throws -> (
-        status: HTTPResponse.Status, json: JSONValue?, retryAfter: String?
-    ) {
-        try await client.execute(uri: "/v1/events", method: .post, headers: harness.ingest, body: ServiceHarness.batch(lines)) {
-            ($0.status, try? ServiceHarness.json($0.body), $0.headers[.retryAfter])
-        }
+    /// Ingests `lines` into the service at `url`. (Over a real socket: a store that fails takes
+    /// its time, and a busy machine more; only the hang guard bounds the wait.)
+    static func post(_ url: String, _ lines: [String]) async throws -> (status: Int, json: JSONValue?, retryAfter: String?) {
+        let reply = try await GatewayHarness.post(
+            url + "/v1/events", lines.joined(separator: "\n") + "\n", headers: ServiceHarness.ingestPairs)
+        return (reply.status, reply.json, reply.headers.first(name: "retry-after"))
     }
 
-    static func health(_ client: any TestClientProtocol) async throws -> (status: HTTPResponse.Status, json: JSONValue?) {
-        try await client.execute(uri: "/health", method: .get) { ($0.status, try? ServiceHarness.json($0.body)) }
+    static func health(_ url: String) async throws -> (status: Int, json: JSONValue?) {
+        let reply = try await GatewayHarness.get(url + "/health")
+        return (reply.status, reply.json)
     }
 
     // MARK: distillguard serve
@@ -35,20 +35,20 @@ import Testing
     @Test func theServiceAnswers503ForWhatAFullDiskCannotTakeAndStoresItWhenResent() async throws {
         let disk = try SmallDisk()
         let store = try SQLiteEventStore(path: disk.file("service.sqlite"))
-        try await ServiceHarness.run(store: store, testing: .live) { harness, client in
-            #expect(try await Self.post(client, harness, Self.events(1...2)).status == .ok)
+        try await ServiceHarness.serve(store: store) { _, url in
+            #expect(try await Self.post(url, Self.events(1...2)).status == 200)
             try disk.fill()
-            let refused = try await Self.post(client, harness, Self.events(3...4))
-            #expect(refused.status == .serviceUnavailable && refused.retryAfter == "5")
+            let refused = try await Self.post(url, Self.events(3...4))
+            #expect(refused.status == 503 && refused.retryAfter == "5")
             #expect(refused.json?["error"]?["code"]?.stringValue == "store_unavailable")
             #expect(refused.json?["error"]?["message"]?.stringValue?.contains("full") == true, "the message says why")
-            let degraded = try await Self.health(client)
-            #expect(degraded.status == .serviceUnavailable && degraded.json?["store_available"]?.boolValue == false)
+            let degraded = try await Self.health(url)
+            #expect(degraded.status == 503 && degraded.json?["store_available"]?.boolValue == false)
             try disk.free()
-            let resent = try await Self.post(client, harness, Self.events(3...4))
-            #expect(resent.status == .ok && resent.json?["accepted"] == 2)
+            let resent = try await Self.post(url, Self.events(3...4))
+            #expect(resent.status == 200 && resent.json?["accepted"] == 2)
             try await Wait.until("the service to report its store healthy again") {
-                try await Self.health(client).status == .ok
+                try await Self.health(url).status == 200
             }
         }
         #expect(try await store.eventCount() == 4, "every acknowledged event is stored, and only those")
@@ -58,15 +58,15 @@ import Testing
         let directory = TemporaryDirectory()
         let path = directory.file("service.sqlite")
         let store = try SQLiteEventStore(path: path)
-        try await ServiceHarness.run(store: store, testing: .live) { harness, client in
-            #expect(try await Self.post(client, harness, Self.events(1...2)).status == .ok)
+        try await ServiceHarness.serve(store: store) { _, url in
+            #expect(try await Self.post(url, Self.events(1...2)).status == 200)
             try FileManager.default.removeItem(atPath: path)
-            let refused = try await Self.post(client, harness, Self.events(3...4))
-            #expect(refused.status == .serviceUnavailable)
+            let refused = try await Self.post(url, Self.events(3...4))
+            #expect(refused.status == 503)
             #expect(refused.json?["error"]?["message"]?.stringValue?.contains("removed or replaced") == true)
             try await Wait.until("health to report the missing file") {
-                let health = try await Self.health(client)
-                return health.status == .serviceUnavailable && health.json?["store_error"]?.stringValue?.contains(path) == true
+                let health = try await Self.health(url)
+                return health.status == 503 && health.json?["store_error"]?.stringValue?.contains(path) == true
             }
         }
     }
@@ -75,14 +75,14 @@ import Testing
         let directory = TemporaryDirectory()
         let path = directory.file("service.sqlite")
         let store = try SQLiteEventStore(path: path)
-        try await ServiceHarness.run(store: store, testing: .live) { harness, client in
+        try await ServiceHarness.serve(store: store) { _, url in
             let lock = try DatabaseLock(path: path)
-            let refused = try await Self.post(client, harness, Self.events(1...2))
-            #expect(refused.status == .serviceUnavailable && refused.json?["error"]?["code"]?.stringValue == "store_unavailable")
+            let refused = try await Self.post(url, Self.events(1...2))
+            #expect(refused.status == 503 && refused.json?["error"]?["code"]?.stringValue == "store_unavailable")
             #expect(refused.json?["error"]?["message"]?.stringValue?.contains("locked") == true)
             try lock.release()
-            let resent = try await Self.post(client, harness, Self.events(1...2))
-            #expect(resent.status == .ok && resent.json?["accepted"] == 2)
+            let resent = try await Self.post(url, Self.events(1...2))
+            #expect(resent.status == 200 && resent.json?["accepted"] == 2)
         }
         #expect(try await store.eventCount() == 2)
     }
@@ -150,7 +150,7 @@ import Testing
             }
             #expect(down.observations.requests >= 1, "the gateway did try to forward")
             try await down.stop()
-            try await ServiceHarness.serve(store: serviceStore, port: port) {
+            try await ServiceHarness.serve(store: serviceStore, port: port) { _, _ in
                 try await Wait.until("the gateway to forward what it held") {
                     try await Self.gatewayHealth(harness)["analysis"]?["unstored"] == 0
                 }

@@ -169,6 +169,9 @@ final class LiteLLMProcess {
             environment["DISTILLGUARD_INGEST_KEY"] = ServiceHarness.ingestKey
             environment["DISTILLGUARD_ACCOUNT_FROM"] = "end_user"
             environment["DISTILLGUARD_FLUSH_SECONDS"] = "0.2"
+            // The default (1 s, then the failure mode) is for production; a busy test machine can
+            // overrun it, and a blocked account would then pass (fail open). Only a hang fails here.
+            environment["DISTILLGUARD_TIMEOUT_SECONDS"] = String(Wait.hangGuard.components.seconds)
             process.environment = environment
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
             process.standardOutput = handle

@@ -169,6 +169,14 @@ final class NginxProcess {
             ("DECISION_API_KEY", decisionKey), ("listen 8080;", "listen unix:\(socket);"),
         ]
         if failOpen { replacements.append(("# error_page 500 = @model_api_unchecked;", "error_page 500 = @model_api_unchecked;")) }
+        // The template's short timeouts on the check and the mirror are for production: a slow
+        // gateway fails the call closed (or open) instead of holding it. A busy test machine can
+        // overrun them, so here they are the hang guard; the failure-mode cases meet a gateway that
+        // is down (refused at once), not a slow one.
+        let guardSeconds = "\(Wait.hangGuard.components.seconds)s;"
+        for timeout in ["proxy_connect_timeout 1s;", "proxy_read_timeout 2s;", "proxy_read_timeout 5s;"] {
+            replacements.append((timeout, timeout.split(separator: " ")[0] + " " + guardSeconds))
+        }
         for (placeholder, value) in replacements {
             guard site.contains(placeholder) else { throw NginxError("the template has no \(placeholder)") }
             site = site.replacingOccurrences(of: placeholder, with: value)

@@ -66,15 +66,22 @@ done
 
 # serve's verdicts: a simulated log, ingested in batches, analysed before the first run.
 "$release/distillguard" simulate --scale small --seed 1 --out "$work/simulated" >/dev/null
-split -l 5000 "$work/simulated/events.jsonl" "$work/batch."
+split -l 1000 "$work/simulated/events.jsonl" "$work/batch."
 for batch in "$work"/batch.*; do
-    until curl -sf -o /dev/null -H "authorization: Bearer ingest-$key" --data-binary @"$batch" \
-        "http://127.0.0.1:$serve_port/v1/events"; do sleep 1; done
+    # 429 and 503 (analysis behind, the store busy) are waited out; anything else stops the run.
+    while :; do
+        status=$(curl -s -o "$work/ingest-reply.json" -w '%{http_code}' -H "authorization: Bearer ingest-$key" \
+            --data-binary @"$batch" "http://127.0.0.1:$serve_port/v1/events")
+        [ "$status" = 200 ] && break
+        [ "$status" = 429 ] || [ "$status" = 503 ] || { echo "ingest answered $status: $(cat "$work/ingest-reply.json")" >&2; exit 1; }
+        sleep 1
+    done
 done
 rm -f "$work"/batch.*
 events=$(wc -l <"$work/simulated/events.jsonl")
-until curl -s "http://127.0.0.1:$serve_port/v1/status" -H "authorization: Bearer admin-$key" |
-    python3 -c "import json,sys; s=json.load(sys.stdin); sys.exit(0 if s['backlog']==0 and s['processed_sequence']>=$events else 1)"; do
+# Until the published verdicts cover every event (they are refreshed every 2 s while events arrive).
+until curl -s "http://127.0.0.1:$serve_port/v1/verdicts" -H "authorization: Bearer admin-$key" |
+    python3 -c "import json,sys; sys.exit(0 if json.load(sys.stdin)['events_analyzed']>=$events else 1)"; do
     sleep 1
 done
 curl -s "http://127.0.0.1:$serve_port/v1/verdicts" -H "authorization: Bearer admin-$key" | python3 -c '

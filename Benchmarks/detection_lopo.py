@@ -48,6 +48,36 @@ def simulate(binary, scenario, seed, scale, out):
     run([binary, "simulate", "--scenario", path, "--seed", str(seed), "--scale", scale, "--out", out])
 
 
+def test_sets(options, scenario):
+    """Simulates the test sets named by `options.test` (SCALE:SEED), refusing training seeds."""
+    tests = []
+    for spec in options.test:
+        scale, _, seed = spec.partition(":")
+        if scale not in ("small", "medium", "large") or not seed.isdigit():
+            sys.exit(f"error: --test {spec!r}: expected SCALE:SEED, e.g. small:21")
+        if int(seed) in options.train_seeds:
+            sys.exit(f"error: --test {spec!r}: seed {seed} is a training seed; test seeds must be out of sample")
+        out = os.path.join(options.work, f"test-{scale}-{seed}")
+        progress(f"simulating the test set {spec}")
+        simulate(options.bin, scenario, int(seed), scale, out)
+        tests.append({"name": spec, "dir": out, "labels": labels_of(os.path.join(out, "labels.jsonl"))})
+    return tests
+
+
+def model_without(options, scenario, kind):
+    """Fits a model on the training seeds of `scenario` without the populations of `kind`; its path."""
+    reduced = without(scenario, kind)
+    events, labels = [], []
+    for seed in options.train_seeds:
+        out = os.path.join(options.work, f"train-without-{slug(kind)}-{seed}")
+        simulate(options.bin, reduced, seed, "small", out)
+        events.append(os.path.join(out, "events.jsonl"))
+        labels.append(os.path.join(out, "labels.jsonl"))
+    model = os.path.join(options.work, f"model-without-{slug(kind)}.json")
+    run([options.bin, "train", "--events", *events, "--labels", *labels, "--out", model])
+    return model
+
+
 def without(scenario, held_out):
     """The scenario without the populations of kind `held_out`; the others' shares rescaled to 1."""
     kept = [p for p in scenario["populations"] if p["kind"] != held_out]
@@ -120,31 +150,14 @@ def main():
             sys.exit(f"error: --only names kinds the scenario does not have: {', '.join(sorted(unknown))} (it has {', '.join(kinds)})")
         kinds = [k for k in kinds if k in options.only]
 
-    tests = []
-    for spec in options.test:
-        scale, _, seed = spec.partition(":")
-        if scale not in ("small", "medium", "large") or not seed.isdigit():
-            sys.exit(f"error: --test {spec!r}: expected SCALE:SEED, e.g. small:21")
-        if int(seed) in options.train_seeds:
-            sys.exit(f"error: --test {spec!r}: seed {seed} is a training seed; test seeds must be out of sample")
-        out = os.path.join(options.work, f"test-{scale}-{seed}")
-        progress(f"simulating the test set {scale}:{seed}")
-        simulate(options.bin, scenario, int(seed), scale, out)
-        tests.append({"name": spec, "dir": out, "labels": labels_of(os.path.join(out, "labels.jsonl")),
-                      "exchanges": exchanges_per_account(os.path.join(out, "events.jsonl"))})
+    tests = test_sets(options, scenario)
+    for test in tests:
+        test["exchanges"] = exchanges_per_account(os.path.join(test["dir"], "events.jsonl"))
 
     splits = []
     for number, kind in enumerate(kinds, 1):
         progress(f"[{number}/{len(kinds)}] holding out {kind}")
-        reduced = without(scenario, kind)
-        events, labels = [], []
-        for seed in options.train_seeds:
-            out = os.path.join(options.work, f"train-without-{slug(kind)}-{seed}")
-            simulate(options.bin, reduced, seed, "small", out)
-            events.append(os.path.join(out, "events.jsonl"))
-            labels.append(os.path.join(out, "labels.jsonl"))
-        model = os.path.join(options.work, f"model-without-{slug(kind)}.json")
-        run([options.bin, "train", "--events", *events, "--labels", *labels, "--out", model])
+        model = model_without(options, scenario, kind)
         for test in tests:
             verdicts = os.path.join(options.work, f"verdicts-without-{slug(kind)}-{slug(test['name'])}.json")
             report_path = verdicts.replace("verdicts-", "eval-")

@@ -69,7 +69,13 @@ public struct Simulation {
             let time = accounts[index].nextTime
             let populationInfo = scenario.populations[accounts[index].population]
             let plan = planner.plan(for: &accounts[index], population: populationInfo, at: time)
-            let proxy = populationInfo.network == .proxy ? population.proxyAddress(&accounts[index].rng) : nil
+            var proxy: EventBuilder.Route? = populationInfo.network == .proxy ? population.proxyAddress(&accounts[index].rng) : nil
+            if let share = populationInfo.homeNetworkShare, share > 0, let country = accounts[index].homeCountry,
+                accounts[index].rng.chance(share)
+            {
+                let home = Network.homeNetwork(country, &accounts[index].rng)
+                proxy = .init(ip: home.ip, system: home.system, country: country)
+            }
             let event = builder.event(
                 id: eventID(summary.events + 1), at: time, account: &accounts[index], plan: plan, proxy: proxy)
             json.removeAll()

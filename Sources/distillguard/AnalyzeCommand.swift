@@ -109,7 +109,7 @@ enum Analysis {
             let review = compliance.accounts.filter { $0.confidence >= .medium }
             let regions = Dictionary(grouping: review, by: \.region).map { "\($0.key) \($0.value.count)" }.sorted().joined(separator: ", ")
             lines.append(
-                "regional compliance (\(compliance.restrictedRegions.joined(separator: ", "))): \(review.count) accounts to review\(regions.isEmpty ? "" : " (\(regions))"), \(compliance.accounts.count - review.count) to monitor, \(compliance.clusters.count) clusters assessed"
+                "regional compliance (\(compliance.restrictedRegions.joined(separator: ", "))): \(review.count) accounts to review\(regions.isEmpty ? "" : " (\(regions))"), \(compliance.accounts.count - review.count) to monitor, \(Set(compliance.clusters.map(\.subject)).count) clusters assessed"
             )
         }
         lines.append("verdicts written to \(json)" + (html.map { "; report written to \($0)" } ?? ""))

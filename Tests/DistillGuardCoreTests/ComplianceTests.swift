@@ -1,6 +1,7 @@
-import DistillGuardCore
 import DistillGuardTesting
 import Testing
+
+@testable import DistillGuardCore
 
 /// Regional compliance on crafted accounts: each signal alone, and the combinations that make an assessment.
 struct ComplianceTests {
@@ -156,6 +157,130 @@ struct ComplianceTests {
         #expect(cluster.region == "CN" && cluster.confidence == .high)
         #expect(cluster.signals.first?.detail.hasPrefix("12 of 12 linked accounts") == true)
         #expect(byAccount["user-3"] == nil)
+    }
+
+    /// A harvesting campaign of `accounts` linked accounts (shared cards and template), 24
+    /// requests each over three days at local hours 9–22 of `clock` (too few for an account's own
+    /// daily rhythm), from IP addresses in
+    /// `ipCountry`; thin traces of China: the first `leaks` accounts send one request from China
+    /// Telecom, the next `chineseMail` have a qq.com address, and every account writes one prompt
+    /// in eight in Chinese.
+    func thinTraceCampaign(accounts: Int = 20, clock: Double, ipCountry: String = "US", leaks: Int = 8, chineseMail: Int = 4) -> [Event] {
+        var log = CraftedLog()
+        for account in 0..<accounts {
+            for i in 0..<24 {
+                let utc = (Double(9 + (i * 5 + account) % 14) - clock + 48).truncatingRemainder(dividingBy: 24)
+                let chinese = i % 8 == 3
+                log.add(
+                    account: "op-\(account)", at: Self.start.adding(seconds: Double(i / 8) * 86_400 + utc * 3600 + Double(account * 7)),
+                    prompt: chinese
+                        ? "请一步一步地思考，并详细展示你的全部推理过程，然后给出最终答案。题目：\(CraftedLog.problems[(i + account) % CraftedLog.problems.count])"
+                        : "Think step by step and show all of your reasoning in full detail before giving the final answer.\n\nProblem: \(CraftedLog.problems[(i + account) % CraftedLog.problems.count])",
+                    maxTokens: 64000, thinkingBudget: 31999, payment: "pm_card\(account / 4)", ip: "3.80.\(account).\(i)", asn: 16509,
+                    tier: "education", verified: false, createdAt: Self.start.adding(seconds: -86_400 - Double(account * 60)),
+                    emailDomain: account >= leaks && account < leaks + chineseMail ? "qq.com" : "gmail.com")
+            }
+        }
+        var seen: [String: Int] = [:]
+        return log.events.map { event in
+            var event = event
+            seen[event.accountID, default: 0] += 1
+            event.client.country = ipCountry
+            // One request from home (China Telecom) during a proxy outage.
+            if let number = Int(event.accountID.dropFirst(3)), number < leaks, seen[event.accountID] == 6 {
+                event.client.country = "CN"
+                event.client.asn = 4134
+                event.client.asnOrg = "China Telecom"
+            }
+            return event
+        }
+    }
+
+    func report(_ events: [Event]) throws -> (accounts: [String: ComplianceAssessment], clusters: [ComplianceAssessment]) {
+        var engine = DetectionEngine()
+        engine.compliance = Self.settings
+        for event in events.sorted(by: { $0.timestamp < $1.timestamp }) { engine.ingest(event, ExchangeFeatures(event)) }
+        let report = try #require(engine.finish().compliance)
+        return (Dictionary(uniqueKeysWithValues: report.accounts.map { ($0.subject, $0) }), report.clusters)
+    }
+
+    @Test func aClusterOnTheRegionsClockPoolsItsMembersThinTraces() throws {
+        let events = thinTraceCampaign(clock: 8)
+        let leaked = Set(events.filter { $0.client.country == "CN" }.map(\.accountID))
+        #expect(leaked.count == 8 && events.filter { $0.client.country == "CN" }.count == 8, "one request each from China")
+        // On their own, no account reaches medium: thin traces, and the links alone are not enough.
+        var alone = DetectionEngine()
+        alone.compliance = Self.settings
+        for event in events.sorted(by: { $0.timestamp < $1.timestamp }) { alone.ingest(event, ExchangeFeatures(event)) }
+        let profiles = alone.profiles
+        let assessor = ComplianceAssessor(settings: Self.settings)
+        #expect(profiles.allSatisfy { (assessor.assess($0)?.confidence ?? .low) < .medium })
+
+        let (accounts, clusters) = try report(events)
+        let cluster = try #require(clusters.first { $0.region == "CN" })
+        #expect(cluster.confidence == .medium)
+        let names = Set(cluster.signals.map(\.name))
+        #expect(names.isSuperset(of: ["members_seen_from_region", "members_clock_in_region"]))
+        let seen = try #require(cluster.signals.first { $0.name == "members_seen_from_region" })
+        #expect(seen.detail.hasPrefix("8 of 20 accounts sent requests from IP addresses in CN"), "\(seen.detail)")
+        #expect(seen.detail.contains("would happen by chance with probability"))
+        let clock = try #require(cluster.signals.first { $0.name == "members_clock_in_region" })
+        #expect(
+            clock.detail.hasPrefix(
+                "20 of the 20 accounts whose IP addresses are ≥ 3 h from CN's time zone (mostly US, UTC−6) work on CN's clock"),
+            "\(clock.detail)")
+        #expect(clock.detail.contains("at most 5% of such accounts do, and 20 of 20 would happen by chance with probability"))
+        // Every member shows a trace of its own (Chinese prompts) and keeps the clock: all inherit.
+        for account in 0..<20 {
+            let assessment = try #require(accounts["op-\(account)"])
+            #expect(assessment.region == "CN" && assessment.confidence == .medium)
+            #expect(assessment.signals.contains { $0.name == "cluster_assessment" && $0.detail.contains(cluster.subject) })
+        }
+    }
+
+    @Test func lookAlikesWhoKeepTheirOwnClockPoolToNothingMore() throws {
+        // The same traces (visits home, home mail, Chinese prompts) from people who live where
+        // their IP addresses are: their day is in the IP addresses' time zone.
+        let (accounts, clusters) = try report(thinTraceCampaign(clock: -6, leaks: 10, chineseMail: 10))
+        #expect(clusters.allSatisfy { $0.confidence < .medium })
+        #expect(clusters.allSatisfy { !$0.signals.contains { $0.name == "members_clock_in_region" } })
+        #expect(accounts.values.allSatisfy { $0.confidence < .medium })
+    }
+
+    @Test func aMemberOnAnotherClockOrWithoutATraceOfItsOwnDoesNotInherit() throws {
+        var events = thinTraceCampaign(clock: 8)
+        // op-19 works a US day; op-18 never writes in Chinese and has no other trace of China.
+        let other = thinTraceCampaign(accounts: 20, clock: -6)
+        events.removeAll { $0.accountID == "op-19" }
+        events += other.filter { $0.accountID == "op-19" }.map { event in
+            var event = event
+            event.client.country = "US"
+            return event
+        }
+        events.removeAll { $0.accountID == "op-18" && ScriptLanguage.detect($0.exchange.lastUserText) == "zh" }
+        // op-17 and op-2 reach the API from Japan, whose time zone cannot be told from China's:
+        // op-17 shows only Chinese prompts of its own, op-2 also sent a request from China.
+        events = events.map { event in
+            var event = event
+            if ["op-17", "op-2"].contains(event.accountID), event.client.country == "US" { event.client.country = "JP" }
+            return event
+        }
+        let (accounts, clusters) = try report(events)
+        #expect((accounts["op-17"]?.confidence ?? .low) < .medium, "language alone, where the clock cannot tell")
+        #expect(accounts["op-2"]?.confidence == .medium, "a request from China, and nothing against")
+        #expect(clusters.contains { $0.region == "CN" && $0.confidence == .medium })
+        #expect(accounts["op-10"]?.confidence == .medium)
+        #expect((accounts["op-19"]?.confidence ?? .low) < .medium, "its requests keep a US day")
+        #expect((accounts["op-18"]?.confidence ?? .low) < .medium, "nothing of its own points to China")
+    }
+
+    @Test func binomialTailsAreExactAndReadable() {
+        #expect(ComplianceAssessor.binomialTail(0, of: 10, rate: 0.5) == 1)
+        #expect(abs(ComplianceAssessor.binomialTail(8, of: 10, rate: 0.5) - 56.0 / 1024) < 1e-12)
+        #expect(ComplianceAssessor.binomialTail(11, of: 10, rate: 0.5) == 0)
+        #expect(ComplianceAssessor.binomialTail(40, of: 131, rate: 0.05) < 1e-12)
+        #expect(ComplianceAssessor.probabilityText(0.0546875) == "0.05")
+        #expect(ComplianceAssessor.probabilityText(3.2e-7) == "3.2e-7")
     }
 
     @Test func onlyConfiguredRegionsAreAssessed() {

@@ -123,6 +123,60 @@ struct SimulationTests {
         #expect(operatorEvents > 0 && chinesePrompts > 0)
     }
 
+    @Test func thinTraceOperatorsSendAFewRequestsFromHomeAndTheirLookAlikesToo() throws {
+        var scenario = try #require(try BuiltInScenarios.scenario(named: "restricted-2026"))
+        scenario.events.small = 12_000
+        let run = try simulate(scenario, seed: 5, into: "thin")
+        let labels = try labels(run.labels)
+        let operatorKinds: Set<String> = ["cn_cloud_operator", "cn_proxy_operator", "ru_cloud_operator", "ir_proxy_operator"]
+        for (_, label) in labels where operatorKinds.contains(label["kind"]?.stringValue ?? "") {
+            #expect(label["restricted_region"] == true && label["label"] == "attack")
+        }
+        #expect(labels.values.filter { $0["kind"] == "emigrant" }.allSatisfy { $0["restricted_region"] == false })
+        var requests: [String: Int] = [:]
+        var fromHome: [String: Int] = [:]
+        var homeNetworks = Set<String>()
+        var paymentCountries = 0
+        try JSONLinesFile.forEachLine(run.events) { line in
+            let event = try EventDecoder.decode(line: line)
+            let kind = labels[event.accountID]?["kind"]?.stringValue ?? ""
+            guard operatorKinds.contains(kind) || kind == "emigrant" else { return }
+            requests[kind, default: 0] += 1
+            if ["CN", "RU", "IR"].contains(event.client.country ?? "") {
+                fromHome[kind, default: 0] += 1
+                homeNetworks.insert(event.client.asnOrg ?? "")
+            }
+            if operatorKinds.contains(kind), event.account.paymentCountry != nil { paymentCountries += 1 }
+        }
+        for kind in operatorKinds.union(["emigrant"]) {
+            let share = Double(fromHome[kind] ?? 0) / Double(max(requests[kind] ?? 0, 1))
+            #expect(requests[kind] ?? 0 > 100 && share > 0.005 && share < 0.12, "\(kind): \(share) of requests from home")
+        }
+        #expect(
+            homeNetworks.isSubset(of: [
+                "China Telecom", "China Unicom", "Rostelecom", "MTS PJSC", "Iran Telecommunication Company PJS",
+                "Iran Cell Service and Communication Company",
+            ]))
+        #expect(paymentCountries == 0, "thin traces: no payment from home")
+    }
+
+    @Test func homeNetworkShareNeedsHomeCountriesItKnows() throws {
+        var scenario = try #require(try BuiltInScenarios.scenario(named: "restricted-2026"))
+        let index = try #require(scenario.populations.firstIndex { $0.kind == "emigrant" })
+        scenario.populations[index].homeCountries = nil
+        #expect {
+            _ = try Scenario.decode(try JSONEncoder().encode(scenario), source: "my.json")
+        } throws: { error in
+            "\(error)".contains("`populations[\(index)]` (emigrants who visit home): `home_network_share` needs `home_countries`")
+        }
+        scenario.populations[index].homeCountries = ["AQ"]
+        #expect {
+            _ = try Scenario.decode(try JSONEncoder().encode(scenario), source: "my.json")
+        } throws: { error in
+            "\(error)".contains("the simulator knows no consumer network in 'AQ'")
+        }
+    }
+
     @Test func theHydraMovesAboutHalfItsTrafficToTheNewModelWithinADay() throws {
         let run = try simulate(try feb2026(events: 20000), seed: 5, into: "hydra")
         let labels = try labels(run.labels)

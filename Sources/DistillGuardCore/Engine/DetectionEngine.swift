@@ -331,7 +331,7 @@ public struct DetectionEngine: Sendable {
             let shared = exclusive(cluster.artefacts, domains: cluster.emailDomains, flaggedUse: flaggedUse)
             cluster.artefacts = shared.artefacts
             cluster.emailDomains = shared.domains
-            cluster.compliance = regional.clusters[number]
+            cluster.compliance = regional.clusters[number]?.first
             return cluster
         }
         return AnalysisResult(
@@ -342,34 +342,46 @@ public struct DetectionEngine: Sendable {
                 ComplianceReport(
                     restrictedRegions: settings.restrictedRegions.sorted(),
                     accounts: regional.accounts.values.sorted { $0.score != $1.score ? $0.score > $1.score : $0.subject < $1.subject },
-                    clusters: regional.clusters.values.sorted { $0.subject < $1.subject })
+                    clusters: regional.clusters.values.flatMap { $0 }.sorted {
+                        $0.subject != $1.subject ? $0.subject < $1.subject : ($0.confidence, $0.score) > ($1.confidence, $1.score)
+                    })
             })
     }
 
     /// Regional compliance: each account on its own, then again with the assessments of the
-    /// accounts it is linked to, then each cluster from its members.
-    func assessCompliance(clusters: [[Int]]) -> (accounts: [Int: ComplianceAssessment], clusters: [Int: ComplianceAssessment]) {
+    /// accounts it is linked to, then each cluster from its members (their assessments and the
+    /// traces they leave together), and the members of a cluster at `medium` or above inherit it.
+    func assessCompliance(clusters: [[Int]]) -> (accounts: [Int: ComplianceAssessment], clusters: [Int: [ComplianceAssessment]]) {
         guard let compliance else { return ([:], [:]) }
         let assessor = ComplianceAssessor(settings: compliance)
         var accounts: [Int: ComplianceAssessment] = [:]
         for index in profiles.indices { accounts[index] = assessor.assess(profiles[index]) }
-        var clusterAssessments: [Int: ComplianceAssessment] = [:]
+        var clusterAssessments: [Int: [ComplianceAssessment]] = [:]
         for (number, members) in clusters.enumerated() where members.count > 1 {
-            let first = members.map { accounts[$0] }
+            // Members at medium or above, by region, before any member is reassessed.
+            var supporting: [String: Int] = [:]
+            for member in members {
+                if let a = accounts[member], a.confidence >= .medium { supporting[a.region, default: 0] += 1 }
+            }
+            let first = Dictionary(uniqueKeysWithValues: members.map { ($0, accounts[$0]) })
             for member in members {
                 var linked: [String: Double] = [:]
                 for region in compliance.restrictedRegions {
-                    let others = members.filter { $0 != member }
-                    let supporting = others.filter { other in
-                        guard let a = first[members.firstIndex(of: other)!] else { return false }
-                        return a.region == region && a.confidence >= .medium
-                    }.count
-                    linked[region] = Double(supporting) / Double(max(others.count, 1))
+                    let own = first[member]!.map { $0.region == region && $0.confidence >= .medium } ?? false
+                    linked[region] = Double((supporting[region] ?? 0) - (own ? 1 : 0)) / Double(max(members.count - 1, 1))
                 }
                 if let assessment = assessor.assess(profiles[member], linked: linked) { accounts[member] = assessment }
             }
-            clusterAssessments[number] = assessor.assess(
-                cluster: ClusterLinker.clusterID(number + 1), members: members.map { accounts[$0] })
+            let assessments = assessor.assess(
+                cluster: ClusterLinker.clusterID(number + 1), members: members.map { profiles[$0] },
+                assessments: members.map { accounts[$0] })
+            guard !assessments.isEmpty else { continue }
+            clusterAssessments[number] = assessments
+            for cluster in assessments {
+                for member in members {
+                    accounts[member] = assessor.inherit(accounts[member], profile: profiles[member], cluster: cluster)
+                }
+            }
         }
         return (accounts, clusterAssessments)
     }

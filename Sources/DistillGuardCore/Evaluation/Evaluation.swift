@@ -264,8 +264,19 @@ extension String {
 public struct ComplianceEvaluation: Sendable {
     public var regions: [String]
     public var counts = EvaluationReport.Counts()
-    /// Kind → (accounts, assessed medium or high, assessed low), for accounts not in a restricted region.
-    public var lookAlikes: [String: (accounts: Int, medium: Int, low: Int)] = [:]
+    /// How the accounts of one kind were assessed.
+    public struct KindCounts: Sendable {
+        public var accounts = 0
+        public var high = 0
+        /// At medium or high.
+        public var mediumOrHigh = 0
+        /// At low only.
+        public var low = 0
+    }
+    /// Kind → counts, for accounts not in a restricted region (the look-alikes among them).
+    public var lookAlikes: [String: KindCounts] = [:]
+    /// Kind → counts, for accounts operated from a restricted region.
+    public var operators: [String: KindCounts] = [:]
 
     /// Nil when the verdicts have no compliance section or no label says `restricted_region`.
     public init?(verdicts: JSONValue, labels: [String: GroundTruth]) {
@@ -282,12 +293,12 @@ public struct ComplianceEvaluation: Sendable {
             let flagged = level.map { $0 >= .medium } ?? false
             let restricted = truth.restrictedRegion ?? false
             EvaluationReport.count(&counts, predicted: flagged, actual: restricted)
-            if !restricted {
-                var entry = lookAlikes[truth.kind ?? "(none)"] ?? (0, 0, 0)
-                entry.accounts += 1
-                if flagged { entry.medium += 1 } else if level == .low { entry.low += 1 }
-                lookAlikes[truth.kind ?? "(none)"] = entry
-            }
+            let kind = truth.kind ?? "(none)"
+            var entry = (restricted ? operators[kind] : lookAlikes[kind]) ?? KindCounts()
+            entry.accounts += 1
+            if level == .high { entry.high += 1 }
+            if flagged { entry.mediumOrHigh += 1 } else if level == .low { entry.low += 1 }
+            if restricted { operators[kind] = entry } else { lookAlikes[kind] = entry }
         }
     }
 
@@ -295,36 +306,49 @@ public struct ComplianceEvaluation: Sendable {
         var lines = [
             "regional compliance (restricted: \(regions.joined(separator: ", "))), assessed medium or high = flagged",
             "  precision \(Self.fmt(counts.precision))   recall \(Self.fmt(counts.recall))   (tp \(counts.truePositives), fp \(counts.falsePositives), fn \(counts.falseNegatives))",
-            "  accounts not in a restricted region, by kind (flagged medium+ / low only):",
+            "  operated from a restricted region, by kind (medium+ recall, high):",
         ]
+        for (kind, entry) in operators.sorted(by: { $0.key < $1.key }) {
+            let recall = Self.fmt(Double(entry.mediumOrHigh) / Double(max(entry.accounts, 1)))
+            lines.append("    \(kind.padding(22))\(String(entry.accounts).leftPadded(7)) accounts   recall \(recall)   high \(entry.high)")
+        }
+        lines.append("  accounts not in a restricted region, by kind (high / medium+ / low only):")
         for (kind, entry) in lookAlikes.sorted(by: { $0.key < $1.key })
-        where entry.medium + entry.low > 0 || Self.lookAlikeKinds.contains(kind) {
-            lines.append("    \(kind.padding(20))\(String(entry.accounts).leftPadded(7)) accounts   \(entry.medium) / \(entry.low)")
+        where entry.mediumOrHigh + entry.low > 0 || Self.lookAlikeKinds.contains(kind) {
+            lines.append(
+                "    \(kind.padding(22))\(String(entry.accounts).leftPadded(7)) accounts   \(entry.high) / \(entry.mediumOrHigh) / \(entry.low)"
+            )
         }
         return lines.joined(separator: "\n")
     }
 
     /// The simulator's benign look-alikes, always listed.
-    static let lookAlikeKinds: Set<String> = ["expatriate", "vpn_traveller", "office_abroad"]
+    static let lookAlikeKinds: Set<String> = [
+        "expatriate", "vpn_traveller", "office_abroad", "emigrant", "research_group_abroad", "vpn_user", "regional_traveller",
+    ]
 
     static func fmt(_ x: Double) -> String { String((x * 1000).rounded() / 1000) }
+
+    static func json(_ kinds: [String: KindCounts]) -> JSONValue {
+        .object(
+            JSONObject(
+                kinds.sorted { $0.key < $1.key }.map { kind, entry in
+                    (
+                        key: kind,
+                        value: [
+                            "accounts": .int(Int64(entry.accounts)), "high": .int(Int64(entry.high)),
+                            "medium_or_high": .int(Int64(entry.mediumOrHigh)), "low": .int(Int64(entry.low)),
+                        ]
+                    )
+                }))
+    }
 
     public var json: JSONValue {
         [
             "system": "regional_compliance", "restricted_regions": .array(regions.map(JSONValue.string)),
             "precision": .double(counts.precision), "recall": .double(counts.recall), "tp": .int(Int64(counts.truePositives)),
             "fp": .int(Int64(counts.falsePositives)), "fn": .int(Int64(counts.falseNegatives)),
-            "look_alikes": .object(
-                JSONObject(
-                    lookAlikes.sorted { $0.key < $1.key }.map { kind, entry in
-                        (
-                            key: kind,
-                            value: [
-                                "accounts": .int(Int64(entry.accounts)), "medium_or_high": .int(Int64(entry.medium)),
-                                "low": .int(Int64(entry.low)),
-                            ]
-                        )
-                    })),
+            "look_alikes": Self.json(lookAlikes), "operators": Self.json(operators),
         ]
     }
 }

@@ -65,7 +65,7 @@ public struct HTMLReport {
         var html =
             "<h2 id=\"compliance\">Regional compliance</h2><p class=\"muted\">Restricted regions: \(escape(compliance.restrictedRegions.joined(separator: ", "))). "
         html +=
-            "No single signal decides: an assessment needs two independent families of evidence for medium confidence, and prompt language only supports. Medium and high go to review; nothing is blocked by default.</p>"
+            "No single signal decides: an assessment needs two independent families of evidence for medium confidence, and prompt language only supports. A cluster pools its members' thin traces, tested against the rate at which accounts not run from the region show them; its members inherit its assessment only when their own traffic agrees. Medium and high go to review; nothing is blocked by default.</p>"
         html += "<table><tr><th>account</th><th>region</th><th>confidence</th><th>signals</th></tr>"
         for assessment in review.prefix(500) {
             html +=

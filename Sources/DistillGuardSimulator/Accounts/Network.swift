@@ -38,6 +38,29 @@ enum Network {
         .init(number: 4134, organization: "China Telecom", prefixes: [(113, 64), (180, 160)], country: "CN"),
     ]
 
+    /// Consumer networks of the countries people reach the API from when they are at home (a
+    /// proxy outage of operators abroad, a visit home): kept apart from `residential`, so that
+    /// populations without `home_network_share` draw their networks as before.
+    static let home: [AutonomousSystem] = [
+        .init(number: 4134, organization: "China Telecom", prefixes: [(113, 64), (180, 160)], country: "CN"),
+        .init(number: 4837, organization: "China Unicom", prefixes: [(123, 112), (221, 192)], country: "CN"),
+        .init(number: 12389, organization: "Rostelecom", prefixes: [(95, 24), (178, 64)], country: "RU"),
+        .init(number: 8359, organization: "MTS PJSC", prefixes: [(89, 179), (212, 74)], country: "RU"),
+        .init(number: 58224, organization: "Iran Telecommunication Company PJS", prefixes: [(5, 200), (2, 176)], country: "IR"),
+        .init(number: 44244, organization: "Iran Cell Service and Communication Company", prefixes: [(5, 112)], country: "IR"),
+    ]
+
+    /// A consumer network at home in `country`.
+    static func homeNetwork(_ country: String, _ rng: inout SeededRandom) -> (ip: String, system: AutonomousSystem) {
+        let system = rng.pick((home + residential).filter { $0.country == country })
+        return (ip(in: system, &rng), system)
+    }
+
+    static func hasHomeNetwork(_ country: String) -> Bool { homeCountries.contains(country) }
+
+    /// Countries with a consumer network in the simulation.
+    static let homeCountries = Set((home + residential).compactMap(\.country)).sorted()
+
     static let mobile: [AutonomousSystem] = [
         .init(number: 21928, organization: "T-Mobile USA, Inc.", prefixes: [(172, 56), (172, 58)], country: "US"),
         .init(number: 55836, organization: "Reliance Jio Infocomm Limited", prefixes: [(49, 36), (157, 32)], country: "IN"),

@@ -17,9 +17,9 @@ struct PopulationSetup {
         }
     }
 
-    func proxyAddress(_ rng: inout SeededRandom) -> (ip: String, system: Network.AutonomousSystem) {
+    func proxyAddress(_ rng: inout SeededRandom) -> EventBuilder.Route {
         let entry = rng.pick(proxyPool)
-        return ("\(entry.prefix).\(rng.int(1...254))", entry.system)
+        return .init(ip: "\(entry.prefix).\(rng.int(1...254))", system: entry.system)
     }
 
     mutating func makeAccounts() -> [SimulatedAccount] {
@@ -98,6 +98,7 @@ struct PopulationSetup {
         let operatorCountry = population.operatorCountries.map { rng.pick($0) } ?? country
         let declaredCountry = population.declaredCountries.map { rng.pick($0) } ?? country
         let paymentCountry = population.paymentCountries.map { rng.pick($0) }
+        let homeCountry = population.homeCountries.map { rng.pick($0) }
         let systems = Network.systems(population.network, country: country)
         let system = rng.pick(systems)
         var clients: [String: Network.Client] = [:]
@@ -126,6 +127,7 @@ struct PopulationSetup {
             paymentCountry: paymentCountry,
             language: population.promptLanguage.map { ($0, population.promptLanguageShare ?? 0.5) },
             timeZoneOffset: Network.timeZoneOffset(country: operatorCountry) ?? 0,
+            homeCountry: homeCountry,
             organizationID: population.sharedOrganization == true ? organization : (rng.chance(0.3) ? "org_" + rng.hex(10) : nil),
             system: system,
             fixedIP: Network.ip(in: system, &rng),

@@ -19,6 +19,8 @@ struct SimulatedAccount {
     /// Language of a share of the account's organic prompts, when it is not English.
     let language: (code: String, share: Double)?
     let timeZoneOffset: Double
+    /// The country of `home_countries` some requests come from (nil: none do).
+    let homeCountry: String?
     let organizationID: String?
     let system: Network.AutonomousSystem
     let fixedIP: String

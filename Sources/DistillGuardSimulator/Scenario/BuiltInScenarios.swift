@@ -3,12 +3,13 @@ import Foundation
 /// Scenarios that ship with DistillGuard. Each is the same JSON a user would write
 /// (`distillguard simulate --print-scenario NAME` prints it).
 public enum BuiltInScenarios {
-    public static let names = ["feb-2026", "adaptive-2026"]
+    public static let names = ["feb-2026", "adaptive-2026", "restricted-2026"]
 
     public static func json(named name: String) -> String? {
         switch name {
         case "feb-2026": feb2026
         case "adaptive-2026": adaptive2026
+        case "restricted-2026": restricted2026
         default: nil
         }
     }
@@ -293,19 +294,27 @@ extension BuiltInScenarios {
     /// Composed from `feb-2026` so that its populations stay one definition;
     /// `--print-scenario adaptive-2026` prints the whole file to vary.
     static var adaptive2026: String {
+        feb2026(
+            adding: adaptiveCampaigns, name: "adaptive-2026",
+            description:
+                "feb-2026 (its customers, look-alikes and campaigns) plus three campaigns that adapt to the published detection: per-account paraphrase, throwaway accounts of 2-4 requests, and a router laundering a 12% harvesting stream."
+        )
+    }
+
+    /// `feb-2026` with more populations, the others' shares scaled down to make room.
+    static func feb2026(adding populations: String, name: String, description: String) -> String {
         guard var scenario = try? Scenario.decode(Data(feb2026.utf8), source: "feb-2026"),
-            let campaigns = try? JSONDecoder().decode([Population].self, from: Data(adaptiveCampaigns.utf8))
+            let added = try? JSONDecoder().decode([Population].self, from: Data(populations.utf8))
         else { preconditionFailure("the built-in scenarios decode (SimulationTests checks them)") }
-        let campaignShare = campaigns.reduce(0) { $0 + $1.share }
-        scenario.name = "adaptive-2026"
-        scenario.description =
-            "feb-2026 (its customers, look-alikes and campaigns) plus three campaigns that adapt to the published detection: per-account paraphrase, throwaway accounts of 2-4 requests, and a router laundering a 12% harvesting stream."
+        let addedShare = added.reduce(0) { $0 + $1.share }
+        scenario.name = name
+        scenario.description = description
         scenario.populations =
             scenario.populations.map { population in
                 var population = population
-                population.share = (population.share * (1 - campaignShare) * 1e6).rounded() / 1e6
+                population.share = (population.share * (1 - addedShare) * 1e6).rounded() / 1e6
                 return population
-            } + campaigns
+            } + added
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(scenario)) ?? Data(), as: UTF8.self)
@@ -346,6 +355,136 @@ extension BuiltInScenarios {
             "hidden_stream_share": 0.12, "end_user_rotation_hours": 3, "account_styles": true, "stream_max_budget_rate": 0.1,
             "templates": ["{problem}", "{question}", "How good is this answer? Say what is right and wrong in it, and give it a mark out of ten.\nQuestion: {question}\nAnswer: {answer}"],
             "paraphrase": 0.3, "reasoning_rate": 0.1, "max_budget_rate": 0.02
+          }
+        ]
+        """#
+
+    /// All of `feb-2026`, plus four campaigns run from restricted regions (CN, RU, IR) through
+    /// cloud hosts and residential proxies abroad that leave only thin traces, as real operators
+    /// do: a few requests from a home network when the proxy fails (about 3%), a home mail domain
+    /// on one account in five, some prompts in their language, their own working day; no payment
+    /// from home, other countries declared. And the look-alikes that share those traces
+    /// innocently: people from those countries living abroad who visit home, a research group
+    /// abroad whose members write in Chinese, always-on VPN users, travellers in the regions.
+    /// For regional compliance (docs/compliance.md); `--print-scenario restricted-2026` prints it.
+    static var restricted2026: String {
+        feb2026(
+            adding: restrictedPopulations, name: "restricted-2026",
+            description:
+                "feb-2026 plus four campaigns operated from restricted regions (CN, RU, IR) through exits abroad, with the thin traces real operators leave (requests from home during proxy outages, a home mail domain on some accounts, some prompts in their language, their working day), and look-alikes that share those traces innocently: emigrants who visit home, a research group abroad, always-on VPN users, travellers."
+        )
+    }
+
+    static let restrictedPopulations = #"""
+        [
+          {
+            "name": "CN operators via cloud", "kind": "cn_cloud_operator", "label": "attack", "campaign": "cn-cloud",
+            "behavior": "reasoning_harvest", "restricted_region": true,
+            "share": 0.03, "accounts": 120, "activity": "diurnal", "volume": "even",
+            "tiers": { "standard": 0.6, "free": 0.4 },
+            "apis": { "anthropic.messages": 0.6, "openai.responses": 0.4 },
+            "network": "cloud", "countries": ["US", "JP", "SG"], "operator_countries": ["CN"], "declared_countries": ["US", "SG", "JP"],
+            "home_countries": ["CN"], "home_network_share": 0.03, "prompt_language": "zh", "prompt_language_share": 0.3,
+            "created_days": [-30, 5], "verified": 0.3, "accounts_per_payment": 3,
+            "email_domains": ["gmail.com", "gmail.com", "outlook.com", "proton.me", "163.com"],
+            "templates": [
+              "Think through this carefully and write out your complete reasoning before the answer.\n\nProblem: {problem}",
+              "请详细写出完整的推理过程，再给出答案。\n\n{problem}"
+            ],
+            "reasoning_rate": 0.9, "max_budget_rate": 0.6
+          },
+          {
+            "name": "CN operators via residential proxies", "kind": "cn_proxy_operator", "label": "attack", "campaign": "cn-proxy",
+            "behavior": "reasoning_harvest", "restricted_region": true,
+            "share": 0.03, "accounts": 150, "activity": "diurnal", "volume": "even",
+            "tiers": { "standard": 0.5, "startup": 0.5 },
+            "apis": { "anthropic.messages": 0.5, "openai.chat_completions": 0.5 },
+            "network": "proxy", "countries": ["US", "GB", "DE", "CA"], "operator_countries": ["CN"], "declared_countries": ["US", "GB", "DE", "CA"],
+            "home_countries": ["CN"], "home_network_share": 0.03, "prompt_language": "zh", "prompt_language_share": 0.2,
+            "created_days": [-60, 3], "verified": 0.5, "accounts_per_payment": 2,
+            "email_domains": ["gmail.com", "outlook.com", "gmail.com", "icloud.com", "qq.com"],
+            "templates": [
+              "Give a complete, rigorous solution with every intermediate step: {problem}",
+              "{problem}\n\n请给出完整的解题步骤。",
+              "Explain how to solve the following, step by step, then check the result: {question}"
+            ],
+            "reasoning_rate": 0.8, "max_budget_rate": 0.7
+          },
+          {
+            "name": "RU operators via cloud", "kind": "ru_cloud_operator", "label": "attack", "campaign": "ru-cloud",
+            "behavior": "reasoning_harvest", "restricted_region": true,
+            "share": 0.025, "accounts": 100, "activity": "diurnal", "volume": "even",
+            "tiers": { "standard": 0.7, "free": 0.3 },
+            "apis": { "openai.chat_completions": 0.5, "openai.responses": 0.5 },
+            "network": "cloud", "countries": ["US", "CA"], "operator_countries": ["RU"], "declared_countries": ["US", "CY", "AE"],
+            "home_countries": ["RU"], "home_network_share": 0.03, "prompt_language": "ru", "prompt_language_share": 0.3,
+            "created_days": [-45, 5], "verified": 0.4, "accounts_per_payment": 3,
+            "email_domains": ["gmail.com", "proton.me", "gmail.com", "outlook.com", "yandex.ru"],
+            "templates": [
+              "Solve this step by step and show the whole derivation before the answer: {problem}",
+              "Подробно распиши ход решения, затем дай ответ: {problem}"
+            ],
+            "reasoning_rate": 0.9, "max_budget_rate": 0.5
+          },
+          {
+            "name": "IR operators via residential proxies", "kind": "ir_proxy_operator", "label": "attack", "campaign": "ir-proxy",
+            "behavior": "reasoning_harvest", "restricted_region": true,
+            "share": 0.02, "accounts": 80, "activity": "diurnal", "volume": "even",
+            "tiers": { "free": 0.5, "standard": 0.5 },
+            "apis": { "anthropic.messages": 0.5, "openai.chat_completions": 0.5 },
+            "network": "proxy", "countries": ["GB", "FR", "US"], "operator_countries": ["IR"], "declared_countries": ["GB", "FR", "TR"],
+            "home_countries": ["IR"], "home_network_share": 0.03, "prompt_language": "fa", "prompt_language_share": 0.3,
+            "created_days": [-30, 8], "verified": 0.2, "accounts_per_payment": 2,
+            "email_domains": ["gmail.com", "outlook.com", "gmail.com", "yahoo.com", "chmail.ir"],
+            "templates": [
+              "Explain, in full detail and step by step, how to solve: {problem}",
+              "Write out every step of your reasoning, then give the final answer.\n\n{question}"
+            ],
+            "reasoning_rate": 0.85, "max_budget_rate": 0.6
+          },
+          {
+            "name": "emigrants who visit home", "kind": "emigrant", "label": "benign", "campaign": null, "behavior": "organic",
+            "restricted_region": false,
+            "share": 0.02, "accounts": 90, "activity": "diurnal", "volume": "heavy_tailed",
+            "tiers": { "free": 0.5, "standard": 0.5 },
+            "apis": { "anthropic.messages": 0.5, "openai.chat_completions": 0.5 },
+            "network": "residential", "countries": ["US", "CA", "GB", "DE", "AU"],
+            "home_countries": ["CN", "CN", "RU", "IR"], "home_network_share": 0.05, "prompt_language": "zh", "prompt_language_share": 0.5,
+            "created_days": [-500, 5], "verified": 0.7, "email_domains": ["qq.com", "163.com", "gmail.com", "mail.ru", "outlook.com"],
+            "reasoning_rate": 0.05, "max_budget_rate": 0.01
+          },
+          {
+            "name": "research group abroad", "kind": "research_group_abroad", "label": "benign", "campaign": null, "behavior": "eval_harness",
+            "restricted_region": false,
+            "share": 0.015, "accounts": 20, "activity": "business_hours", "volume": "even",
+            "tiers": { "research": 1 },
+            "apis": { "openai.chat_completions": 0.5, "anthropic.messages": 0.5 },
+            "network": "campus", "countries": ["US"], "home_countries": ["CN"], "home_network_share": 0.04,
+            "prompt_language": "zh", "prompt_language_share": 0.4,
+            "created_days": [-300, -30], "verified": 1, "shared_organization": true,
+            "email_domains": ["qq.com", "163.com", "example-university.edu", "example-university.edu"],
+            "reasoning_rate": 0.3, "max_budget_rate": 0.05
+          },
+          {
+            "name": "always-on VPN users", "kind": "vpn_user", "label": "benign", "campaign": null, "behavior": "organic",
+            "restricted_region": false,
+            "share": 0.015, "accounts": 60, "activity": "diurnal", "volume": "heavy_tailed",
+            "tiers": { "free": 0.5, "standard": 0.5 },
+            "apis": { "anthropic.messages": 0.5, "openai.chat_completions": 0.5 },
+            "network": "vpn", "countries": ["NL", "SE", "CH", "US"], "operator_countries": ["US", "GB", "DE", "IN", "BR"],
+            "created_days": [-700, 0], "verified": 0.8, "email_domains": ["gmail.com", "proton.me", "outlook.com", "icloud.com"],
+            "reasoning_rate": 0.05, "max_budget_rate": 0.01
+          },
+          {
+            "name": "travellers in the regions", "kind": "regional_traveller", "label": "benign", "campaign": null, "behavior": "organic",
+            "restricted_region": false,
+            "share": 0.01, "accounts": 30, "activity": "diurnal", "volume": "heavy_tailed",
+            "tiers": { "standard": 0.6, "enterprise": 0.4 },
+            "apis": { "anthropic.messages": 0.5, "openai.chat_completions": 0.5 },
+            "network": "vpn", "countries": ["NL", "SE", "CH"], "operator_countries": ["CN", "RU"], "declared_countries": ["US", "GB", "DE"],
+            "payment_countries": ["US", "GB", "DE"], "home_countries": ["CN", "RU"], "home_network_share": 0.08,
+            "created_days": [-900, -60], "verified": 1, "email_domains": ["gmail.com", "outlook.com", "icloud.com"],
+            "reasoning_rate": 0.05, "max_budget_rate": 0.01
           }
         ]
         """#

@@ -111,6 +111,12 @@ public struct Population: Codable, Sendable {
     /// Language (`zh`, `ru`, `fa`) of a share (`prompt_language_share`) of organic prompts.
     public var promptLanguage: String?
     public var promptLanguageShare: Double?
+    /// Countries whose consumer networks some requests come from (`home_network_share`): the home
+    /// of operators whose proxies fail now and then, or of people abroad who visit it.
+    public var homeCountries: [String]?
+    /// Fraction of requests sent from a consumer network in one of `home_countries` (one per
+    /// account) instead of the account's usual network (default 0).
+    public var homeNetworkShare: Double?
     /// Ground truth for regional compliance: the accounts operate from a restricted region.
     public var restrictedRegion: Bool?
 
@@ -141,6 +147,8 @@ public struct Population: Codable, Sendable {
         case paymentCountries = "payment_countries"
         case promptLanguage = "prompt_language"
         case promptLanguageShare = "prompt_language_share"
+        case homeCountries = "home_countries"
+        case homeNetworkShare = "home_network_share"
         case restrictedRegion = "restricted_region"
     }
 
@@ -252,6 +260,13 @@ extension Scenario {
             where !RegionData.countryCodes.contains(country) {
                 throw fail("\(at): unknown country code '\(country)'")
             }
+            if (population.homeNetworkShare ?? 0) > 0, population.homeCountries?.isEmpty ?? true {
+                throw fail("\(at): `home_network_share` needs `home_countries` (where those requests come from)")
+            }
+            for country in population.homeCountries ?? [] where !Network.hasHomeNetwork(country) {
+                throw fail(
+                    "\(at): `home_countries`: the simulator knows no consumer network in '\(country)' (it knows \(Network.homeCountries))")
+            }
             if let language = population.promptLanguage, !OrganicPrompts.languages.contains(language) {
                 throw fail("\(at): `prompt_language` '\(language)' is not one of \(OrganicPrompts.languages.sorted())")
             }
@@ -264,7 +279,7 @@ extension Scenario {
             let fractions: [(String, Double?)] = [
                 ("paraphrase", population.paraphrase), ("reasoning_rate", population.reasoningRate),
                 ("max_budget_rate", population.maxBudgetRate), ("hidden_stream_share", population.hiddenStreamShare),
-                ("cover_share", population.coverShare),
+                ("cover_share", population.coverShare), ("home_network_share", population.homeNetworkShare),
                 ("stream_max_budget_rate", population.streamMaxBudgetRate), ("new_model_share", population.newModelShare),
             ]
             for (name, value) in fractions {

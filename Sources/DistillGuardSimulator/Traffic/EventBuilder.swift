@@ -2,13 +2,21 @@ import DistillGuardCore
 
 /// Renders a `RequestPlan` as a contract event with native request and response bodies.
 struct EventBuilder {
+    /// The address a request came from when it is not the account's own.
+    struct Route {
+        var ip: String
+        var system: Network.AutonomousSystem
+        /// The address's country when it is not the account's (a request from home).
+        var country: String? = nil
+    }
+
     /// Rough token count of text (about four characters a token).
     static func tokens(_ text: String) -> Int { max(1, text.utf8.count / 4) }
 
     /// - Parameter proxy: the address and network of a proxy the request came through, if any.
     func event(
         id: String, at time: Timestamp, account: inout SimulatedAccount, plan: RequestPlan,
-        proxy: (ip: String, system: Network.AutonomousSystem)?
+        proxy: Route?
     ) -> JSONValue {
         var rng = account.rng
         defer { account.rng = rng }
@@ -48,7 +56,7 @@ struct EventBuilder {
         envelope["client"] = [
             "ip": .string(proxy?.ip ?? account.fixedIP), "user_agent": .string(client.userAgent),
             "asn": .int(Int64((proxy?.system ?? account.system).number)),
-            "asn_org": .string((proxy?.system ?? account.system).organization), "country": .string(account.country),
+            "asn_org": .string((proxy?.system ?? account.system).organization), "country": .string(proxy?.country ?? account.country),
             "tls_fingerprint": .string(client.tlsFingerprint), "http_fingerprint": .string(client.httpFingerprint),
         ]
         var accountInfo: JSONObject = [

@@ -288,7 +288,6 @@ public struct ComplianceAssessor: Sendable {
                         "\(identity) of \(n) accounts declare, pay or receive mail in \(region); at most \(Self.percent(BaseRate.identity)) of accounts not run from there do, and \(identity) of \(n) would happen by chance with probability \(Self.probabilityText(identityChance))"
                 ))
         }
-        let others = all.count - n
         let mainIPCountry = clockCountries.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
         let farMembers = all.count { Self.isFarFrom($0, region: region) }
         let clockChance = Self.binomialTail(clockMembers, of: farMembers, rate: BaseRate.foreignClock)

@@ -109,7 +109,8 @@ def held_out_figures(verdicts_path, labels, exchanges, kind):
     accounts put at attack for a benign population."""
     with open(verdicts_path) as f:
         verdicts = {a["account_id"]: a["verdict"] for a in json.load(f)["accounts"]}
-    members = [a for a, r in labels.items() if r.get("kind") == kind]
+    # Accounts that sent nothing in the test log cannot be judged (eval leaves them out too).
+    members = [a for a, r in labels.items() if r.get("kind") == kind and exchanges.get(a, 0) > 0]
     attack = [a for a in members if verdicts.get(a) == "attack"]
     is_attack = bool(members) and labels[members[0]]["label"] == "attack"
     figures = {"kind": kind, "label": "attack" if is_attack else "benign", "accounts": len(members), "at_attack": len(attack)}

@@ -55,6 +55,56 @@ struct CohortTests {
         #expect(!result.accounts.contains { $0.accountID.hasPrefix("newcomer-") }, "same wave, same subject, nothing else in common")
     }
 
+    /// Siblings of the throwaways that sent a few more requests than the minimum, in their own
+    /// words without the chain-of-thought phrase, thinking on, a new /24 for each request: alone
+    /// they are at review (rotation corroborates, the score stays below attack); created with a
+    /// cohort at attack, they take its verdict.
+    func siblings(_ log: inout CraftedLog, count: Int = 3, requests: Int = 7) {
+        for sibling in 0..<count {
+            for i in 0..<requests {
+                let problem = CraftedLog.problems[(sibling + i) % CraftedLog.problems.count]
+                let prompt = "Question \(i) from sibling \(sibling), in short: \(problem) What do you get?"
+                log.add(
+                    account: "sibling-\(sibling)", at: start.adding(seconds: Double(3_700 + sibling * 70 + i * 25)), prompt: prompt,
+                    maxTokens: 16000, thinkingBudget: 12000, payment: "pm_sibling\(sibling)", ip: "81.\(10 + i).\(sibling).1", asn: 5089,
+                    tier: "free",
+                    verified: false, createdAt: start.adding(seconds: Double(sibling * 50)))
+            }
+        }
+    }
+
+    @Test func anAccountJustAboveTheMinimumCreatedWithACohortAtAttackTakesItsVerdict() throws {
+        var alone = CraftedLog.harvestingCampaign(start: start).keepingOrdinaryUsers()
+        siblings(&alone)
+        let judgedAlone = alone.analyze().accounts.filter { $0.accountID.hasPrefix("sibling-") }
+        #expect(judgedAlone.count == 3 && judgedAlone.allSatisfy { $0.verdict == .review }, "alone, seven requests make a review")
+
+        var log = throwaways(count: 40)
+        siblings(&log)
+        let result = log.analyze()
+        let sibling = try #require(result.accounts.first { $0.accountID == "sibling-1" })
+        #expect(sibling.verdict == .attack && sibling.exchanges == 7)
+        let evidence = try #require(sibling.evidence.first)
+        #expect(
+            evidence.contains(
+                "only 7 requests (fewer than 20), at review on its own and created with a cohort at attack; judged with it: 40 small accounts"
+            ),
+            "\(evidence)")
+        #expect(sibling.firstFlaggedAt != nil)
+        #expect(result.accounts.filter { $0.accountID.hasPrefix("throwaway-") }.count == 40, "the cohort itself is unchanged")
+    }
+
+    @Test func anOrdinaryCustomerOfSevenRequestsInTheSameWaveStaysBenign() {
+        var log = throwaways(count: 40)
+        for i in 0..<7 {
+            log.add(
+                account: "newcomer", at: start.adding(seconds: Double(5_000 + i * 600)),
+                prompt: "My daughter's homework asks: \(CraftedLog.problems[i % CraftedLog.problems.count]) Is 12 right?",
+                payment: "pm_newcomer", ip: "73.40.9.2", tier: "free", verified: false, createdAt: start.adding(seconds: 120))
+        }
+        #expect(!log.analyze().accounts.contains { $0.accountID == "newcomer" })
+    }
+
     @Test func aLoneSmallAccountAndATooSmallCohortAreNotJudged() {
         // One account, or four, sending the same requests: nothing ties enough of them together.
         #expect(throwaways(count: 1).analyze().accounts.isEmpty)

@@ -69,6 +69,31 @@ struct EngineTests {
         #expect(result.accounts.first { $0.accountID == "user-future" }?.verdict ?? .benign == .benign)
     }
 
+    /// The campaign's template ends in its problem, so a customer who asks those problems plainly
+    /// falls into the same template. It is not joined to the campaign's cluster by that template
+    /// (it never sends it as a harvest, so it would only become one of the campaign's indicators),
+    /// and its evidence says that it sends the template plainly.
+    @Test func aFlaggedCustomerAskingTheCampaignsProblemsPlainlyIsNotInItsCluster() throws {
+        var log = campaignLog()
+        let start = Timestamp(rfc3339: "2026-02-01T00:00:00Z")!
+        for i in 0..<12 {
+            log.add(
+                account: "student", at: start.adding(seconds: Double(20_000 + i * 3_000)),
+                prompt: "Problem: \(CraftedLog.problems[i % CraftedLog.problems.count])", maxTokens: 12000,
+                thinkingBudget: 8000, payment: "pm_student", ip: "98.7.6.5", tier: "free", verified: false,
+                createdAt: start.adding(seconds: -3_600))
+        }
+        let result = log.analyze()
+        let student = try #require(result.accounts.first { $0.accountID == "student" }, "flagged, so the linker considers it")
+        #expect(student.signalValues["harvest_template_share"] == 1, "its requests fall into the campaign's template")
+        #expect(
+            student.evidence.first?.hasSuffix(
+                "this account sends it without eliciting reasoning or maximal budgets: it asks the same kind of task plainly)") == true)
+        let cluster = try #require(result.clusters.first)
+        #expect(cluster.accounts.count == 12 && !cluster.accounts.contains("student"))
+        #expect(student.clusterID == nil)
+    }
+
     @Test func explainsVerdictsWithCheckableEvidence() {
         let result = campaignLog().analyze()
         let verdict = try! #require(result.accounts.first { $0.accountID == "harvester-3" })
@@ -234,11 +259,13 @@ struct EvaluationTests {
             "a3": GroundTruth(isAttack: true, campaign: "d", kind: "evasive"),
             "b1": GroundTruth(isAttack: false, campaign: nil, kind: "organic"),
             "b2": GroundTruth(isAttack: false, campaign: nil, kind: "eval_harness"),
+            // Labelled, but sent nothing in the log: left out of every figure.
+            "a4": GroundTruth(isAttack: true, campaign: "c", kind: "hydra"),
         ]
         let flags = FlagSet(name: "test", flags: ["a1": (.attack, t0.adding(seconds: 7200)), "a3": (.review, t0), "b2": (.review, t0)])
         var traffic = CampaignTraffic()
         var log = CraftedLog()
-        for (account, count) in [("a1", 10), ("a2", 30)] {
+        for (account, count) in [("a1", 10), ("a2", 30), ("a3", 5), ("b1", 3), ("b2", 4)] {
             for i in 0..<count { log.add(account: account, at: t0.adding(seconds: Double(i * 600)), prompt: "x") }
         }
         for event in log.events { traffic.add(event, labels: labels) }
@@ -246,10 +273,16 @@ struct EvaluationTests {
         #expect(report.attack.truePositives == 1 && report.attack.falsePositives == 0 && report.attack.falseNegatives == 2)
         #expect(report.attackOrReview.truePositives == 2 && report.attackOrReview.falsePositives == 1)
         #expect(report.benignByKind["eval_harness"]! == (1, 0, 1))
-        #expect(report.exchangeWeightedRecall == 0.25)
+        #expect(report.exchangeWeightedRecall == 10.0 / 45)
         let c = try #require(report.campaigns.first { $0.campaign == "c" })
-        #expect(c.recall == 0.5 && c.hoursToDetect == 2 && c.exchangesBeforeFlag == 22 && c.exchanges == 40)
+        #expect(c.accounts == 2 && c.recall == 0.5 && c.hoursToDetect == 2 && c.exchangesBeforeFlag == 22 && c.exchanges == 40)
+        #expect(report.notInLog! == (1, 1))
         #expect(report.text.contains("attack            precision 1.000  recall 0.333"))
+        #expect(report.text.contains("labelled accounts with no exchanges in the logs, not counted: 1 (1 labelled attack)"))
+        #expect(report.json["not_in_log"]?["accounts"]?.intValue == 1)
+        // Without the events, nothing tells a silent account from a missed one: every label counts.
+        let blind = EvaluationReport(flags: flags, labels: labels, traffic: nil)
+        #expect(blind.attack.falseNegatives == 3 && blind.notInLog == nil)
     }
 }
 

@@ -216,13 +216,17 @@ public struct DetectionEngine: Sendable {
             if exchanges < model.minimumExchanges {
                 let key = Cohorts.key(for: profiles[index])
                 touched.formUnion(cohorts.update(index, key: key, .init(signals: signals, profile: profiles[index])))
-            } else if cohorts.key(of: index) != nil {
-                touched.formUnion(cohorts.update(index, key: nil, .init(signals: signals, exchanges: exchanges)))
+            } else {
+                if cohorts.key(of: index) != nil {
+                    touched.formUnion(cohorts.update(index, key: nil, .init(signals: signals, exchanges: exchanges)))
+                }
+                let near = verdict == .review && isNearCohort(exchanges: exchanges, signals) ? Cohorts.key(for: profiles[index]) : nil
+                if let key = cohorts.updateNear(index, key: near) { touched.insert(key) }
             }
         }
         for key in touched {
-            guard let cohort = cohortVerdict(key), cohort.kind == .attack, let members = cohorts.pools[key]?.members else { continue }
-            for member in members
+            guard let cohort = cohortVerdict(key), cohort.kind == .attack else { continue }
+            for member in (cohorts.pools[key]?.members ?? []).union(cohorts.near[key] ?? [])
             where firstFlags[member].attack == nil && looksLikeItsCohort(AccountSignals(profiles[member], context: context)) {
                 recordFlag(member, .attack, at: max(profiles[member].lastSeen, logEnd ?? profiles[member].lastSeen))
             }
@@ -248,13 +252,22 @@ public struct DetectionEngine: Sendable {
         model.score(signals) >= model.reviewThreshold && model.isCorroborated(signals)
     }
 
+    /// Whether an account judged alone on few requests may still take its cohort's verdict
+    /// (`Cohorts.fewRequests`): it looks like its cohort by the same test as a member.
+    func isNearCohort(exchanges: Int, _ signals: AccountSignals) -> Bool {
+        exchanges >= model.minimumExchanges && exchanges < Cohorts.fewRequests && looksLikeItsCohort(signals)
+    }
+
     /// The verdict of a cohort of small accounts, when it is large enough to judge.
     func cohortVerdict(_ key: Cohorts.Key) -> (kind: Verdict.Kind, verdict: CohortVerdict)? {
         guard let pooled = cohorts.signals(of: key) else { return nil }
         let score = model.score(pooled.signals)
         let kind = model.verdict(score: score, signals: pooled.signals, exchanges: pooled.exchanges)
         return (
-            kind, CohortVerdict(key: key, members: pooled.members.count, exchanges: pooled.exchanges, score: score, signals: pooled.signals)
+            kind,
+            CohortVerdict(
+                key: key, members: pooled.members.count, exchanges: pooled.exchanges, score: score, signals: pooled.signals,
+                memberExchanges: model.minimumExchanges)
         )
     }
 
@@ -274,13 +287,17 @@ public struct DetectionEngine: Sendable {
             if exchanges < model.minimumExchanges {
                 cohorts.update(index, key: Cohorts.key(for: profiles[index]), .init(signals: signals, profile: profiles[index]))
                 if looksLikeItsCohort(signals) { likeTheirCohort.insert(index) }
+            } else if kind == .review, isNearCohort(exchanges: exchanges, signals) {
+                _ = cohorts.updateNear(index, key: Cohorts.key(for: profiles[index]))
+                likeTheirCohort.insert(index)
             }
         }
-        // Small accounts that look like their cohort take its verdict when it is attack (see `Cohorts`).
+        // Small accounts (and the near ones) that look like their cohort take its verdict when it
+        // is attack (see `Cohorts`).
         var cohortOf: [Int: CohortVerdict] = [:]
         for key in cohorts.pools.keys {
             guard let (kind, cohort) = cohortVerdict(key), kind == .attack else { continue }
-            for member in cohorts.pools[key]!.members where likeTheirCohort.contains(member) {
+            for member in cohorts.pools[key]!.members.union(cohorts.near[key] ?? []) where likeTheirCohort.contains(member) {
                 recordFlag(member, .attack, at: profiles[member].lastSeen)
                 verdicts[member] = (.attack, cohort.score, cohort.signals)
                 cohortOf[member] = cohort

@@ -127,9 +127,18 @@ public struct EvaluationReport: Sendable {
     public var benignByKind: [String: (accounts: Int, attack: Int, flagged: Int)] = [:]
     public var campaigns: [Detection] = []
     public var exchangeWeightedRecall: Double?
+    /// Labelled accounts that sent nothing in the logs evaluated (known only with the events):
+    /// no system can judge them, so they count neither way.
+    public var notInLog: (accounts: Int, attack: Int)?
 
-    public init(flags: FlagSet, labels: [String: GroundTruth], traffic: CampaignTraffic?) {
+    public init(flags: FlagSet, labels allLabels: [String: GroundTruth], traffic: CampaignTraffic?) {
         name = flags.name
+        var labels = allLabels
+        if let traffic {
+            labels = allLabels.filter { traffic.exchangesByAccount[$0.key, default: 0] > 0 }
+            let silent = allLabels.filter { traffic.exchangesByAccount[$0.key, default: 0] == 0 }
+            notInLog = (silent.count, silent.values.filter(\.isAttack).count)
+        }
         var campaignAccounts: [String: [String]] = [:]
         for (account, truth) in labels {
             let verdict = flags.flags[account]?.verdict ?? .benign
@@ -192,6 +201,10 @@ public struct EvaluationReport: Sendable {
             "attack or review  precision \(fmt(attackOrReview.precision))  recall \(fmt(attackOrReview.recall))  F1 \(fmt(attackOrReview.f1))   (TP \(attackOrReview.truePositives), FP \(attackOrReview.falsePositives), FN \(attackOrReview.falseNegatives))"
         )
         if let exchangeWeightedRecall { lines.append("exchange-weighted recall (attack): \(fmt(exchangeWeightedRecall))") }
+        if let notInLog, notInLog.accounts > 0 {
+            lines.append(
+                "labelled accounts with no exchanges in the logs, not counted: \(notInLog.accounts) (\(notInLog.attack) labelled attack)")
+        }
         lines.append("false-positive rate on benign accounts, by kind (attack / attack or review):")
         for (kind, entry) in benignByKind.sorted(by: { $0.key < $1.key }) {
             lines.append(
@@ -231,6 +244,7 @@ public struct EvaluationReport: Sendable {
         return [
             "system": .string(name), "attack": counts(attack), "attack_or_review": counts(attackOrReview),
             "exchange_weighted_recall": exchangeWeightedRecall.map { .double($0) } ?? .null,
+            "not_in_log": notInLog.map { ["accounts": .int(Int64($0.accounts)), "attack": .int(Int64($0.attack))] } ?? .null,
             "benign_by_kind": .object(
                 JSONObject(
                     benignByKind.sorted { $0.key < $1.key }.map { kind, entry in

@@ -19,10 +19,20 @@ struct ClusterLinker {
         return "cluster-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
+    /// The harvesting templates an account uses as a harvest: templates whose own harvest score
+    /// is at least 0.5, that carry at least 5% of the account's requests, and that the account
+    /// itself sends eliciting reasoning or grading, or at maximal budgets, at least half the time.
+    ///
+    /// The last condition (`TemplateUse.isSentAsHarvest`) matters because a template can be a
+    /// task rather than a wrapper: a customer who asks plainly the kind of problem campaigns put
+    /// in their slots falls into their template. Sharing it says nothing about who runs the
+    /// customer's account, and joining it to the campaign's cluster would make it one of the
+    /// campaign's indicators.
     func harvestTemplates(_ index: Int) -> [Int] {
         profiles[index].templates.filter { entry in
             guard let stats = templates[entry.id] else { return false }
             return stats.harvestScore >= 0.5 && Double(entry.count) >= max(2, 0.05 * Double(profiles[index].exchanges))
+                && entry.isSentAsHarvest
         }.map(\.id)
     }
 

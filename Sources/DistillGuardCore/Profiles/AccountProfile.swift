@@ -47,6 +47,14 @@ public struct AccountProfile: Sendable, Codable {
         public var isHarvesting: Bool {
             own >= 6 && Double(elicitation) >= 0.7 * Double(own) && Double(maximalBudget) >= 0.5 * Double(own)
         }
+
+        /// The account itself sends this template as a harvest: eliciting reasoning or grading,
+        /// or at maximal budgets, at least half the time. A template can be a task rather than a
+        /// wrapper: campaigns put a kind of problem in their slots, and a customer who asks that
+        /// kind of problem plainly falls into the same template without harvesting anything.
+        public var isSentAsHarvest: Bool {
+            Double(max(elicitation, maximalBudget)) >= 0.5 * Double(max(own, 1))
+        }
     }
     public static let templateSlots = 32
     public private(set) var ipPrefixes = DistinctCounter()

@@ -22,10 +22,20 @@ import Darwin
 /// evidence; a customer who merely signed up the same morning and asked about the same subject
 /// does not. A cohort at `review` flags no one: a sign-up wave of small, heavy users is not
 /// something to queue per account.
+///
+/// Accounts a little larger than the minimum (fewer than `fewRequests`) are judged alone, on rates
+/// measured over a handful of requests. A campaign whose throwaways send five or six requests
+/// would otherwise leave them at `review` beside a cohort at `attack` made of their siblings with
+/// four. Such an account is not pooled (the cohort stays the profile of its small members), but
+/// when it looks like a harvesting account on its own (the same test as a member's) and the cohort
+/// of its creation wave and capability is at attack, it takes that verdict too ("near" members).
 struct Cohorts {
     static let minimumMembers = 5
     static let minimumExchanges = 20
     static let waveHours: Int64 = 6
+    /// Accounts with fewer exchanges than this (and at least the model's minimum) may take the
+    /// verdict of the cohort they were created with.
+    static let fewRequests = 20
 
     /// Created in the window starting `wave` hours after the epoch, mostly targeting `capability`.
     struct Key: Hashable, Sendable {
@@ -78,6 +88,10 @@ struct Cohorts {
 
     private(set) var pools: [Key: Pool] = [:]
     private var memberships: [Int: (key: Key, contribution: Contribution)] = [:]
+    /// Accounts of `fewRequests` or so that look like harvesting on their own, by the cohort
+    /// they were created with (not pooled: see the type's documentation).
+    private(set) var near: [Key: Set<Int>] = [:]
+    private var nearKeys: [Int: Key] = [:]
 
     /// The cohort a small account belongs to (none without a creation time).
     static func key(for profile: AccountProfile) -> Key? {
@@ -135,6 +149,21 @@ struct Cohorts {
     }
 
     func key(of index: Int) -> Key? { memberships[index]?.key }
+
+    /// Places (or moves, or with nil removes) account `index` among the near members of `key`.
+    /// Returns the cohort to check when it was added.
+    mutating func updateNear(_ index: Int, key: Key?) -> Key? {
+        if let old = nearKeys[index] {
+            if old == key { return nil }
+            near[old]?.remove(index)
+            if near[old]?.isEmpty == true { near[old] = nil }
+            nearKeys[index] = nil
+        }
+        guard let key else { return nil }
+        near[key, default: []].insert(index)
+        nearKeys[index] = key
+        return key
+    }
 }
 
 /// What a member of a flagged cohort is told about it, for its verdict's evidence.
@@ -144,4 +173,6 @@ struct CohortVerdict {
     var exchanges: Int
     var score: Double
     var signals: AccountSignals
+    /// Accounts with fewer exchanges are the cohort's members; larger ones are near it.
+    var memberExchanges: Int
 }

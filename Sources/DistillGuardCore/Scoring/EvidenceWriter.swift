@@ -12,8 +12,12 @@ struct EvidenceWriter {
         if let cohort { lines.append(describe(cohort, exchanges: p.exchanges)) }
         if let top = p.topTemplate, let stats = context.templates[top.id] {
             let count = Int((top.share * Double(p.exchanges)).rounded())
+            let plainly =
+                stats.harvestScore >= 0.5 && !(p.templates.first { $0.id == top.id }?.isSentAsHarvest ?? true)
+                ? " (a harvesting template, but this account sends it without eliciting reasoning or maximal budgets: it asks the same kind of task plainly)"
+                : ""
             lines.append(
-                "\(count) of \(p.exchanges) requests match template \(stats.label), used by \(stats.accounts.count) accounts: \"\(stats.skeleton.prefix(90))…\""
+                "\(count) of \(p.exchanges) requests match template \(stats.label), used by \(stats.accounts.count) accounts: \"\(stats.skeleton.prefix(90))…\"\(plainly)"
             )
         }
         if p.cot > 0 {
@@ -124,8 +128,12 @@ struct EvidenceWriter {
         let created =
             "created between \(Timestamp(milliseconds: wave * 3_600_000).rfc3339) and \(Timestamp(milliseconds: (wave + Cohorts.waveHours) * 3_600_000).rfc3339)"
         let tie = "that mostly target \(Capability(rawValue: cohort.key.capability)?.name ?? "one capability")"
+        let opening =
+            exchanges < cohort.memberExchanges
+            ? "too few requests (\(exchanges)) to judge alone; judged with its cohort:"
+            : "only \(exchanges) requests (fewer than \(Cohorts.fewRequests)), at review on its own and created with a cohort at attack; judged with it:"
         return
-            "too few requests (\(exchanges)) to judge alone; judged with its cohort: \(cohort.members) small accounts \(created) \(tie), \(cohort.exchanges) requests together, scoring \(Double(Int((cohort.score * 100).rounded())) / 100) as one account (the signals shown are the cohort's)"
+            "\(opening) \(cohort.members) small accounts \(created) \(tie), \(cohort.exchanges) requests together, scoring \(Double(Int((cohort.score * 100).rounded())) / 100) as one account (the signals shown are the cohort's)"
     }
 }
 

@@ -88,8 +88,8 @@ struct Cohorts {
 
     private(set) var pools: [Key: Pool] = [:]
     private var memberships: [Int: (key: Key, contribution: Contribution)] = [:]
-    /// Accounts of `fewRequests` or so that look like harvesting on their own, by the cohort
-    /// they were created with (not pooled: see the type's documentation).
+    /// Accounts judged alone on fewer than `fewRequests` exchanges that look like harvesting on
+    /// their own, by the cohort they were created with (not pooled: see the type's documentation).
     private(set) var near: [Key: Set<Int>] = [:]
     private var nearKeys: [Int: Key] = [:]
 

@@ -6,9 +6,12 @@
 # Completions, which both proxies speak; the Anthropic Messages API is measured for the gateway
 # too), then closed-loop for maximum throughput. Added latency = target percentile − direct
 # percentile at the same rate. Results: $BENCH_DIR/gateway/results.jsonl and a table on stdout.
+# Then it runs Benchmarks/gatewaycheck.sh: the same gateway on the independent harness in
+# ../shared/tools/gatewaycheck, against its minimal pass-through proxy as the floor.
 #
-#   Benchmarks/gateway.sh                # full run (about 15 minutes)
+#   Benchmarks/gateway.sh                # full run (about 15 minutes, then 12 on the independent harness)
 #   DURATION=5 RATES="1000" Benchmarks/gateway.sh
+#   INDEPENDENT=0 Benchmarks/gateway.sh   # without the independent harness (Benchmarks/gatewaycheck.sh)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${BENCH_DIR:-/tmp/distillguard-bench}/gateway"
@@ -114,3 +117,9 @@ for r in rows:
     print(f"{r['label']:<26}{rate:>7}{r['achieved_rate']:>10}{r['p50_ms']:>9.3f}{r['p99_ms']:>9.3f}{added[0]:>11}{added[1]:>11}{ttfb[0]:>11}{ttfb[1]:>11}{r['errors']:>8}")
 PY
 echo "event log lines written by the gateway: $(wc -l <"$work/events.jsonl")" >&2
+
+# The same gateway on the independent harness (its own mock, load generator and floor proxy):
+# the figures a user reproducing them will see. Skipped with a message when it is not beside us.
+cleanup
+pids=()
+if [ "${INDEPENDENT:-1}" = 1 ]; then "$root/Benchmarks/gatewaycheck.sh"; fi

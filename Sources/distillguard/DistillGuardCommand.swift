@@ -1,6 +1,6 @@
 import ArgumentParser
 
-@main
+/// The command tree; `DistillGuardMain` parses and runs it.
 struct DistillGuardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "distillguard",

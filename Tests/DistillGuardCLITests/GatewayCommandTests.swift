@@ -16,6 +16,15 @@ struct GatewayCommandTests {
         #expect(missing.status != 0 && missing.standardError.contains("cannot read the configuration file"))
     }
 
+    @Test func anUnknownExecutorIsRefusedWithTheVariableNamed() throws {
+        let config = directory.write("gateway.json", text: #"{"upstream":{"openai":{"url":"http://127.0.0.1:9","api_key":"k"}}}"#)
+        var environment = ProcessInfo.processInfo.environment
+        environment["DISTILLGUARD_EXECUTOR"] = "threads"
+        let result = try CommandRunner.run(["gateway", "--config", config], environment: environment)
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("DISTILLGUARD_EXECUTOR must be 'event-loops' or 'dispatch' (it is 'threads')"))
+    }
+
     @Test func servesAndShutsDownGracefullyKeepingEveryExchange() throws {
         let config = directory.write(
             "gateway.json",

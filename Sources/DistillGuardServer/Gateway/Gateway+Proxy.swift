@@ -139,9 +139,16 @@ extension Gateway {
     static func clientKey(_ headers: HTTPFields, provider: GatewayConfiguration.Provider) -> String? {
         if provider == .anthropic, let key = headers[HTTPField.Name("x-api-key")!] { return key }
         guard let authorization = headers[.authorization] else { return nil }
-        let prefix = "bearer "
-        guard authorization.count > prefix.count, authorization.lowercased().hasPrefix(prefix) else { return nil }
-        return String(authorization.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+        // "Bearer KEY", the scheme in any case (RFC 9110), spaces around the key ignored.
+        let bytes = authorization.utf8
+        let scheme = "bearer ".utf8
+        guard bytes.count > scheme.count,
+            zip(bytes, scheme).allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 == $1 : $0 == $1 })
+        else { return nil }
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let rest = bytes.dropFirst(scheme.count)
+        guard let first = rest.firstIndex(where: { !isBlank($0) }), let last = rest.lastIndex(where: { !isBlank($0) }) else { return "" }
+        return String(authorization.utf8[first...last])
     }
 
     static func parseRequest(_ bytes: [UInt8]) throws -> JSONObject {

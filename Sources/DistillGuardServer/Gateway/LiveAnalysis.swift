@@ -187,6 +187,10 @@ public final class LiveAnalysis: Sendable {
 
     /// The longest the analysis thread sleeps between rounds when nothing wakes it.
     static let pollInterval = 0.5
+    /// After a round with exchanges, the thread lets the next ones gather this long before it takes
+    /// them: under load it then logs, stores and wakes once per few milliseconds of traffic instead
+    /// of once per exchange, and takes less of the CPU the request path needs (docs/benchmarks.md).
+    static let gatherInterval = 0.002
 
     public var health: Health {
         let now = Self.now()
@@ -229,6 +233,7 @@ public final class LiveAnalysis: Sendable {
             if due || stopping { refresh() }
             state.withLock { $0.inFlight = 0 }
             if Self.now() - lastDecisionLoad.withLock({ $0 }) >= configuration.refreshSeconds { reloadDecisions() }
+            if !batch.isEmpty && !stopping { Thread.sleep(forTimeInterval: Self.gatherInterval) }
             if stopping {
                 storePending(force: true)
                 let unstored = retry.withLock { $0.pending.count }

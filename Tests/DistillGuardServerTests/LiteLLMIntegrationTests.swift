@@ -127,7 +127,7 @@ final class LiteLLMProcess {
         try FileManager.default.copyItem(
             atPath: LiteLLMIntegrationTests.repository.appendingPathComponent("integrations/litellm").path, toPath: package)
         let (installed, pipOutput) = try await ExternalCommand.runWithoutBlocking([
-            "python3", "-m", "pip", "install", "--quiet", "--no-deps", "--target", site, package,
+            PythonModules.interpreter, "-m", "pip", "install", "--quiet", "--no-deps", "--target", site, package,
         ])
         guard installed == 0 else { throw LiteLLMError("pip could not install integrations/litellm:\n\(pipOutput)") }
         // The configuration of docs/integrations.md, with the mock upstream as the models.

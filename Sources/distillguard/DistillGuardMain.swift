@@ -10,7 +10,7 @@ import NIOPosix
 /// The servers (`gateway`, `serve`) run their tasks on NIO's event loops, the threads that already
 /// do their network I/O, instead of Swift's own thread pool: a proxied request then no longer hops
 /// between the two for every read and write. Measured on the gateway at 1,000 requests/s, that hop
-/// was about a seventh of its CPU time (docs/benchmarks.md). Nothing in the servers blocks a task:
+/// cost about a sixth of its CPU time (docs/benchmarks.md). Nothing in the servers blocks a task:
 /// engine work and forwarding run on threads of their own. `DISTILLGUARD_EXECUTOR=dispatch`
 /// keeps Swift's pool, to compare.
 @main

@@ -9,7 +9,7 @@
 # Then it runs Benchmarks/gatewaycheck.sh: the same gateway on the independent harness in
 # ../shared/tools/gatewaycheck, against its minimal pass-through proxy as the floor.
 #
-#   Benchmarks/gateway.sh                # full run (about 15 minutes, then 12 on the independent harness)
+#   Benchmarks/gateway.sh                # full run (about 15 minutes, then about 20 on the independent harness)
 #   DURATION=5 RATES="1000" Benchmarks/gateway.sh
 #   INDEPENDENT=0 Benchmarks/gateway.sh   # without the independent harness (Benchmarks/gatewaycheck.sh)
 set -euo pipefail

@@ -12,7 +12,7 @@
 # time each proxy used per request (from /proc, a figure the machine's noise hardly moves).
 # Results: $BENCH_DIR/gatewaycheck/*.json and a table on stdout.
 #
-#   Benchmarks/gatewaycheck.sh                     # 3 rounds × (chat, messages), about 12 minutes
+#   Benchmarks/gatewaycheck.sh                     # 3 rounds × (chat, messages), about 20 minutes
 #   RUNS=1 APIS=chat DURATION=10 Benchmarks/gatewaycheck.sh
 #   GATEWAYCHECK=/path/to/gatewaycheck Benchmarks/gatewaycheck.sh
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Forensic watermark (issue: Forensic watermark): the proof loop, the null set and the chi-square
+# Forensic watermark: the proof loop, the attacks on watermarked text, the null set and the chi-square
 # test, on the ShareGPT prompts of ../shared/data (odd lines; the built-in table's frequencies were
 # measured on the even lines), with IFBench and HumanEval prompts as further null sources.
 #
@@ -12,6 +12,14 @@ mkdir -p "$work"
 if [ ! -f "$data/sharegpt-a.jsonl.gz" ]; then
     echo "skipped: $data/sharegpt-a.jsonl.gz is not there (the benchmark needs real text)" >&2
     exit 0
+fi
+# The attacker's general thesaurus: WordNet from Debian's wordnet-base (the attacks that need it are
+# left out, with a message, when it cannot be installed).
+if [ ! -f /usr/share/wordnet/data.noun ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "installing wordnet-base (the thesaurus of the substitution attacks)…" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wordnet-base >&2 \
+        || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wordnet-base >&2; } \
+        || echo "could not install wordnet-base: the substitution attacks are left out" >&2
 fi
 echo "building release binary…" >&2
 (cd "$root" && swift build -c release --product distillguard-watermark-proof >&2)

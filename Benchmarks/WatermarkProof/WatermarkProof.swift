@@ -35,21 +35,32 @@ struct WatermarkProof: ParsableCommand {
     @Option(name: .long, help: "Seed.")
     var seed: UInt64 = 1
 
+    @Option(name: .long, help: "The share of contexts the key marks.")
+    var activeShare = Watermark.defaultActiveShare
+
+    @Option(name: .long, help: "WordNet's database directory (Debian's wordnet-base), the attacker's general thesaurus.")
+    var thesaurus = "/usr/share/wordnet"
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Numbers of attacked texts to test.")
+    var attackSampleCounts: [Int] = [250, 500, 1000, 2000]
+
     func run() throws {
         var generator = SeededGenerator(seed: seed)
         var texts = try TextSamples.read(corpus)
         texts.shuffle(using: &generator)
         let held = Array(texts.prefix(nullTexts))
         let pool = Array(texts.dropFirst(nullTexts))
-        let key = try Watermark(key: Array("distillguard-proof-key-\(seed)".utf8))
-        let otherKey = try Watermark(key: Array("someone-elses-watermark-key-\(seed)".utf8))
+        let key = try Watermark(key: Array("distillguard-proof-key-\(seed)".utf8), activeShare: activeShare)
+        let otherKey = try Watermark(key: Array("someone-elses-watermark-key-\(seed)".utf8), activeShare: activeShare)
         let poolWords = pool.reduce(0) { $0 + Tokenizer.tokens($1).count }
         print("# Watermark proof loop\n")
         print(
             "Corpus: \(texts.count) texts; \(held.count) held out as the null set; training pool \(pool.count) texts, \(poolWords) tokens.")
-        print("Student: trigram model, Witten-Bell interpolation; samples of at most \(sampleLength) tokens. Seed \(seed).\n")
+        print("Student: trigram model, Witten-Bell interpolation; samples of at most \(sampleLength) tokens. Seed \(seed).")
+        print("The key marks \(Self.percent(activeShare)) of the (group, previous word) contexts.\n")
 
         chiSquare(pool: pool, key: key)
+        try attacks(pool: pool, key: key, generator: &generator)
 
         print("## Attribution: log10 p-value by watermarked fraction and number of suspect samples\n")
         print("| watermarked share of training tokens | " + sampleCounts.map { "\($0) samples" }.joined(separator: " | ") + " |")
@@ -124,6 +135,115 @@ struct WatermarkProof: ParsableCommand {
             print("| \(label) | \(same) | \(watermarked) | \(plain) |")
         }
         print("")
+    }
+
+    /// The attacks on watermarked texts used as they are (the suspect samples are the attacked
+    /// texts): power by number of samples, and the cost to the text. Three keys, because which
+    /// contexts a key marks moves the power of one run a lot; the median and the range are shown.
+    func attacks(pool: [String], key: Watermark, generator: inout SeededGenerator) throws {
+        let count = attackSampleCounts.max() ?? 2000
+        let plain = Array(pool.prefix(count))
+        let keys =
+            [key] + (try (1...2).map { try Watermark(key: Array("distillguard-proof-key-\(seed)-\($0)".utf8), activeShare: activeShare) })
+        let redraw = try Watermark(key: Array("the-attackers-own-key-\(seed)".utf8), activeShare: activeShare)
+        let redrawAll = try Watermark(key: Array("the-attackers-own-key-\(seed)".utf8), activeShare: 1)
+        let thesaurus: Thesaurus?
+        do {
+            thesaurus = try Thesaurus(directory: self.thesaurus)
+        } catch {
+            FileHandle.standardError.write(
+                Data("no thesaurus at \(self.thesaurus) (\(error)): the substitution attacks are left out\n".utf8))
+            thesaurus = nil
+        }
+        var attacks: [Attack] = [
+            Attack(name: "none (the texts as served)", visible: "nothing", apply: { marked, _, _ in marked }),
+            Attack(
+                name: "re-draw the public table with another key (`watermark apply --key-file THEIRS`)",
+                visible: "nothing: table words swapped for synonyms", apply: { marked, _, _ in redraw.apply(to: marked) }),
+            Attack(
+                name: "re-draw every context of the table with another key (`--active-share 1`)",
+                visible: "nothing: table words swapped for synonyms", apply: { marked, _, _ in redrawAll.apply(to: marked) }),
+        ]
+        if let thesaurus {
+            for rate in [0.1, 0.3, 0.5] {
+                attacks.append(
+                    Attack(
+                        name: "WordNet synonym substitution, \(Self.percent(rate)) of the words that have one",
+                        visible: rate < 0.2 ? "odd word choices" : "many odd or wrong words",
+                        apply: { marked, _, generator in thesaurus.substitute(marked, rate: rate, generator: &generator) }))
+            }
+        }
+        attacks += [
+            Attack(
+                name: "delete 20% of sentences", visible: "gaps in the argument",
+                apply: { marked, _, generator in Sentences.delete(marked, rate: 0.2, generator: &generator) }),
+            Attack(
+                name: "shuffle 20% of sentences", visible: "sentences out of order",
+                apply: { marked, _, generator in Sentences.shuffle(marked, rate: 0.2, generator: &generator) }),
+            Attack(
+                name: "mix: half the texts unwatermarked", visible: "nothing",
+                apply: { marked, plain, generator in Bool.random(using: &generator) ? marked : plain }),
+            Attack(
+                name: "mix: 80% of the texts unwatermarked", visible: "nothing",
+                apply: { marked, plain, generator in Double.random(in: 0..<1, using: &generator) < 0.2 ? marked : plain }),
+        ]
+        if let thesaurus {
+            attacks.append(
+                Attack(
+                    name: "combined: re-draw with another key, 30% WordNet substitution, delete 20% of sentences, half unwatermarked",
+                    visible: "many odd or wrong words, gaps",
+                    apply: { marked, plain, generator in
+                        guard Bool.random(using: &generator) else { return plain }
+                        let swapped = thesaurus.substitute(redraw.apply(to: marked), rate: 0.3, generator: &generator)
+                        return Sentences.delete(swapped, rate: 0.2, generator: &generator)
+                    }))
+        }
+        print("## Attacks on watermarked text: log10 p-value by number of attacked texts\n")
+        print("\(count) ShareGPT texts watermarked, attacked, then tested as the suspect's samples, for \(keys.count) keys. \"Words")
+        print("changed\" is the share of the watermarked texts' words that the attack replaced or removed (a moved word is not")
+        print("counted). For mixes, the unwatermarked texts are the same texts never marked. WordNet: the most frequent sense of")
+        print("each word in its most frequent part of speech, one-word synonyms, function words left alone (Debian's wordnet-base).\n")
+        print("| attack | words changed | what a reader sees | " + attackSampleCounts.map { "\($0) texts" }.joined(separator: " | ") + " |")
+        print("|---|---:|---|" + attackSampleCounts.map { _ in "---:" }.joined(separator: "|") + "|")
+        let markedByKey = keys.map { key in plain.map(key.apply(to:)) }
+        let example = plain.indices.first {
+            plain[$0].count > 150 && plain[$0].count < 400 && markedByKey[0][$0] != plain[$0] && !plain[$0].contains("\n")
+                && plain[$0].allSatisfy { $0.isASCII }
+        }
+        var examples: [(String, String)] = []
+        for attack in attacks {
+            var log10P = Array(repeating: [Double](), count: attackSampleCounts.count)
+            var changed: [Double] = []
+            for (index, (key, marked)) in zip(keys, markedByKey).enumerated() {
+                let attacked = zip(marked, plain).map { attack.apply($0, $1, &generator) ?? $0 }
+                for (column, n) in attackSampleCounts.enumerated() {
+                    log10P[column].append(attribute(Array(attacked.prefix(n)), key: key).log10PValue)
+                }
+                changed.append(changedShare(marked, attacked))
+                if index == 0, let example, attack.name.contains("re-draw") || attack.name.contains("WordNet") {
+                    examples.append((attack.name, attacked[example]))
+                }
+            }
+            let cells = log10P.map { values -> String in
+                let sorted = values.sorted()
+                return String(format: "%.1f (%.1f to %.1f)", sorted[sorted.count / 2], sorted.last!, sorted.first!)
+            }
+            print(
+                "| \(attack.name) | \(String(format: "%.1f%%", 100 * changed.sorted()[changed.count / 2])) | \(attack.visible) | "
+                    + cells.joined(separator: " | ") + " |")
+        }
+        print("\nEach cell: median log10 p over the keys (weakest to strongest key).\n")
+        if let example {
+            print("What a reader sees, one text (unwatermarked, as served with the first key, then attacked):\n")
+            print("- unwatermarked: \(Self.quote(plain[example]))")
+            print("- as served: \(Self.quote(markedByKey[0][example]))")
+            for (name, text) in examples { print("- \(name): \(Self.quote(text))") }
+            print("")
+        }
+    }
+
+    static func quote(_ text: String) -> String {
+        "«" + text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "|", with: "\\|") + "»"
     }
 
     func paraphrase(students: [Double: [String]], key: Watermark, generator: inout SeededGenerator) {

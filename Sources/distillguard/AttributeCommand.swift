@@ -44,14 +44,14 @@ struct AttributeCommand: ParsableCommand {
     static func report(_ result: AttributionResult, alpha: Double) -> String {
         let verdict =
             result.pairs == 0
-            ? "no evidence: the samples contain no table words in running prose"
+            ? "no evidence: the samples contain no table words in running prose in contexts the key marks"
             : result.pValue <= alpha
                 ? "watermark detected at α = \(alpha): the samples follow the key far more often than chance"
                 : "not detected at α = \(alpha)"
         return """
             samples             \(result.samples)
-            table words         \(result.sites) in \(result.pairs) distinct (group, previous word) pairs
-            keyed choices       \(result.matches) of \(result.sites) (chance: \(format(result.expectedMatches)))
+            table words         \(result.sites), of which \(result.markedSites) in \(result.pairs) distinct (group, previous word) pairs the key marks
+            keyed choices       \(result.matches) of \(result.markedSites) (chance: \(format(result.expectedMatches)))
             score               \(format(result.score)) (chance: \(format(result.expectedScore)) ± \(format(result.standardDeviation)), z = \(format(result.zScore)))
             p-value             \(result.pValue == 0 ? "< 1e-300" : String(format: "%.3g", result.pValue)) (log10 \(format(result.log10PValue)))
             \(verdict)

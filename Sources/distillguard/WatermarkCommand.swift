@@ -15,6 +15,14 @@ struct WatermarkOptions: ParsableArguments {
     @Option(name: .long, help: "A synonym table in the text format of docs/watermark.md (default: the built-in English and Spanish table).")
     var table: String?
 
+    @Option(
+        name: .long,
+        help: """
+            The share of contexts the key marks, above 0 and at most 1 (default \(Watermark.defaultActiveShare)). Use the same \
+            value to apply and to attribute; 1 reads marks made before keyed contexts.
+            """)
+    var activeShare: Double = Watermark.defaultActiveShare
+
     /// The key from --key, --key-file or DISTILLGUARD_WATERMARK_KEY, in that order.
     func watermark() throws -> Watermark {
         let text: String
@@ -31,7 +39,7 @@ struct WatermarkOptions: ParsableArguments {
             throw CommandFailure("no watermark key: pass --key, --key-file or set DISTILLGUARD_WATERMARK_KEY")
         }
         do {
-            return try Watermark(key: Array(text.utf8), table: try synonymTable())
+            return try Watermark(key: Array(text.utf8), table: try synonymTable(), activeShare: activeShare)
         } catch let error as WatermarkError {
             throw CommandFailure(error.description)
         }

@@ -51,6 +51,9 @@ struct WatermarkCommandTests {
         let table = directory.write("table.txt", text: "[en]\nquick 0.5 | fast 0.2\n")
         let badTable = try CommandRunner.run(["attribute", "--key", "cli-test-watermark-key-000001", "--table", table, "--samples", bad])
         #expect(badTable.standardError.contains("table.txt, line 2: the frequencies add up to 0.7"))
+        let share = try CommandRunner.run(["attribute", "--key", "cli-test-watermark-key-000001", "--active-share", "0", "--samples", bad])
+        #expect(share.status != 0)
+        #expect(share.standardError.contains("the active share is 0.0; it must be above 0 and at most 1"))
     }
 
     @Test func calibratePrintsATableTheOtherCommandsRead() throws {

@@ -179,5 +179,18 @@ struct PolicyWatermarkTests {
         #expect(Self.error(#"{"watermark": {}}"#).contains("set exactly one of key_env and key_file"))
         #expect(Self.error(#"{"watermark": {"key_env": "WM_KEY"}}"#, environment: ["WM_KEY": "short"]).contains("at least 16"))
         #expect(Self.error(#"{"watermark": {"key_env": "WM_KEY", "colour": 1}}"#).contains("colour"))
+        #expect(
+            Self.error(#"{"watermark": {"key_env": "WM_KEY", "active_share": 0}}"#)
+                == "p.json: field `watermark.active_share`: must be above 0 and at most 1; got 0.0")
+    }
+
+    @Test func theActiveShareIsRead() throws {
+        let policy = try Policy.parse(
+            #"{"watermark": {"key_env": "WM_KEY", "active_share": 1}, "default": "watermark"}"#, file: "p.json",
+            environment: Self.environment)
+        #expect(policy.watermark?.activeShare == 1)
+        let standard = try Policy.parse(
+            #"{"watermark": {"key_env": "WM_KEY"}, "default": "watermark"}"#, file: "p.json", environment: Self.environment)
+        #expect(standard.watermark?.activeShare == Watermark.defaultActiveShare)
     }
 }

@@ -18,24 +18,113 @@ struct WatermarkTests {
         #expect(marked != plain)
         let detected = Self.attribute(marked)
         #expect(detected.pValue < 1e-10)
-        #expect(detected.matches == detected.sites, "every site follows the key")
+        #expect(detected.matches == detected.markedSites, "every site in a marked context follows the key")
+        #expect(detected.markedSites > detected.sites / 4 && detected.markedSites < detected.sites * 3 / 4, "about half are marked")
         #expect(Self.attribute(plain).pValue > 1e-3)
         let otherKey = try Watermark(key: Array("a-different-key-entirely-0002".utf8))
         #expect(Self.attribute(marked, otherKey).pValue > 1e-3)
     }
 
-    @Test func onlyTableWordsChangeAndTheTextStaysTheSameLength() {
+    /// The words of a text, with a table's two-word alternatives ("do not") as one unit.
+    static func units(_ text: String, table: SynonymTable) -> [String] {
+        var units: [String] = []
+        for word in text.split(separator: " ").map(String.init) {
+            if let last = units.last, !last.contains(" "),
+                table.lookup((last + " " + word).lowercased().trimmingCharacters(in: .punctuationCharacters)) != nil
+            {
+                units[units.count - 1] = last + " " + word
+            } else {
+                units.append(word)
+            }
+        }
+        return units
+    }
+
+    @Test func onlyTableWordsChangeAndTheTextStaysTheSameLength() throws {
+        let everyContext = try Watermark(key: Array("unit-test-watermark-key-0001".utf8), activeShare: 1)
+        var contracted = false
         for text in SyntheticProse.texts(40, seed: 2) {
-            let marked = Self.key.apply(to: text)
-            let before = text.split(separator: " ")
-            let after = marked.split(separator: " ")
+            let marked = everyContext.apply(to: text)
+            let before = Self.units(text, table: everyContext.table)
+            let after = Self.units(marked, table: everyContext.table)
             #expect(before.count == after.count)
             for (a, b) in zip(before, after) where a != b {
                 let word = a.lowercased().trimmingCharacters(in: .punctuationCharacters)
-                #expect(Self.key.table.lookup(word) != nil, "changed a word outside the table: \(a) → \(b)")
+                #expect(everyContext.table.lookup(word) != nil, "changed a word outside the table: \(a) → \(b)")
+                if a.contains(" ") != b.contains(" ") { contracted = true }
             }
-            #expect(Self.key.apply(to: marked) == marked, "watermarking is idempotent")
+            #expect(everyContext.apply(to: marked) == marked, "watermarking is idempotent")
         }
+        #expect(contracted, "some contraction is written out or contracted")
+    }
+
+    @Test func contractionsAreMarkedButQuestionsAndClauseEndsAreNot() throws {
+        let text = "I do not know why. Don't you see it? That is who I am. It works, isn't it? We can't stop, they're fine."
+        var seen = Set<String>()
+        for index in 0..<24 {
+            let watermark = try Watermark(key: Array("contraction-key-\(index)-xxxxxxxx".utf8), activeShare: 1)
+            let marked = watermark.apply(to: text)
+            #expect(marked.contains("Don't you see it?"), "a question stays: \(marked)")
+            #expect(marked.contains("who I am."), "a clause end stays: \(marked)")
+            #expect(marked.contains("isn't it?"), "a tag question stays: \(marked)")
+            #expect(watermark.apply(to: marked) == marked)
+            for phrase in ["I do not know", "I don't know", "can't stop", "cannot stop", "they're fine", "they are fine"]
+            where marked.contains(phrase) {
+                seen.insert(phrase)
+            }
+        }
+        #expect(seen.count == 6, "both forms of each site appear across keys: \(seen)")
+    }
+
+    @Test func aNewContractionUsesTheTextsApostrophe() throws {
+        let text = "We don\u{2019}t mind. You do not know it yet."
+        var contracted = false
+        for index in 0..<24 {
+            let watermark = try Watermark(key: Array("apostrophe-key-\(index)-xxxxxxxxx".utf8), activeShare: 1)
+            let marked = watermark.apply(to: text)
+            #expect(!marked.contains("'"), "a typographic text keeps typographic apostrophes: \(marked)")
+            if marked.contains("You don\u{2019}t know") { contracted = true }
+        }
+        #expect(contracted)
+    }
+
+    @Test func theKeyMarksAboutHalfTheContextsAndLeavesTheRestAsWritten() throws {
+        let texts = SyntheticProse.texts(200, seed: 5)
+        var marked = 0
+        var sites = 0
+        for text in texts {
+            let after = Self.key.apply(to: text)
+            for site in SynonymTable.sites(in: text, table: Self.key.table) {
+                sites += 1
+                if Self.key.isActive(group: site.group.id, context: site.context) { marked += 1 }
+            }
+            // A site in a context the key does not mark keeps the author's word; the context is the
+            // word before it as written out (`after`), which is what the watermark saw.
+            let before = SynonymTable.sites(in: text, table: Self.key.table)
+            let written = SynonymTable.sites(in: after, table: Self.key.table)
+            #expect(before.count == written.count)
+            for (original, out) in zip(before, written) where !Self.key.isActive(group: out.group.id, context: out.context) {
+                #expect(original.word == out.word, "an unmarked \(out.group.id) after '\(out.context)' changed")
+            }
+        }
+        let share = Double(marked) / Double(sites)
+        #expect(share > 0.4 && share < 0.6, "\(share) of sites are in marked contexts")
+        #expect(throws: WatermarkError.self) { try Watermark(key: Array("unit-test-watermark-key-0001".utf8), activeShare: 0) }
+        #expect(throws: WatermarkError.self) { try Watermark(key: Array("unit-test-watermark-key-0001".utf8), activeShare: 1.5) }
+    }
+
+    /// The attack of issue 19: re-draw every word of the public table with a key of one's own.
+    @Test func redrawingWithAnotherKeyLeavesTheMarkDetectable() throws {
+        let plain = SyntheticProse.texts(300, seed: 6)
+        let marked = plain.map(Self.key.apply(to:))
+        let attacker = try Watermark(key: Array("the-attackers-own-key-000001".utf8))
+        let redrawn = marked.map(attacker.apply(to:))
+        #expect(redrawn != marked)
+        #expect(Self.attribute(redrawn).pValue < 1e-5, "half of the marked contexts are not the attacker's")
+        #expect(Self.attribute(plain.map(attacker.apply(to:))).pValue > 1e-3, "the attacker's own mark is not ours")
+        // Re-drawing every context of the table removes the lexical mark: the limit, documented.
+        let everything = try Watermark(key: Array("the-attackers-own-key-000001".utf8), activeShare: 1)
+        #expect(Self.attribute(marked.map(everything.apply(to:))).pValue > 1e-3)
     }
 
     @Test func piecesGiveTheSameTextAsTheWhole() {
@@ -45,6 +134,7 @@ struct WatermarkTests {
             let often = quickly()
             ```
             Maybe we    should  quickly verify it; perhaps not!\n\nAdditionally, someone improved it.
+            I do not know, and they're fine; we can't stop. Don't you see? It is who I am.
             """
         let whole = Self.key.apply(to: text)
         var generator = SyntheticProse.Generator(state: 9)
@@ -73,7 +163,7 @@ struct WatermarkTests {
             let text = "We often see it. \(piece) Then we usually stop.\n\n> often quoted line\n\n    indented often code\n"
             var changedProse = false
             for index in 0..<12 {
-                let watermark = try Watermark(key: Array("protection-key-\(index)-xxxxxxxxxx".utf8))
+                let watermark = try Watermark(key: Array("protection-key-\(index)-xxxxxxxxxx".utf8), activeShare: 1)
                 let marked = watermark.apply(to: text)
                 #expect(marked.contains(piece), "\(piece) changed: \(marked)")
                 #expect(marked.contains("> often quoted line\n"))
@@ -98,7 +188,7 @@ struct WatermarkTests {
             let text = "We often see it.\n\n\(block)\n\nThen we usually stop, often quickly.\n"
             var changedProse = false
             for index in 0..<12 {
-                let watermark = try Watermark(key: Array("fence-key-\(index)-xxxxxxxxxxxxxx".utf8))
+                let watermark = try Watermark(key: Array("fence-key-\(index)-xxxxxxxxxxxxxx".utf8), activeShare: 1)
                 let marked = watermark.apply(to: text)
                 #expect(marked.contains(block), "\(block) changed: \(marked)")
                 if !marked.hasSuffix("Then we usually stop, often quickly.\n") { changedProse = true }
@@ -110,7 +200,7 @@ struct WatermarkTests {
     @Test func keepsCapitalsAndArticles() throws {
         var capitalized = false
         for index in 0..<16 {
-            let watermark = try Watermark(key: Array("case-key-\(index)-xxxxxxxxxxxxxx".utf8))
+            let watermark = try Watermark(key: Array("case-key-\(index)-xxxxxxxxxxxxxx".utf8), activeShare: 1)
             let marked = watermark.apply(to: "Often it works. It is an entire book, a whole day.")
             #expect(marked.hasPrefix("Often") || marked.hasPrefix("Frequently"))
             if marked.hasPrefix("Frequently") { capitalized = true }
@@ -162,7 +252,7 @@ struct WatermarkTests {
             ).objectValue)
         var changed = false
         for index in 0..<10 {
-            let watermark = try Watermark(key: Array("response-key-\(index)-xxxxxxxxxx".utf8))
+            let watermark = try Watermark(key: Array("response-key-\(index)-xxxxxxxxxx".utf8), activeShare: 1)
             let marked = try #require(watermark.apply(response: anthropic, api: .anthropicMessages))
             let content = try #require(marked["content"]?.arrayValue)
             #expect(content[0] == anthropic["content"]!.arrayValue![0])
@@ -194,7 +284,10 @@ struct WatermarkTests {
         #expect(error("[en]\nquick 0.5 | fast 0.2").contains("line 2: the frequencies add up to 0.7"))
         #expect(error("[en]\nquick 0.5 | fast 0.5\nfast 0.5 | rapid 0.5").contains("line 3: 'fast' is already in group en:quick"))
         #expect(error("[en]\nquick 0.5").contains("at least two words"))
-        #expect(error("[en]\nQuick 0.5 | fast 0.5").contains("must be one lower-case word"))
+        #expect(error("[en]\nQuick 0.5 | fast 0.5").contains("'Quick' must be a lower-case word"))
+        #expect(
+            error("[en]\ndo not 0.5 | don''t 0.5").contains("'don''t' must be a lower-case word of letters, with at most one apostrophe"))
+        #expect(error("[en]\noften 0.5 | frequently 0.5\noften not 0.5 | oftn't 0.5").contains("'often' is a table word"))
         #expect(throws: WatermarkError.self) { try Watermark(key: Array("short".utf8)) }
     }
 

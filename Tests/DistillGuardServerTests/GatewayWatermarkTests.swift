@@ -22,7 +22,7 @@ struct GatewayWatermarkTests {
     @Test func watermarksOnlyTheAccountsThePolicyNamesInBodiesAndStreams() async throws {
         let environment = ["DG_TEST_WATERMARK_KEY": "gateway-test-watermark-key-0001"]
         let policy = try Policy.parse(
-            #"{"watermark": {"key_env": "DG_TEST_WATERMARK_KEY"}, "rules": [{"name": "mark-a", "when": {"accounts": ["acct_a"]}, "action": "watermark"}]}"#,
+            #"{"watermark": {"key_env": "DG_TEST_WATERMARK_KEY", "active_share": 1}, "rules": [{"name": "mark-a", "when": {"accounts": ["acct_a"]}, "action": "watermark"}]}"#,
             file: "policy.json", environment: environment)
         let watermark = try #require(policy.watermark)
         try await GatewayHarness.run(configure: { $0.policy = policy }) { harness in

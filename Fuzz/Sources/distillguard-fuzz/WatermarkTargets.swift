@@ -7,8 +7,9 @@ let fuzzWatermark = try! Watermark(key: Array(0..<32))
 ///
 /// - Fed in pieces (a stream's deltas, split anywhere), the output is exactly the watermark of the
 ///   whole text.
-/// - Only words change, and only into words of the same synonym group: every character that is
-///   not a letter stays where it was, and every fenced code block comes out verbatim.
+/// - Only words change, and only into words of the same group: every character that is not a
+///   letter stays where it was (except the apostrophe of a contraction and the space of the two
+///   words it stands for: "don't" for "do not"), and every fenced code block comes out verbatim.
 enum WatermarkTarget {
     static func run(_ bytes: [UInt8]) {
         guard let seed = bytes.first else { return }
@@ -20,13 +21,48 @@ enum WatermarkTarget {
         streamed += stream.finish()
         require(streamed == whole, "streamed in pieces, the watermarked text differs from the whole text's")
         require(
-            skeleton(whole) == skeleton(text), "something other than a word changed: \(text.debugDescription.prefix(300))")
+            skeleton(joiningContractions(whole)) == skeleton(joiningContractions(text)),
+            "something other than a word changed: \(text.debugDescription.prefix(300))")
         let wholeScalars = Array(whole.unicodeScalars)
         for block in fencedBlocks(text) {
             require(
                 wholeScalars.contains(Array(block.unicodeScalars)),
                 "a fenced code block changed: \(block.debugDescription.prefix(300))")
         }
+    }
+
+    /// The text with an apostrophe between letters, and the space between the two words of a
+    /// table alternative ("do not"), replaced by a letter: a contraction and its two words are
+    /// then one run of letters each.
+    static func joiningContractions(_ text: String) -> String {
+        let characters = Array(text)
+        var out = characters
+        func word(from start: Int, forward: Bool) -> String {
+            var letters: [Character] = []
+            var index = start
+            while index >= 0 && index < characters.count
+                && (characters[index].isLetter || characters[index] == "'" || characters[index] == "\u{2019}")
+            {
+                letters.append(characters[index] == "\u{2019}" ? "'" : characters[index])
+                index += forward ? 1 : -1
+            }
+            return String(forward ? letters : letters.reversed()).lowercased()
+        }
+        // Left to right, as the scanner reads: in "they are not" the site is "they are", so "are
+        // not" is not joined.
+        var joinedThrough = -1
+        for index in characters.indices.dropFirst().dropLast() where characters[index - 1].isLetter && characters[index + 1].isLetter {
+            if characters[index] == "'" || characters[index] == "\u{2019}" {
+                out[index] = "a"
+            } else if characters[index] == " ", index > joinedThrough {
+                let second = word(from: index + 1, forward: true)
+                if fuzzWatermark.table.lookup(word(from: index - 1, forward: false) + " " + second) != nil {
+                    out[index] = "a"
+                    joinedThrough = index + 1 + second.count
+                }
+            }
+        }
+        return String(out)
     }
 
     /// The text with every run of letters replaced by one placeholder.

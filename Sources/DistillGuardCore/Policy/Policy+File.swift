@@ -59,10 +59,11 @@ extension Policy {
         return Policy(rules: rules, defaultAction: defaultAction, compliance: compliance, watermark: watermark)
     }
 
-    /// `{"key_env": "NAME"}` or `{"key_file": "PATH"}`, and optionally `"table": "PATH"`.
+    /// `{"key_env": "NAME"}` or `{"key_file": "PATH"}`, and optionally `"table": "PATH"` and
+    /// `"active_share": 0.5`.
     static func readWatermark(_ entry: FieldReader, environment: [String: String], readFile: (String) throws -> String) throws -> Watermark
     {
-        try entry.rejectUnknown(["key_env", "key_file", "table"])
+        try entry.rejectUnknown(["key_env", "key_file", "table", "active_share"])
         let key: String
         switch (try entry.string("key_env"), try entry.string("key_file")) {
         case (let name?, nil):
@@ -87,8 +88,12 @@ extension Policy {
                 throw EventRejection.invalid(entry.path(of: "table"), error.description)
             }
         }
+        let activeShare = try entry.double("active_share") ?? Watermark.defaultActiveShare
+        guard activeShare > 0, activeShare <= 1 else {
+            throw EventRejection.invalid(entry.path(of: "active_share"), "must be above 0 and at most 1; got \(activeShare)")
+        }
         do {
-            return try Watermark(key: Array(key.utf8), table: table)
+            return try Watermark(key: Array(key.utf8), table: table, activeShare: activeShare)
         } catch {
             throw EventRejection.invalid(entry.path, error.description)
         }

@@ -3,8 +3,8 @@ import Foundation
 /// Tests whether text (sampled from a suspect model) follows a watermark key's word choices more
 /// often than chance, and returns a p-value with the counts behind it.
 ///
-/// Words are tallied per (synonym group, previous word) pair. In each pair the score is the share of
-/// its occurrences that are the key's choice. Under the null hypothesis (the text's author never saw
+/// Words are tallied per (synonym group, previous word) pair; only the pairs the key marks count. In
+/// each pair the score is the share of its occurrences that are the key's choice. Under the null hypothesis (the text's author never saw
 /// watermarked text) the words are independent of the key, and the key's choice in each pair is a
 /// draw with the group's frequencies, so each pair's score is exactly distributed: it is the share of
 /// word `v` with probability `frequency(v)`. Pairs are independent, and the p-value is the Chernoff
@@ -41,6 +41,7 @@ public struct AttributionTest: Sendable {
     /// The test against one key.
     public func result(for watermark: Watermark) -> AttributionResult {
         var matches = 0
+        var markedSites = 0
         var expectedMatches = 0.0
         var score = 0.0
         var expectedScore = 0.0
@@ -49,9 +50,10 @@ public struct AttributionTest: Sendable {
         outcomes.reserveCapacity(pairs.count)
         for pair in pairs.values {
             let total = pair.counts.reduce(0, +)
-            guard total > 0 else { continue }
+            guard total > 0, watermark.isActive(group: pair.group.id, context: pair.context) else { continue }
             let chosen = pair.group.word(at: watermark.draw(group: pair.group.id, context: pair.context))
             matches += pair.counts[chosen]
+            markedSites += total
             score += Double(pair.counts[chosen]) / Double(total)
             let values = zip(pair.counts, pair.group.frequencies).map { (value: Double($0) / Double(total), probability: $1) }
             let mean = values.reduce(0) { $0 + $1.value * $1.probability }
@@ -62,7 +64,8 @@ public struct AttributionTest: Sendable {
         }
         let log10P = Self.chernoffLog10(outcomes, atLeast: score, mean: expectedScore)
         return AttributionResult(
-            samples: samples, sites: sites, pairs: outcomes.count, matches: matches, expectedMatches: expectedMatches, score: score,
+            samples: samples, sites: sites, markedSites: markedSites, pairs: outcomes.count, matches: matches,
+            expectedMatches: expectedMatches, score: score,
             expectedScore: expectedScore, standardDeviation: variance.squareRoot(),
             zScore: variance > 0 ? (score - expectedScore) / variance.squareRoot() : 0, log10PValue: log10P)
     }
@@ -108,7 +111,9 @@ public struct AttributionResult: Sendable, Equatable {
     public var samples: Int
     /// Table words found in running prose.
     public var sites: Int
-    /// Distinct (group, previous word) pairs: the independent pieces of evidence.
+    /// Of those, the words in (group, previous word) pairs the key marks.
+    public var markedSites: Int
+    /// Distinct (group, previous word) pairs the key marks: the independent pieces of evidence.
     public var pairs: Int
     /// Occurrences that are the key's choice, and how many chance would give.
     public var matches: Int
@@ -126,7 +131,8 @@ public struct AttributionResult: Sendable, Equatable {
     public var json: JSONValue {
         [
             "p_value": .double(pValue), "log10_p_value": .double(log10PValue), "samples": .int(Int64(samples)),
-            "sites": .int(Int64(sites)), "pairs": .int(Int64(pairs)), "matches": .int(Int64(matches)),
+            "sites": .int(Int64(sites)), "marked_sites": .int(Int64(markedSites)), "pairs": .int(Int64(pairs)),
+            "matches": .int(Int64(matches)),
             "expected_matches": .double(expectedMatches), "score": .double(score), "expected_score": .double(expectedScore),
             "standard_deviation": .double(standardDeviation), "z_score": .double(zScore),
         ]

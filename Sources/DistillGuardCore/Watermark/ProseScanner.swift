@@ -42,6 +42,8 @@ struct ProseScanner {
         var newlines = 0
         var previousWord: String?
         var previous: Unicode.Scalar?
+        /// The apostrophe the text last used inside a word: a new contraction uses the same.
+        var apostrophe: Unicode.Scalar = "'"
 
         /// A line that starts with a fence marker run: CommonMark closes a fence only with a run of
         /// at least the opening's length followed by nothing but spaces (an info string such as
@@ -79,11 +81,22 @@ struct ProseScanner {
                 {
                     j += 1
                 }
-                if !final && j + 2 > n { break }
+                let lower = Self.normalized(pending[i..<j])
+                let contraction = table.beginsContraction(lower)
+                if !final && j + (contraction ? Self.contractionLookahead : 2) > n { break }
+                var end = j
+                var following: String?
+                if contraction {
+                    // "do not": the site takes both words; either way it needs the word after it.
+                    if let seconds = table.secondWords(after: lower), let second = word(at: j), seconds.contains(second.word) {
+                        end = second.end
+                    }
+                    following = word(at: end)?.word
+                }
                 emitWord(
-                    pending[i..<j], after: j < n ? pending[j] : nil, afterNext: j + 1 < n ? pending[j + 1] : nil,
-                    table: table, replace: replace, into: &output)
-                i = j
+                    pending[i..<end], after: end < n ? pending[end] : nil, afterNext: end + 1 < n ? pending[end + 1] : nil,
+                    following: following, table: table, replace: replace, into: &output)
+                i = end
                 continue
             }
             i += consume(at: i, into: &output)
@@ -94,28 +107,65 @@ struct ProseScanner {
 
     // MARK: - Words
 
+    /// Characters a non-final `process` needs after a word that may begin a contraction site: the
+    /// second word ("not") and the word after the site.
+    static let contractionLookahead = 16
+
+    /// Subjects after which a contraction reads as a question ("don't you", "isn't it"): such sites
+    /// are left alone.
+    static let subjectPronouns: Set<String> = ["i", "you", "we", "they", "he", "she", "it", "this", "that", "there", "these", "those"]
+
+    /// The lower-case word of running prose that starts after one space at `start`, and where it ends.
+    private func word(at start: Int) -> (word: String, end: Int)? {
+        guard start < pending.count, pending[start] == " ", start + 1 < pending.count, Self.isLetter(pending[start + 1]) else { return nil }
+        var end = start + 1
+        while end < pending.count
+            && (Self.isLetter(pending[end])
+                || (Self.isApostrophe(pending[end]) && end + 1 < pending.count && Self.isLetter(pending[end + 1])))
+        {
+            end += 1
+        }
+        return (Self.normalized(pending[start + 1..<end]), end)
+    }
+
+    /// Lower case, with typographic apostrophes as `'`.
+    static func normalized<Scalars: Sequence<Unicode.Scalar>>(_ word: Scalars) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in word { scalars.append(isApostrophe(scalar) ? "'" : scalar) }
+        return String(scalars).lowercased()
+    }
+
     private mutating func emitWord(
-        _ word: ArraySlice<Unicode.Scalar>, after: Unicode.Scalar?, afterNext: Unicode.Scalar?, table: SynonymTable,
-        replace: (WordSite) -> Int?, into output: inout String.UnicodeScalarView
+        _ word: ArraySlice<Unicode.Scalar>, after: Unicode.Scalar?, afterNext: Unicode.Scalar?, following: String?,
+        table: SynonymTable, replace: (WordSite) -> Int?, into output: inout String.UnicodeScalarView
     ) {
         var emitted = word
-        if let site = site(word, after: after, afterNext: afterNext, table: table), let chosen = replace(site), chosen != site.word {
-            emitted = ArraySlice(Self.cased(site.group.words[chosen], like: word))
+        if let apostrophe = word.first(where: Self.isApostrophe) { state.apostrophe = apostrophe }
+        if let site = site(word, after: after, afterNext: afterNext, following: following, table: table), let chosen = replace(site),
+            chosen != site.word
+        {
+            let apostrophe = state.apostrophe
+            emitted = ArraySlice(Self.cased(site.group.words[chosen], like: word).map { $0 == "'" ? apostrophe : $0 })
         }
         output.append(contentsOf: emitted)
         state.previous = emitted.last
-        state.previousWord = String(String.UnicodeScalarView(emitted)).lowercased()
+        let last = emitted.lastIndex(of: " ").map { emitted.index(after: $0) } ?? emitted.startIndex
+        state.previousWord = Self.normalized(emitted[last...])
         state.newlines = 0
     }
 
     private func site(
-        _ word: ArraySlice<Unicode.Scalar>, after: Unicode.Scalar?, afterNext: Unicode.Scalar?, table: SynonymTable
+        _ word: ArraySlice<Unicode.Scalar>, after: Unicode.Scalar?, afterNext: Unicode.Scalar?, following: String?, table: SynonymTable
     ) -> WordSite? {
         guard Self.allowedBefore(state.previous), Self.allowedAfter(after, next: afterNext) else { return nil }
         // Lower case or capitalized only: all-caps and mixed-case words are acronyms or identifiers.
         guard word.dropFirst().allSatisfy({ !$0.properties.isUppercase }) else { return nil }
-        let lower = String(String.UnicodeScalarView(word)).lowercased()
+        let lower = Self.normalized(word)
         guard let (group, index) = table.lookup(lower) else { return nil }
+        if group.isContraction {
+            // A following word, and not a subject: "don't you" and "who I am." stay as written.
+            guard after == " ", let following, !Self.subjectPronouns.contains(following) else { return nil }
+        }
         let context = state.previousWord ?? "^"
         if let required = group.requiredPrevious, required != context { return nil }
         if group.excludedPrevious.contains(context) { return nil }

@@ -112,6 +112,26 @@ extension SynonymTable {
         allowed 0.915 | permitted 0.085
         begins 0.395 | starts 0.605
         finished 0.292 | completed 0.708
+        # Contractions: a site needs a following word that is not a subject pronoun (docs/watermark.md).
+        do not 0.337 | don't 0.663
+        does not 0.489 | doesn't 0.511
+        did not 0.389 | didn't 0.611
+        is not 0.853 | isn't 0.147
+        are not 0.796 | aren't 0.204
+        was not 0.773 | wasn't 0.227
+        were not 0.81 | weren't 0.19
+        has not 0.636 | hasn't 0.364
+        have not 0.5 | haven't 0.5
+        had not 0.68 | hadn't 0.32
+        will not 0.518 | won't 0.482
+        would not 0.5 | wouldn't 0.5
+        should not 0.643 | shouldn't 0.357
+        could not 0.419 | couldn't 0.581
+        cannot 0.464 | can't 0.536
+        i am 0.464 | i'm 0.536
+        you are 0.636 | you're 0.364
+        we are 0.614 | we're 0.386
+        they are 0.747 | they're 0.253
 
         [es]
         quizás 0.5 | quizá 0.5

@@ -12,6 +12,10 @@ import Foundation
 ///     although 0.71 | though 0.29   !even !as
 ///
 /// `(word)` restricts a group to that previous word; `!word` excludes a previous word.
+///
+/// An alternative may also be a contraction or the two words it stands for (`do not 0.35 | don't
+/// 0.65`): such a group is a **contraction group**, and its sites need a following word that is not a
+/// subject pronoun, so that questions ("don't you") and clause ends ("who I am.") are left alone.
 public struct SynonymTable: Sendable {
     public struct Group: Sendable, Equatable {
         /// Stable name used in the keyed draw, e.g. `en:often` or `en:example@for`.
@@ -27,6 +31,11 @@ public struct SynonymTable: Sendable {
         public var excludedPrevious: Set<String>
         /// The words do not all take the same article (`a` / `an`), so the group is skipped after one.
         public var articleSensitive: Bool
+        /// An alternative is a contraction or two words (`don't`, `do not`): a site needs a following
+        /// word, and not a subject pronoun.
+        public var isContraction: Bool {
+            words.contains { $0.contains(" ") || $0.contains("'") }
+        }
 
         /// The word a keyed draw `u` in [0, 1) picks: the frequencies laid end to end.
         public func word(at u: Double) -> Int {
@@ -40,8 +49,10 @@ public struct SynonymTable: Sendable {
     }
 
     public private(set) var groups: [Group]
-    /// Group index and word index of each word.
+    /// Group index and word index of each word (two-word alternatives as `first second`).
     private var index: [String: (group: Int, word: Int)] = [:]
+    /// The second words of two-word alternatives, by their first word.
+    private var phraseSeconds: [String: Set<String>] = [:]
 
     public init(groups: [Group]) throws(SynonymTableError) {
         self.groups = []
@@ -54,6 +65,18 @@ public struct SynonymTable: Sendable {
         return (groups[found.group], found.word)
     }
 
+    /// The words that can follow `first` in a two-word alternative (`not` after `do`), if any.
+    public func secondWords(after first: String) -> Set<String>? {
+        phraseSeconds[first]
+    }
+
+    /// Whether a word can begin a contraction group's site: a contraction or the first of two words.
+    public func beginsContraction(_ word: String) -> Bool {
+        if phraseSeconds[word] != nil { return true }
+        guard let found = index[word] else { return false }
+        return groups[found.group].isContraction
+    }
+
     public var languages: [String] { Array(Set(groups.map(\.language))).sorted() }
     public var wordCount: Int { index.count }
 
@@ -63,8 +86,21 @@ public struct SynonymTable: Sendable {
                 throw SynonymTableError(
                     line: line, message: "'\(word)' is already in group \(groups[existing.group].id); a word may be in one group only")
             }
+            let parts = word.split(separator: " ").map(String.init)
+            if parts.count == 2, index[parts[0]] != nil {
+                throw SynonymTableError(
+                    line: line, message: "'\(parts[0])' is a table word, so it cannot also begin the two-word alternative '\(word)'")
+            }
+            if parts.count == 1, phraseSeconds[word] != nil {
+                throw SynonymTableError(
+                    line: line, message: "'\(word)' already begins a two-word alternative; a word may be in one group only")
+            }
         }
-        for (position, word) in group.words.enumerated() { index[word] = (groups.count, position) }
+        for (position, word) in group.words.enumerated() {
+            index[word] = (groups.count, position)
+            let parts = word.split(separator: " ").map(String.init)
+            if parts.count == 2 { phraseSeconds[parts[0], default: []].insert(parts[1]) }
+        }
         groups.append(group)
     }
 }
@@ -132,12 +168,19 @@ extension SynonymTable {
                 excluded.insert(String(last.dropFirst()).lowercased())
                 fields.removeLast()
             }
-            guard fields.count == 2, let frequency = Double(fields[1]), frequency > 0 else {
-                throw SynonymTableError(message: "each alternative is a word and its frequency, e.g. 'often 0.6'; got '\(part)'")
+            guard fields.count == 2 || fields.count == 3, let frequency = Double(fields[fields.count - 1]), frequency > 0 else {
+                throw SynonymTableError(
+                    message: "each alternative is a word (or two) and its frequency, e.g. 'often 0.6' or 'do not 0.3'; got '\(part)'")
             }
-            let word = fields[0]
-            guard word == word.lowercased(), word.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic }) else {
-                throw SynonymTableError(message: "'\(word)' must be one lower-case word of letters")
+            let word = fields.dropLast().joined(separator: " ")
+            for piece in fields.dropLast() {
+                let letters = piece.split(separator: "'", omittingEmptySubsequences: false)
+                guard piece == piece.lowercased(), letters.count <= 2, letters.allSatisfy({ !$0.isEmpty }),
+                    piece.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0 == "'" })
+                else {
+                    throw SynonymTableError(
+                        message: "'\(piece)' must be a lower-case word of letters, with at most one apostrophe inside (don't)")
+                }
             }
             words.append(word)
             frequencies.append(frequency)

@@ -4,16 +4,17 @@
 # request's scheduled start), and its minimal Node pass-through proxy as the floor, the cost of one
 # extra hop. Benchmarks/gateway.sh runs this after its own harness, so both are quoted side by side.
 #
-# For each API (chat, messages) and RUNS rounds (default 3) it runs, alternating, the floor proxy
-# and `distillguard gateway` (default policy, live analysis, event log and SQLite store) in front
-# of the same mock, each compared with the mock called directly in the same round at RATE
+# For each API (chat, messages) and RUNS rounds (default 3) it runs, alternating, the floor proxy,
+# `distillguard gateway` (default policy, live analysis, event log and SQLite store) and the same
+# gateway with a policy that watermarks every answer (`"default": "watermark"`), in front of the
+# same mock, each compared with the mock called directly in the same round at RATE
 # requests/s (default 1,000), non-streaming and streaming. It reports the added latency per round
 # and the median over rounds (to the last byte; for streams also to the first byte), and the CPU
 # time each proxy used per request (from /proc, a figure the machine's noise hardly moves).
 # Results: $BENCH_DIR/gatewaycheck/*.json and a table on stdout.
 #
-#   Benchmarks/gatewaycheck.sh                     # 3 rounds × (chat, messages), about 20 minutes
-#   RUNS=1 APIS=chat DURATION=10 Benchmarks/gatewaycheck.sh
+#   Benchmarks/gatewaycheck.sh                     # 3 rounds × (chat, messages), about 30 minutes
+#   RUNS=1 APIS=chat DURATION=10 TARGETS="floor gateway" Benchmarks/gatewaycheck.sh
 #   GATEWAYCHECK=/path/to/gatewaycheck Benchmarks/gatewaycheck.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,6 +24,7 @@ rate=${RATE:-1000}
 runs=${RUNS:-3}
 duration=${DURATION:-20}
 apis=${APIS:-"chat messages"}
+targets=${TARGETS:-"floor gateway watermark"}
 if [ ! -f "$harness/load.py" ]; then
     echo "skipped: the independent harness is not at $harness (set GATEWAYCHECK to its folder)" >&2
     exit 0
@@ -64,6 +66,15 @@ cat >"$work/gateway.json" <<JSON
  "analysis":{"event_log":"$work/events.jsonl","store":"$work/gateway.sqlite","refresh_seconds":5}}
 JSON
 
+# The same gateway, every answer watermarked (the key from the environment, as in production).
+python3 - "$work/gateway.json" "$work/gateway-watermark.json" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["policy"] = {"watermark": {"key_env": "DG_GATEWAYCHECK_WATERMARK_KEY"}, "default": "watermark"}
+json.dump(config, open(sys.argv[2], "w"))
+PY
+export DG_GATEWAYCHECK_WATERMARK_KEY=gatewaycheck-watermark-key-0001
+
 # One round for one target: start it, compare with the mock directly, record CPU per request.
 round() {
     local target=$1 api=$2 run=$3
@@ -71,6 +82,8 @@ round() {
     if [ "$target" = floor ]; then
         node "$harness/reference_proxy.js" --port $proxy_port --upstream "http://127.0.0.1:$mock_port" \
             --client-key $client_key --upstream-key $upstream_key >"$work/floor.log" 2>&1 &
+    elif [ "$target" = watermark ]; then
+        "$binary" gateway --config "$work/gateway-watermark.json" --log-level warning >"$work/watermark.log" 2>&1 &
     else
         "$binary" gateway --config "$work/gateway.json" --log-level warning >"$work/gateway.log" 2>&1 &
     fi
@@ -92,29 +105,28 @@ round() {
 
 for api in $apis; do
     for run in $(seq 1 "$runs"); do
-        round floor "$api" "$run"
-        round gateway "$api" "$run"
+        for target in $targets; do round "$target" "$api" "$run"; done
     done
 done
 
-python3 - "$work" "$runs" "$apis" "$rate" <<'PY'
+python3 - "$work" "$runs" "$apis" "$rate" "$targets" <<'PY'
 import json, statistics, sys
-work, runs, apis, rate = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4]
+work, runs, apis, rate, targets = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4], sys.argv[5].split()
 def added(result, stream, field):
     pair = next(p for p in result["pairs"] if bool(p["stream"]) == stream)
     via, direct = pair["via"][field], pair["direct"][field]
     return via["p50"] - direct["p50"], via["p99"] - direct["p99"], pair
 print(f"independent harness (gatewaycheck), {rate} requests/s, {runs} rounds; added = via - direct in the same round, ms")
-print(f"{'target':<9}{'api':<10}{'case':<22}" + "".join(f"{'round ' + str(r) + ' p50/p99':>20}" for r in range(1, runs + 1)) + f"{'median p50':>12}{'median p99':>12}")
+print(f"{'target':<10}{'api':<10}{'case':<22}" + "".join(f"{'round ' + str(r) + ' p50/p99':>20}" for r in range(1, runs + 1)) + f"{'median p50':>12}{'median p99':>12}")
 for api in apis:
-    for target in ("floor", "gateway"):
+    for target in targets:
         results = [json.load(open(f"{work}/{target}-{api}-{r}.json")) for r in range(1, runs + 1)]
         for case, stream, field in (("non-streaming", False, "latency_ms"), ("stream, first byte", True, "ttfb_ms"), ("stream, last byte", True, "latency_ms")):
             values = [added(res, stream, field)[:2] for res in results]
             cells = "".join(f"{p50:>9.3f} /{p99:>8.3f}  " for p50, p99 in values)
-            print(f"{target:<9}{api:<10}{case:<22}{cells}{statistics.median(v[0] for v in values):>12.3f}{statistics.median(v[1] for v in values):>12.3f}")
+            print(f"{target:<10}{api:<10}{case:<22}{cells}{statistics.median(v[0] for v in values):>12.3f}{statistics.median(v[1] for v in values):>12.3f}")
         requests = [sum(p["via"]["completed_total"] for p in res["pairs"]) for res in results]
         cpu = [json.load(open(f"{work}/{target}-{api}-{r}.cpu.json"))["cpu_seconds"] for r in range(1, runs + 1)]
         per = [1000 * c / max(n, 1) for c, n in zip(cpu, requests)]
-        print(f"{target:<9}{api:<10}{'CPU ms per request':<22}" + "".join(f"{x:>18.3f}  " for x in per) + f"{statistics.median(per):>12.3f}")
+        print(f"{target:<10}{api:<10}{'CPU ms per request':<22}" + "".join(f"{x:>18.3f}  " for x in per) + f"{statistics.median(per):>12.3f}")
 PY

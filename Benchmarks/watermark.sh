@@ -3,7 +3,11 @@
 # test, on the ShareGPT prompts of ../shared/data (odd lines; the built-in table's frequencies were
 # measured on the even lines), with IFBench and HumanEval prompts as further null sources.
 #
-# Writes $BENCH_DIR/watermark.md. FRACTIONS, SAMPLES and NULL_KEYS override the defaults.
+# Then the neural student (Benchmarks/watermark_neural.py: a small transformer in PyTorch, installed
+# with pip when absent; by far the longest part on CPU); NEURAL=0 leaves it out.
+#
+# Writes $BENCH_DIR/watermark.md. FRACTIONS, SAMPLES, NULL_KEYS, NEURAL_FRACTIONS, NEURAL_SAMPLES and
+# NEURAL_STEPS override the defaults.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${BENCH_DIR:-/tmp/distillguard-bench}"
@@ -22,7 +26,8 @@ if [ ! -f /usr/share/wordnet/data.noun ] && command -v apt-get >/dev/null && [ "
         || echo "could not install wordnet-base: the substitution attacks are left out" >&2
 fi
 echo "building release binary…" >&2
-(cd "$root" && swift build -c release --product distillguard-watermark-proof >&2)
+(cd "$root" && swift build -c release --product distillguard-watermark-proof >&2 &&
+    swift build -c release --product distillguard >&2)
 
 # texts FILE.gz: every prompt and follow-up of five words or more, as {"text": ...} lines.
 texts() {
@@ -46,3 +51,15 @@ done
 "$root/.build/release/distillguard-watermark-proof" --corpus "$work/watermark-corpus.jsonl" "${others[@]}" \
     --fractions ${FRACTIONS:-0 0.01 0.05 0.1 0.5} --sample-counts ${SAMPLES:-1000 4000 16000 64000} \
     --null-keys "${NULL_KEYS:-500}" | tee "$work/watermark.md"
+
+if [ "${NEURAL:-1}" = 1 ]; then
+    if ! python3 -c 'import torch' 2>/dev/null; then
+        echo "installing PyTorch (the neural student)…" >&2
+        python3 -m pip install -q torch >&2
+    fi
+    # shellcheck disable=SC2086
+    python3 "$root/Benchmarks/watermark_neural.py" --bin "$root/.build/release/distillguard" \
+        --corpus "$work/watermark-corpus.jsonl" --work "$work/neural" \
+        --fractions ${NEURAL_FRACTIONS:-0 0.05 0.1 0.5} --samples ${NEURAL_SAMPLES:-2000 8000} \
+        --steps "${NEURAL_STEPS:-1500}" | tee -a "$work/watermark.md"
+fi

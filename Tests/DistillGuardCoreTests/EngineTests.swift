@@ -140,6 +140,64 @@ struct EngineTests {
         #expect(!result.accounts.contains { $0.accountID == "reseller-clean" })
     }
 
+    /// A router laundering a 10% stream: each request worded its own way (no chain-of-thought
+    /// phrase, so no template stream), thinking on with long but not maximal budgets, over
+    /// end-user ids that live five hours. Beside it, a reseller whose customers all think at length,
+    /// but in conversations, plus four one-off customers who each asked one long question.
+    @Test func findsALaunderedStreamSpreadOverShortLivedEndUsers() {
+        var log = CraftedLog()
+        let asks = ["I need the whole solution.", "Walk me through it fully.", "Full working please.", "Complete answer, every step."]
+        for i in 0..<400 {
+            let time = start.adding(seconds: Double(i * 300))
+            if i % 10 == 0 {
+                log.add(
+                    account: "router", at: time, prompt: "\(asks[i % asks.count]) \(problems[i % problems.count]) [\(i)]",
+                    maxTokens: 20000, thinkingBudget: 10000, endUser: "rotating-\(i / 60)-\(i / 10 % 3)", asn: 16509, tier: "reseller")
+            } else {
+                log.add(
+                    account: "router", at: time, prompt: organicPrompts[i % organicPrompts.count] + " #\(i)",
+                    endUser: "customer-\(i % 150)", asn: 16509, tier: "reseller")
+            }
+            // Every customer of the thinking reseller asks for long reasoning, and follows up on
+            // the answer it received; four others ask one long question each and leave.
+            let customer = i % 100
+            let first = i < 100
+            let answer = "Here is the reasoning for \(customer) … so the answer is \(customer)."
+            log.add(
+                account: "thinking-reseller", at: time.adding(seconds: 1),
+                prompt: first ? organicPrompts[customer % organicPrompts.count] + " #\(i)" : "Thanks. And if the numbers double? #\(i)",
+                maxTokens: 32000, thinkingBudget: 16000, endUser: i < 396 ? "thinker-\(customer)" : "one-off-\(i)", asn: 16509,
+                tier: "reseller", history: first || i >= 396 ? [] : [organicPrompts[customer % organicPrompts.count], answer],
+                answer: answer)
+        }
+        let result = log.analyze()
+        let router = try! #require(result.accounts.first { $0.accountID == "router" })
+        #expect(router.verdict == .attack)
+        #expect(
+            router.evidence.contains {
+                $0.contains("of whom 21 sent nothing but stand-alone requests for long reasoning")
+                    && $0.contains("40 of its 400 requests (10%)")
+            }, "\(router.evidence)")
+        #expect(
+            result.accounts.first { $0.accountID == "thinking-reseller" }?.verdict != .attack,
+            "customers who think at length in conversations are not a stream")
+    }
+
+    /// The end users of a router that mints ids forever are tracked in two generations; those
+    /// retired keep counting.
+    @Test func endUserStreamsStayBoundedAndKeepRetiredUsers() {
+        var stream = EndUserStream()
+        let total = EndUserStream.generation * 5
+        for user in 0..<total {
+            stream.add(endUser: UInt64(user), shaped: user % 4 == 0)
+            if user % 4 == 0 { stream.add(endUser: UInt64(user), shaped: true) }
+        }
+        // A returning customer who once asked a short question is no stream user.
+        stream.add(endUser: UInt64(total - 4), shaped: false)
+        #expect(stream.streamUsers == total / 4 - 1)
+        #expect(stream.streamRequests == (total / 4 - 1) * 2)
+    }
+
     @Test func fewExchangesAreNeverEnough() {
         var log = CraftedLog()
         for i in 0..<3 {

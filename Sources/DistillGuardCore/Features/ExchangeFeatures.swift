@@ -12,6 +12,10 @@ public struct ExchangeFeatures: Sendable {
     public var maximalBudget: Bool
     /// More than one completion requested (`n` > 1).
     public var multipleSamples: Bool
+    /// Reasoning requested with room for a long answer: extended thinking or high effort, and an
+    /// output or thinking budget of at least `longReasoningTokens`. What a harvest of reasoning
+    /// needs on every request, maximal or not.
+    public var longReasoning: Bool
     public var capability: Capability
     public var inputTokens: Int
     public var outputTokens: Int
@@ -23,6 +27,8 @@ public struct ExchangeFeatures: Sendable {
     /// Requested output budgets at or above this count as maximal.
     public static let maximalOutputTokens = 32_000
     public static let maximalThinkingTokens = 16_000
+    /// Budgets (output or thinking tokens) at or above this leave room for a long reasoned answer.
+    public static let longReasoningTokens = 16_000
 
     public init(_ event: Event) {
         let exchange = event.exchange
@@ -41,6 +47,8 @@ public struct ExchangeFeatures: Sendable {
             (exchange.maxOutputTokens ?? 0) >= Self.maximalOutputTokens
             || (exchange.reasoning.budgetTokens ?? 0) >= Self.maximalThinkingTokens
         multipleSamples = exchange.sampling.n > 1
+        longReasoning =
+            reasoningRequested && max(exchange.maxOutputTokens ?? 0, exchange.reasoning.budgetTokens ?? 0) >= Self.longReasoningTokens
         capability = Self.capability(exchange, bits: bits)
         inputTokens = event.usage.inputTokens ?? prompt.utf8.count / 4
         outputTokens = event.usage.outputTokens ?? exchange.outputText.utf8.count / 4

@@ -59,6 +59,9 @@ public struct AccountProfile: Sendable, Codable {
     public static let templateSlots = 32
     public private(set) var ipPrefixes = DistinctCounter()
     public private(set) var endUsers = DistinctCounter()
+    /// End users who only ever send stand-alone requests for long reasoning (nil until the
+    /// account sends an end-user id, and in profiles restored from older checkpoints).
+    public private(set) var endUserStream: EndUserStream?
     public private(set) var cloudExchanges = 0
     /// Exchanges on a model first seen after the log began, and how soon after its first sighting.
     public private(set) var newModelExchanges = 0
@@ -132,9 +135,8 @@ public struct AccountProfile: Sendable, Codable {
         countTemplate(
             template, elicitation: features.cotElicitation || features.rubricGrading || features.sensitiveRewrite,
             maximal: features.maximalBudget)
-        var continuity = self.continuity ?? AnswerContinuity()
-        continuity.add(features)
-        self.continuity = continuity
+        if continuity == nil { continuity = AnswerContinuity() }
+        continuity!.add(features)
         if recentPrompts.contains(features.promptHash) { repeatedPrompts += 1 }
         recentPrompts.append(features.promptHash)
         if recentPrompts.count > 32 { recentPrompts.removeFirst() }
@@ -142,7 +144,13 @@ public struct AccountProfile: Sendable, Codable {
             ipPrefixes.insert(StableHash.hash(prefix))
             lastIPPrefix = prefix
         }
-        if let endUser = event.endUserID { endUsers.insert(StableHash.hash(endUser)) }
+        if let endUser = event.endUserID {
+            let hash = StableHash.hash(endUser)
+            endUsers.insert(hash)
+            // Mutated in place: a copy taken out of the optional would copy its tables on every event.
+            if endUserStream == nil { endUserStream = EndUserStream() }
+            endUserStream!.add(endUser: hash, shaped: features.longReasoning && features.resentAnswers.isEmpty)
+        }
         if isCloud { cloudExchanges += 1 }
         if let lag = newModelLag {
             newModelExchanges += 1
@@ -214,6 +222,13 @@ public struct AccountProfile: Sendable, Codable {
 
     /// Requests in templates the account uses as a harvesting stream.
     public var harvestingStream: Int { templates.filter(\.isHarvesting).reduce(0) { $0 + $1.own } }
+
+    /// Requests from end users who only ever asked for long reasoning on stand-alone prompts,
+    /// when there are at least `EndUserStream.minimumUsers` of them (0 otherwise).
+    public var endUserStreamRequests: Int {
+        guard let stream = endUserStream, stream.streamUsers >= EndUserStream.minimumUsers else { return 0 }
+        return stream.streamRequests
+    }
 
     /// Standard deviation of log inter-arrival gaps: low means machine-regular timing.
     public var gapDeviation: Double { gapCount > 1 ? (gapM2 / Double(gapCount - 1)).squareRoot() : 0 }

@@ -93,7 +93,7 @@ public struct AccountSignals: Sendable {
             fastPivot,
             clip(log2(Double(sharedPayment)) / 5),
             clip(log10(Double(p.exchanges)) / 5),
-            p.endUsers.count >= AccountSignals.resellerEndUsers ? p.rate(p.harvestingStream) : 0,
+            p.endUsers.count >= AccountSignals.resellerEndUsers ? p.rate(max(p.harvestingStream, p.endUserStreamRequests)) : 0,
             Self.partnerIndicator(p),
             p.rate(p.continuity?.continued ?? 0),
         ]

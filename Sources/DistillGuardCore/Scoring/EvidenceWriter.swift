@@ -71,11 +71,18 @@ struct EvidenceWriter {
             )
         }
         if signals["harvest_substream"] > 0 {
-            let stream = p.templates.filter(\.isHarvesting)
-            let labels = stream.map { TemplateStats.label($0.id) }.joined(separator: ", ")
-            lines.append(
-                "serves \(p.endUsers.count) end users, and \(p.harvestingStream) of its \(p.exchanges) requests (\(percent(signals["harvest_substream"]))) form a dense harvesting sub-stream in templates \(labels): reasoning or grading elicited with maximal budgets"
-            )
+            if p.harvestingStream > 0 {
+                let stream = p.templates.filter(\.isHarvesting)
+                let labels = stream.map { TemplateStats.label($0.id) }.joined(separator: ", ")
+                lines.append(
+                    "serves \(p.endUsers.count) end users, and \(p.harvestingStream) of its \(p.exchanges) requests (\(percent(p.rate(p.harvestingStream)))) form a dense harvesting sub-stream in templates \(labels): reasoning or grading elicited with maximal budgets"
+                )
+            }
+            if let stream = p.endUserStream, p.endUserStreamRequests > 0 {
+                lines.append(
+                    "serves \(p.endUsers.count) end users, of whom \(stream.streamUsers) sent nothing but stand-alone requests for long reasoning (thinking or high effort, budgets of \(ExchangeFeatures.longReasoningTokens / 1000)k tokens or more, no follow-up): \(p.endUserStreamRequests) of its \(p.exchanges) requests (\(percent(p.rate(p.endUserStreamRequests))))"
+                )
+            }
         }
         let ranked = p.intelMatches.filter(\.kind.isAccountSide) + p.intelMatches.filter { !$0.kind.isAccountSide }
         for match in ranked.prefix(5) {

@@ -17,7 +17,10 @@ public struct ScoringModel: Sendable, Equatable {
     /// customers' traffic is exactly how hydra resellers hide it.
     public var substreamShare: Double
     /// … and at least this many requests in that stream.
-    public static let substreamMinimumRequests = 20
+    public static let substreamMinimumRequests = 12
+    /// Below the 10% at which a router can hide a harvest in its customers' traffic, with room
+    /// for the share measured early, over a few hundred requests, to fall short of it.
+    public static let defaultSubstreamShare = 0.06
 
     /// Signals that show harvesting itself rather than heavy use of the API. Reasoning on every
     /// request, maximal budgets, a young account, one capability, round-the-clock use: coding
@@ -64,7 +67,7 @@ public struct ScoringModel: Sendable, Equatable {
 
     public init(
         weights: [Double], bias: Double, attackThreshold: Double, reviewThreshold: Double, minimumExchanges: Int = 5,
-        substreamShare: Double = 0.1
+        substreamShare: Double = ScoringModel.defaultSubstreamShare
     ) {
         precondition(weights.count == AccountSignals.names.count, "one weight per signal")
         self.weights = weights
@@ -189,7 +192,8 @@ extension ScoringModel {
         else { throw fail("`bias`, `attack_threshold` and `review_threshold` are required, thresholds in [0, 1] with review ≤ attack") }
         self.init(
             weights: weights, bias: bias, attackThreshold: attack, reviewThreshold: review,
-            minimumExchanges: json["minimum_exchanges"]?.intValue ?? 5, substreamShare: json["substream_share"]?.doubleValue ?? 0.1)
+            minimumExchanges: json["minimum_exchanges"]?.intValue ?? 5,
+            substreamShare: json["substream_share"]?.doubleValue ?? Self.defaultSubstreamShare)
     }
 }
 

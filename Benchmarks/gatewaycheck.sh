@@ -16,6 +16,8 @@
 #   Benchmarks/gatewaycheck.sh                     # 3 rounds × (chat, messages), about 30 minutes
 #   RUNS=1 APIS=chat DURATION=10 TARGETS="floor gateway" Benchmarks/gatewaycheck.sh
 #   GATEWAYCHECK=/path/to/gatewaycheck Benchmarks/gatewaycheck.sh
+#   DISTILLGUARD_BIN=/path/to/other/distillguard RUNS=1 TARGETS=gateway Benchmarks/gatewaycheck.sh
+#                                                  # another build (an A/B), not built here
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 harness="${GATEWAYCHECK:-$root/../shared/tools/gatewaycheck}"
@@ -32,13 +34,17 @@ fi
 for tool in node python3 gcc; do
     command -v "$tool" >/dev/null || { echo "error: the independent harness needs $tool" >&2; exit 1; }
 done
+if [ -n "${DISTILLGUARD_BIN:-}" ]; then
+    binary="$DISTILLGUARD_BIN"
+    [ -x "$binary" ] || { echo "error: DISTILLGUARD_BIN=$binary is not an executable file" >&2; exit 1; }
+else
+    echo "building the release binary…" >&2
+    (cd "$root" && swift build -c release --product distillguard >&2)
+    binary="$root/.build/release/distillguard"
+fi
 mkdir -p "$work"
 rm -f "$work"/*.json
 [ -x "$harness/build/loadgen" ] || bash "$harness/setup.sh" --no-apt >&2
-
-echo "building the release binary…" >&2
-(cd "$root" && swift build -c release --product distillguard >&2)
-binary="$root/.build/release/distillguard"
 
 mock_port=18280 proxy_port=18281 upstream_key=sk-mock-upstream client_key=sk-gatewaycheck
 pids=()

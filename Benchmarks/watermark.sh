@@ -60,6 +60,6 @@ if [ "${NEURAL:-1}" = 1 ]; then
     # shellcheck disable=SC2086
     python3 "$root/Benchmarks/watermark_neural.py" --bin "$root/.build/release/distillguard" \
         --corpus "$work/watermark-corpus.jsonl" --work "$work/neural" \
-        --fractions ${NEURAL_FRACTIONS:-0 0.05 0.1 0.5} --samples ${NEURAL_SAMPLES:-2000 8000} \
+        --fractions ${NEURAL_FRACTIONS:-0 0.01 0.02 0.05 0.1 0.5} --samples ${NEURAL_SAMPLES:-2000 8000} \
         --steps "${NEURAL_STEPS:-1500}" | tee -a "$work/watermark.md"
 fi

@@ -8,7 +8,7 @@ against the key. Prints a Markdown table: log10 p (z, distinct marked pairs) per
 of samples. Outside the product: a benchmark, run by Benchmarks/watermark.sh with NEURAL=1.
 
     watermark_neural.py --bin .build/release/distillguard --corpus corpus.jsonl --work DIR \
-        [--fractions 0 0.05 0.1 0.5] [--samples 2000 8000] [--steps 1500]
+        [--fractions 0 0.01 0.02 0.05 0.1 0.5] [--samples 2000 8000] [--steps 1500]
 """
 
 import argparse
@@ -133,7 +133,7 @@ def train(texts, args, seed):
 
 
 @torch.no_grad()
-def sample(model, vocabulary, count, length, seed):
+def sample(model, vocabulary, count, length, seed, temperature=1.0):
     model.eval()
     generator = torch.Generator().manual_seed(seed)
     texts = []
@@ -145,7 +145,7 @@ def sample(model, vocabulary, count, length, seed):
         for _ in range(length):
             logits = model(ids[:, -model.context :], last_only=True)
             logits[:, 1] = -float("inf")  # never <unk>
-            choice = torch.multinomial(F.softmax(logits, dim=-1), 1, generator=generator)
+            choice = torch.multinomial(F.softmax(logits / temperature, dim=-1), 1, generator=generator)
             choice[done] = 0
             done |= choice.squeeze(1) == 0
             ids = torch.cat([ids, choice], dim=1)
@@ -173,9 +173,10 @@ def main():
     parser.add_argument("--bin", required=True, help="the distillguard binary")
     parser.add_argument("--corpus", required=True, help="JSON Lines {\"text\": ...}: the teacher's outputs and other text")
     parser.add_argument("--work", required=True, help="a directory for the mixtures and samples")
-    parser.add_argument("--fractions", type=float, nargs="+", default=[0, 0.05, 0.1, 0.5])
+    parser.add_argument("--fractions", type=float, nargs="+", default=[0, 0.01, 0.02, 0.05, 0.1, 0.5])
     parser.add_argument("--samples", type=int, nargs="+", default=[2000, 8000])
     parser.add_argument("--length", type=int, default=60, help="tokens per sample, at most")
+    parser.add_argument("--temperature", type=float, default=1.0, help="sampling temperature of the student")
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--context", type=int, default=64)
@@ -186,6 +187,8 @@ def main():
     parser.add_argument("--learning-rate", type=float, default=3e-3)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    if args.temperature <= 0:
+        parser.error(f"--temperature must be above 0 (got {args.temperature:g})")
     os.makedirs(args.work, exist_ok=True)
     torch.set_num_threads(os.cpu_count() or 1)
 
@@ -208,25 +211,33 @@ def main():
         f"Student: decoder-only transformer, {args.layers} layers, width {args.width}, {args.heads} heads, context"
         f" {args.context} words, vocabulary {args.vocabulary} words, {args.steps} steps of {args.batch} windows"
         f" (AdamW, cosine schedule), PyTorch {torch.__version__} on {torch.get_num_threads()} CPU threads. Samples of at"
-        f" most {args.length} words. Corpus: {len(plain)} texts. Seed {args.seed}.\n"
+        f" most {args.length} words at temperature {args.temperature:g}. Corpus: {len(plain)} texts. Seed {args.seed}.\n"
     )
     print("| watermarked share of training tokens | " + " | ".join(f"{n} samples" for n in columns) + " | training |")
     print("|---|" + "|".join("---:" for _ in columns) + "|---:|")
+    detected = []
     for fraction in args.fractions:
         started = time.time()
         print(f"fraction {fraction}: training…", file=sys.stderr)
         model, vocabulary, size = train(mixture(plain, marked, fraction), args, args.seed)
         trained = time.time() - started
-        texts = sample(model, vocabulary, columns[-1], args.length, args.seed + 1)
+        texts = sample(model, vocabulary, columns[-1], args.length, args.seed + 1, args.temperature)
         cells = []
         for n in columns:
             path = os.path.join(args.work, f"samples-{fraction}-{n}.jsonl")
             write_texts(path, texts[:n])
             result = attribute(args.bin, key_file, path)
             cells.append(f"{result['log10_p_value']:.1f} (z {result['z_score']:.1f}, {result['pairs']})")
+            if fraction > 0 and result["log10_p_value"] <= -5:
+                detected.append((fraction, n))
         share = f"{fraction * 100:g}%"
         print(f"| {share} | " + " | ".join(cells) + f" | {trained:.0f} s ({size} tokens) |", flush=True)
     print("\nEach cell: log10 p (z score, distinct marked pairs). The p-value is a Chernoff bound.\n")
+    if detected:
+        fraction, n = min(detected)
+        print(f"Smallest watermarked share detected at p ≤ 1e-5: {fraction * 100:g}% (with {n} samples).\n")
+    else:
+        print("No watermarked share above 0% was detected at p ≤ 1e-5 with these samples.\n")
 
 
 if __name__ == "__main__":

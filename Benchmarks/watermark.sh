@@ -4,7 +4,8 @@
 # measured on the even lines), with IFBench and HumanEval prompts as further null sources.
 #
 # Then the neural student (Benchmarks/watermark_neural.py: a small transformer in PyTorch, installed
-# with pip when absent; by far the longest part on CPU); NEURAL=0 leaves it out.
+# with pip when absent; by far the longest part on CPU: about 25 minutes of training per mixture on
+# 2 cores, 2.5 hours for the six by default); NEURAL=0 leaves it out.
 #
 # Writes $BENCH_DIR/watermark.md. FRACTIONS, SAMPLES, NULL_KEYS, NEURAL_FRACTIONS, NEURAL_SAMPLES and
 # NEURAL_STEPS override the defaults.

@@ -10,6 +10,10 @@
 # Held out (lopo): leave-one-population-out, the figures that count: for each population a model
 # fitted without it, evaluated on traffic with it; the worst split per population
 # (Benchmarks/detection_lopo.py).
+# Variants (not in the default parts): adaptive-2026 with a campaign aimed at one rule: the contract
+# harvest through accounts that carry every mark of an established customer (and what the cap on
+# their verdicts leaves enforced), the laundering router's stream under its customers' ids or none
+# (Benchmarks/detection_variants.py).
 source "$(dirname "$0")/common.sh"
 python3 -c "import orjson" 2>/dev/null || pip install -q orjson
 parts=${PARTS:-"quality lopo speed memory"}
@@ -37,6 +41,25 @@ fi
 if [[ $parts == *lopo* ]]; then
     # Every population of adaptive-2026 (all of feb-2026's and the three adaptive campaigns).
     python3 "$root/Benchmarks/detection_lopo.py" --bin "$bin" --work "$work/lopo" --scenario adaptive-2026 | tee "$work/lopo.md"
+fi
+
+if [[ $parts == *variants* ]]; then
+    # Variants of adaptive-2026 that target a rule, with the shipped model: the contract harvest
+    # (a campaign through accounts that carry every mark of an established customer) and the
+    # laundering router with its stream under its customers' end-user ids, or under none.
+    variants=(contract-harvest:contract-harvest router-customers:"router customers" router-none:"router none")
+    for variant in "${variants[@]}"; do
+        IFS=: read -r label change <<<"$variant"
+        for run in small:21:50000 small:22:50000 medium:31:500000; do
+            IFS=: read -r scale seed events <<<"$run"
+            name="$label-$scale-$seed"
+            # shellcheck disable=SC2086 # $change is the subcommand and its argument
+            simulate_events "$name" "$events" "$seed" "$scale" adaptive-2026 python3 "$root/Benchmarks/detection_variants.py" $change
+            "$bin" analyze "$work/$name/events.jsonl" --json "$work/$name/verdicts.json" --rejects "$work/rejects.jsonl" >/dev/null
+            echo "### $name"
+            python3 "$root/Benchmarks/detection_variants.py" summary "$work/$name/verdicts.json" "$work/$name/labels.jsonl" --show adaptive_router
+        done
+    done
 fi
 
 if [[ $parts == *speed* ]]; then

@@ -305,6 +305,26 @@ struct ScoringModelTests {
             _ = try ScoringModel(json: broken, source: "m.json")
         } throws: { "\($0)" == "m.json: unknown signal 'no_such_signal'" }
         #expect(throws: ModelFileError.self) { _ = try ScoringModel(json: ["format": "other"], source: "m.json") }
+
+        // `established_accounts`: absent is the default, null turns it off, a bad one is named.
+        func with(_ value: JSONValue?) -> JSONValue {
+            guard case .object(var object) = model.json else { return model.json }
+            object["established_accounts"] = value
+            return .object(object)
+        }
+        #expect(try ScoringModel(json: with(nil), source: "m.json").establishedAccounts == .default)
+        #expect(try ScoringModel(json: with(.null), source: "m.json").establishedAccounts == nil)
+        var off = model
+        off.establishedAccounts = nil
+        #expect(try ScoringModel(json: off.json, source: "m.json") == off)
+        let custom = EstablishedAccounts(minimumAgeDays: 365, tiers: ["enterprise"])
+        #expect(try ScoringModel(json: with(custom.json), source: "m.json").establishedAccounts == custom)
+        #expect {
+            _ = try ScoringModel(json: with(["minimum_age_days": -1, "tiers": ["enterprise"]]), source: "m.json")
+        } throws: { "\($0)" == "m.json: `established_accounts.minimum_age_days` must be a whole number of days ≥ 0" }
+        #expect {
+            _ = try ScoringModel(json: with(["minimum_age_days": 180, "tiers": []]), source: "m.json")
+        } throws: { "\($0)".hasPrefix("m.json: `established_accounts.tiers` must be a non-empty array") }
     }
 }
 

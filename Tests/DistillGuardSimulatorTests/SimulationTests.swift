@@ -247,6 +247,49 @@ struct SimulationTests {
         #expect(Double(maximal.stream) < 0.3 * Double(max(maximal.all, 1)), "the stream rarely asks for maximal budgets")
     }
 
+    /// The laundering router's variants: its stream under its real customers' ids, or under none.
+    @Test(arguments: ["customers", "none"])
+    func theRoutersStreamCanHideUnderItsCustomersIdsOrNone(_ choice: String) throws {
+        var scenario = try #require(try BuiltInScenarios.scenario(named: "adaptive-2026"))
+        let router = try #require(scenario.populations.firstIndex { $0.kind == "adaptive_router" })
+        scenario.populations[router].endUserRotationHours = nil
+        scenario.populations[router].streamEndUsers = choice
+        scenario.events.small = 20000
+        let run = try simulate(scenario, seed: 9, into: "router-\(choice)")
+        let labels = try labels(run.labels)
+        var stream = (requests: 0, endUsers: Set<String>())
+        var withoutEndUser = (all: 0, long: 0)
+        var ordinaryEndUsers = Set<String>()
+        var reader = EventLogReader()
+        _ = try reader.read([run.events]) { event in
+            guard labels[event.accountID]?["kind"]?.stringValue == "adaptive_router" else { return }
+            // The stream asks for long reasoning on every request; the customers' own traffic
+            // seldom does.
+            let long = event.exchange.reasoning.enabled && event.exchange.maxOutputTokens ?? 0 >= 16000
+            guard let endUser = event.endUserID else {
+                withoutEndUser.all += 1
+                withoutEndUser.long += long ? 1 : 0
+                return
+            }
+            if long {
+                stream.requests += 1
+                stream.endUsers.insert(endUser)
+            } else {
+                ordinaryEndUsers.insert(endUser)
+            }
+        }
+        #expect(!stream.endUsers.contains { $0.contains("_r") || $0.contains("_h") }, "no ids of the stream's own")
+        if choice == "none" {
+            #expect(withoutEndUser.all > 50 && withoutEndUser.long == withoutEndUser.all, "\(withoutEndUser)")
+        } else {
+            #expect(withoutEndUser.all == 0 && stream.requests > 50, "\(stream.requests) long requests")
+            let shared = stream.endUsers.intersection(ordinaryEndUsers)
+            #expect(
+                Double(shared.count) > 0.5 * Double(stream.endUsers.count),
+                "\(shared.count) of \(stream.endUsers.count) also send their own")
+        }
+    }
+
     @Test func corpusPromptsAreMixedIntoBenignTrafficOnly() throws {
         let corpus = PromptCorpus(
             conversations: (0..<50).map {
@@ -289,6 +332,14 @@ struct SimulationTests {
         (#""behavior": "organic""#, #""behavior": "chaos""#, "behavior"),
         (#""kind": "organic", "#, "", "`populations[0].kind` is required"),
         (#""paraphrase": 0.35"#, #""paraphrase": 1.35"#, "`paraphrase` must be between 0 and 1, got 1.35"),
+        (
+            #""hidden_stream_share": 0.35"#, #""hidden_stream_share": 0.35, "stream_end_users": "everyone""#,
+            "`stream_end_users` must be one of [\"customers\", \"none\"], got 'everyone'"
+        ),
+        (
+            #""hidden_stream_share": 0.35"#, #""hidden_stream_share": 0.35, "stream_end_users": "none", "end_user_rotation_hours": 2"#,
+            "`stream_end_users` and `end_user_rotation_hours` exclude each other"
+        ),
     ])
     func badScenariosFailWithTheFieldAtFault(original: String, replacement: String, message: String) throws {
         let json = try #require(BuiltInScenarios.json(named: "feb-2026"))

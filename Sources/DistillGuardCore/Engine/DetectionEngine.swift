@@ -309,8 +309,17 @@ public struct DetectionEngine: Sendable {
         for (number, members) in clusters.enumerated() where members.count > 1 {
             for member in members { clusterOf[member] = ClusterLinker.clusterID(number + 1) }
         }
+        // The last step of scoring: an established customer's own verdict is capped at review; its
+        // cluster and templates keep theirs (`EstablishedAccounts`). What only it uses is not
+        // offered for sharing as a campaign's.
+        var held: [Int: String] = [:]
+        if let established = model.establishedAccounts {
+            for (index, verdict) in verdicts where verdict.kind == .attack {
+                held[index] = established.reason(profiles[index], signals: verdict.signals, paymentAccounts: paymentAccounts)
+            }
+        }
         var flaggedUse = FlaggedUse()
-        for index in verdicts.keys {
+        for index in verdicts.keys where held[index] == nil {
             flaggedUse.accounts.insert(StableHash.hash(profiles[index].accountID))
             let p = profiles[index]
             var keys = Set<UInt64>()
@@ -325,16 +334,18 @@ public struct DetectionEngine: Sendable {
         let regional = assessCompliance(clusters: clusters)
         var accounts: [AccountVerdict] = verdicts.map { index, verdict in
             let profile = profiles[index]
+            let kind: Verdict.Kind = held[index] == nil ? verdict.kind : .review
             return AccountVerdict(
-                accountID: profile.accountID, verdict: verdict.kind, score: verdict.score, clusterID: clusterOf[index],
-                firstFlaggedAt: firstFlags[index][verdict.kind],
+                accountID: profile.accountID, verdict: kind, score: verdict.score, clusterID: clusterOf[index],
+                firstFlaggedAt: firstFlags[index][kind],
                 signals: model.contributions(verdict.signals).prefix(8).map {
                     Signal(name: $0.name, value: $0.value, contribution: $0.contribution)
                 },
                 signalValues: Dictionary(uniqueKeysWithValues: zip(AccountSignals.names, verdict.signals.values)),
-                evidence: explainer.evidence(
-                    for: index, signals: verdict.signals, clusterSize: clusters.first { $0.contains(index) }?.count ?? 1,
-                    cohort: cohortOf[index]),
+                evidence: (held[index].map { [$0] } ?? [])
+                    + explainer.evidence(
+                        for: index, signals: verdict.signals, clusterSize: clusters.first { $0.contains(index) }?.count ?? 1,
+                        cohort: cohortOf[index]),
                 exchanges: profile.exchanges, firstSeen: profile.firstSeen, lastSeen: profile.lastSeen,
                 paymentFingerprint: profile.account.paymentFingerprint, emailDomain: profile.account.emailDomain,
                 artefacts: profile.artefacts, compliance: regional.accounts[index])

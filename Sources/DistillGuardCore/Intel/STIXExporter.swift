@@ -54,16 +54,43 @@ public struct STIXExporter {
             }
         }
         func time(_ value: JSONValue?) -> Timestamp? { value?.stringValue.flatMap { Timestamp(rfc3339: $0) } }
+        // Members of a cluster below `attack` (a person is to look at them, e.g. an established
+        // customer held at review) are not shared, nor is a card or mail domain only they use.
+        var belowAttack: [String: (payment: String?, domain: String?)] = [:]
+        var attackPayments = Set<String>()
+        var attackDomains = Set<String>()
+        for account in accounts {
+            guard let id = account["account_id"]?.stringValue else { continue }
+            let payment = account["payment_fingerprint"]?.stringValue
+            let domain = account["email_domain"]?.stringValue
+            if account["verdict"] == "attack" {
+                if let payment { attackPayments.insert(payment) }
+                if let domain { attackDomains.insert(domain) }
+            } else {
+                belowAttack[id] = (payment, domain)
+            }
+        }
         var result: [Campaign] = []
         for cluster in clusters where cluster["verdict"] == "attack" {
             guard let name = cluster["cluster_id"]?.stringValue, let first = time(cluster["first_flagged_at"]) else { continue }
+            let members = cluster["accounts"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let withheld = members.compactMap { belowAttack[$0] }
+            let onlyWithheld = (
+                payments: Set(withheld.compactMap(\.payment)).subtracting(attackPayments),
+                domains: Set(withheld.compactMap(\.domain)).subtracting(attackDomains)
+            )
             result.append(
                 Campaign(
                     name: name, score: cluster["score"]?.doubleValue ?? 0.9, firstSeen: first,
                     lastSeen: time(cluster["last_seen_at"]) ?? first,
-                    accounts: cluster["accounts"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                    payments: cluster["payment_fingerprints"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                    domains: cluster["email_domains"]?.arrayValue?.compactMap(\.stringValue) ?? [], artefacts: cluster["artefacts"] ?? [:],
+                    accounts: members.filter { belowAttack[$0] == nil },
+                    payments: (cluster["payment_fingerprints"]?.arrayValue?.compactMap(\.stringValue) ?? []).filter {
+                        !onlyWithheld.payments.contains($0)
+                    },
+                    domains: (cluster["email_domains"]?.arrayValue?.compactMap(\.stringValue) ?? []).filter {
+                        !onlyWithheld.domains.contains($0)
+                    },
+                    artefacts: cluster["artefacts"] ?? [:],
                     templates: cluster["templates"]?.arrayValue?.compactMap(\.stringValue) ?? []))
         }
         for account in accounts where account["verdict"] == "attack" && (account["cluster_id"]?.isNull ?? true) {

@@ -21,6 +21,8 @@ public struct ScoringModel: Sendable, Equatable {
     /// Below the 10% at which a router can hide a harvest in its customers' traffic, with room
     /// for the share measured early, over a few hundred requests, to fall short of it.
     public static let defaultSubstreamShare = 0.06
+    /// Which accounts an `attack` score alone does not act on (nil: none); see `EstablishedAccounts`.
+    public var establishedAccounts: EstablishedAccounts?
 
     /// Signals that show harvesting itself rather than heavy use of the API. Reasoning on every
     /// request, maximal budgets, a young account, one capability, round-the-clock use: coding
@@ -67,7 +69,7 @@ public struct ScoringModel: Sendable, Equatable {
 
     public init(
         weights: [Double], bias: Double, attackThreshold: Double, reviewThreshold: Double, minimumExchanges: Int = 5,
-        substreamShare: Double = ScoringModel.defaultSubstreamShare
+        substreamShare: Double = ScoringModel.defaultSubstreamShare, establishedAccounts: EstablishedAccounts? = .default
     ) {
         precondition(weights.count == AccountSignals.names.count, "one weight per signal")
         self.weights = weights
@@ -76,6 +78,7 @@ public struct ScoringModel: Sendable, Equatable {
         self.reviewThreshold = reviewThreshold
         self.minimumExchanges = minimumExchanges
         self.substreamShare = substreamShare
+        self.establishedAccounts = establishedAccounts
     }
 
     public func score(_ signals: AccountSignals) -> Double {
@@ -169,6 +172,7 @@ extension ScoringModel {
             "review_threshold": .double(reviewThreshold),
             "minimum_exchanges": .int(Int64(minimumExchanges)),
             "substream_share": .double(substreamShare),
+            "established_accounts": establishedAccounts?.json ?? .null,
         ]
     }
 
@@ -193,7 +197,8 @@ extension ScoringModel {
         self.init(
             weights: weights, bias: bias, attackThreshold: attack, reviewThreshold: review,
             minimumExchanges: json["minimum_exchanges"]?.intValue ?? 5,
-            substreamShare: json["substream_share"]?.doubleValue ?? Self.defaultSubstreamShare)
+            substreamShare: json["substream_share"]?.doubleValue ?? Self.defaultSubstreamShare,
+            establishedAccounts: try EstablishedAccounts.read(json["established_accounts"], fail: fail))
     }
 }
 

@@ -93,6 +93,10 @@ public struct Population: Codable, Sendable {
     /// For `reseller_mixed`: the hidden stream's end-user ids change every this many hours
     /// (absent: a handful of fixed ids).
     public var endUserRotationHours: Double?
+    /// For `reseller_mixed`: whose ids the hidden stream is sent under instead: `customers` (the
+    /// router's real end users, each of whom also sends its own traffic) or `none` (no end-user id).
+    public var streamEndUsers: String?
+    public static let streamEndUserChoices: Set<String> = ["customers", "none"]
     /// For `reseller_mixed`: fraction of the hidden stream's requests that ask for the maximal
     /// output budget (default 1).
     public var streamMaxBudgetRate: Double?
@@ -139,6 +143,7 @@ public struct Population: Codable, Sendable {
         case hiddenStreamShare = "hidden_stream_share"
         case endUsers = "end_users"
         case endUserRotationHours = "end_user_rotation_hours"
+        case streamEndUsers = "stream_end_users"
         case streamMaxBudgetRate = "stream_max_budget_rate"
         case accountStyles = "account_styles"
         case coverShare = "cover_share"
@@ -287,6 +292,15 @@ extension Scenario {
             }
             if let hours = population.endUserRotationHours, !(hours > 0) {
                 throw fail("\(at): `end_user_rotation_hours` must be positive, got \(hours)")
+            }
+            if let choice = population.streamEndUsers {
+                guard Population.streamEndUserChoices.contains(choice) else {
+                    throw fail("\(at): `stream_end_users` must be one of \(Population.streamEndUserChoices.sorted()), got '\(choice)'")
+                }
+                guard population.endUserRotationHours == nil else {
+                    throw fail(
+                        "\(at): `stream_end_users` and `end_user_rotation_hours` exclude each other (rotated ids are the stream's own)")
+                }
             }
         }
         let total = populations.reduce(0) { $0 + $1.share }

@@ -32,7 +32,12 @@ struct RequestPlanner {
             organic(&plan, &account, at: time, &rng)
         case .resellerMixed:
             if rng.chance(population.hiddenStreamShare ?? 0.35) {
-                if let hours = population.endUserRotationHours {
+                if population.streamEndUsers == "customers" {
+                    // Under the ids of the router's real end users, who also send their own traffic.
+                    plan.endUser = "eu_\(account.index)_\(rng.int(0..<(population.endUsers ?? 300)))"
+                } else if population.streamEndUsers == "none" {
+                    plan.endUser = nil
+                } else if let hours = population.endUserRotationHours {
                     // Ids that live a few hours, as a router laundering a stream would mint them.
                     let period = time.milliseconds / Int64(max(hours, 0.1) * 3_600_000)
                     plan.endUser = "eu_\(account.index)_r\(period)_\(rng.int(0..<6))"

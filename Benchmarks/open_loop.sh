@@ -57,9 +57,14 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 if sys.argv[2] == "independent":
     latency = r["latency_ms"]
+    if not latency:
+        sys.exit(f"error: no request of '{r['label']}' completed ({r['errors']['unfinished']} unfinished, "
+                 f"{r['sent_total']} sent): {r['url']} is down or far over its capacity")
     row = {"target_rate": r["rate"], "achieved_rate": r["achieved_rps"], "p50_ms": latency["p50"], "p99_ms": latency["p99"],
            "p999_ms": latency["p999"], "statuses": r["status"], "errors": sum(r["errors"].values())}
 else:
+    if not r["completed"]:
+        sys.exit(f"error: no request of '{r['label']}' completed ({r['errors']} errors): the target is down or far over its capacity")
     row = {key: r[key] for key in ("target_rate", "achieved_rate", "p50_ms", "p99_ms", "p999_ms", "statuses", "errors")}
 print(json.dumps({"generator": sys.argv[2], "label": r["label"], **row}))
 PY

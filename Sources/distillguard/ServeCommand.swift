@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
                                          without one the decision API is off)
             SIGTERM or SIGINT stops it gracefully: ingest stops, what was stored is analysed, and a
             last checkpoint is saved. See docs/service.md.
+            On PostgreSQL, several replicas may share one database (and schema): all ingest and
+            answer, one at a time leads analysis under a lease, the others follow its checkpoints
+            and take over when it dies. See docs/deployment.md.
             """)
 
     @Option(name: .long, help: "SQLite file (created if missing), or postgres://user:password@host:port/database.")
@@ -69,6 +72,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Save the engine's state at most this many seconds apart while events arrive.")
     var checkpointSeconds: Double = 30
 
+    @Option(
+        name: .long,
+        help:
+            "This replica's name in the PostgreSQL analysis lease, shown in /health and logs (default: host name, process id and a random suffix)."
+    )
+    var replicaId: String?
+
+    @Option(
+        name: .long,
+        help:
+            "Seconds the PostgreSQL analysis lease lasts after its last renewal: how soon a standby replaces a leader that died. Longer than the longest analysis round."
+    )
+    var leaseSeconds: Double = 5
+
     @Option(name: .long, help: "Largest ingest request body, in bytes.")
     var maxBodyBytes: Int = 16 << 20
 
@@ -92,6 +109,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard evidencePerAccount >= 0 else { throw ValidationError("--evidence-per-account must be 0 or more") }
         guard maxBacklog > 0 else { throw ValidationError("--max-backlog must be positive") }
         guard checkpointSeconds > 0 else { throw ValidationError("--checkpoint-seconds must be positive") }
+        guard leaseSeconds >= 1 else { throw ValidationError("--lease-seconds must be at least 1") }
+        if let replicaId, replicaId.isEmpty || replicaId.count > 200 || replicaId.contains(where: { $0.isWhitespace || $0.isNewline }) {
+            throw ValidationError("--replica-id must be 1 to 200 characters without spaces (got '\(replicaId)')")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard (intelStore == nil) == (taxiiTokenFile == nil) else {
             throw ValidationError("--intel-store and --taxii-token-file go together")
@@ -124,7 +145,8 @@ struct ServeCommand: AsyncParsableCommand {
             server: ServerConfiguration(host: host, port: port, maximumBodyBytes: maxBodyBytes), access: access,
             analysis: AnalysisSettings(
                 checkpointSeconds: checkpointSeconds, rawRetentionHours: rawRetentionHours, evidencePerAccount: evidencePerAccount,
-                maximumBacklog: maxBacklog, model: try ModelFile.load(model), compliance: policy.compliance),
+                maximumBacklog: maxBacklog, model: try ModelFile.load(model), compliance: policy.compliance,
+                replicaID: replicaId ?? AnalysisSettings.defaultReplicaID(), leaseSeconds: leaseSeconds),
             policy: policy, secureCookies: secureCookies)
         let location = StoreLocation(database)
         let host = host

@@ -60,6 +60,19 @@ struct ServeCommandTests {
         return verdicts
     }
 
+    /// POSTs every batch file to `service`'s ingest API; returns the events accepted and the duplicates.
+    func send(_ files: [String], to service: ServiceProcess) throws -> (accepted: Int, duplicates: Int) {
+        var accepted = 0
+        var duplicates = 0
+        for file in files {
+            let reply = try Curl.run(ingest + ["--data-binary", "@\(file)", service.url + "/v1/events"])
+            #expect(reply.status == 200, "\(reply.body)")
+            accepted += try json(reply)["accepted"]?.intValue ?? 0
+            duplicates += try json(reply)["duplicates"]?.intValue ?? 0
+        }
+        return (accepted, duplicates)
+    }
+
     @Test func refusesToStartWithoutSecretsOrWithWeakOnes() async throws {
         try await offCooperativePool { try refusesToStart() }
     }
@@ -120,14 +133,7 @@ struct ServeCommandTests {
         #expect(stored >= acknowledged, "every acknowledged event survived SIGKILL")
         #expect(stored == acknowledged || stored == acknowledged + 400, "the batch in flight is stored whole or not at all (\(stored))")
         // The client sends everything again, as an at-least-once shipper does after a failure.
-        var accepted = 0
-        var duplicates = 0
-        for file in files {
-            let reply = try Curl.run(ingest + ["--data-binary", "@\(file)", service.url + "/v1/events"])
-            #expect(reply.status == 200, "\(reply.body)")
-            accepted += try json(reply)["accepted"]?.intValue ?? 0
-            duplicates += try json(reply)["duplicates"]?.intValue ?? 0
-        }
+        let (accepted, duplicates) = try send(files, to: service)
         #expect(duplicates == stored && accepted == total - stored)
         let verdicts = try waitForAnalysis(service, events: total)
         #expect(verdicts["events_analyzed"]?.intValue == total, "each event analyzed exactly once across the crash\n\(service.log)")
@@ -142,6 +148,96 @@ struct ServeCommandTests {
         let after = try json(try Curl.run(admin + [service.url + "/v1/verdicts"]))
         #expect(after["events_analyzed"]?.intValue == total, "the checkpoint holds everything; nothing is replayed twice")
         #expect(service.terminate() == 0)
+    }
+
+    /// Accounts at `attack` in verdicts of the output contract.
+    func attackAccounts(_ verdicts: JSONValue) -> Set<String> {
+        Set(
+            (verdicts["accounts"]?.arrayValue ?? []).filter { $0["verdict"]?.stringValue == "attack" }
+                .compactMap { $0["account_id"]?.stringValue })
+    }
+
+    func status(_ service: ServiceProcess) throws -> JSONValue { try json(try Curl.run(admin + [service.url + "/v1/status"])) }
+
+    @Test func replicasOnPostgreSQLShareOneLeaderAndAStandbyTakesOverAfterSIGKILL() async throws {
+        try await offCooperativePool { try leaderFailover() }
+    }
+
+    func leaderFailover() throws {
+        let (files, total) = try batches()
+        let options = try database(.postgres) + ["--checkpoint-seconds", "0.3", "--lease-seconds", "2", "--log-level", "notice"]
+        var replicas = try ["a", "b"].map {
+            try ServiceProcess(options + ["--replica-id", "replica-\($0)"], logPath: directory.file("replica-\($0).log"))
+        }
+        var logs: String { replicas.map(\.log).joined(separator: "\n---\n") }
+        // Exactly one replica leads analysis, and both name it.
+        var roles: [String] = []
+        var named: [String] = []
+        try Wait.blockingUntil("one replica to lead and the other to follow it") {
+            let statuses = try replicas.map { try status($0) }
+            roles = statuses.map { $0["analysis_role"]?.stringValue ?? "" }
+            named = statuses.map { $0["analysis_leader"]?.stringValue ?? "" }
+            return Set(roles) == ["leader", "standby"] && named[0] == named[1]
+        }
+        let leader = try #require(roles.firstIndex(of: "leader"))
+        let standby = 1 - leader
+        #expect(named[standby] == "replica-\(["a", "b"][leader])")
+
+        // Half the traffic, spread across both replicas (a load balancer in front of them).
+        let half = files.count / 2
+        var acknowledged = 0
+        for (index, file) in files.prefix(half).enumerated() {
+            let reply = try Curl.run(ingest + ["--data-binary", "@\(file)", replicas[index % 2].url + "/v1/events"])
+            #expect(reply.status == 200, "\(reply.body)")
+            acknowledged += try json(reply)["accepted"]?.intValue ?? 0
+        }
+        // The standby shows what the leader analysed, from the checkpoint in the database.
+        let followed = try waitForAnalysis(replicas[standby], events: acknowledged)
+        #expect(followed["events_analyzed"]?.intValue == acknowledged, "\(logs)")
+
+        // SIGKILL the leader with a batch in flight to it.
+        let inFlight = Process()
+        inFlight.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        inFlight.arguments =
+            ["curl", "-s", "-o", "/dev/null"] + ingest + ["--data-binary", "@\(files[half])", replicas[leader].url + "/v1/events"]
+        try inFlight.run()
+        Thread.sleep(forTimeInterval: 0.05)
+        replicas[leader].kill()
+        inFlight.waitUntilExit()
+        let survivor = replicas[standby]
+        try Wait.blockingUntil("the standby to take over analysis") { try status(survivor)["analysis_role"]?.stringValue == "leader" }
+        #expect(try status(survivor)["analysis_leader"]?.stringValue == "replica-\(["a", "b"][standby])")
+        #expect(survivor.log.contains("leading analysis"), "\(logs)")
+
+        // The shipper sends everything again through the survivor (at least once).
+        let (accepted, duplicates) = try send(files, to: survivor)
+        #expect(accepted + duplicates == total && duplicates >= acknowledged, "every acknowledged event survived the leader's SIGKILL")
+        let verdicts = try waitForAnalysis(survivor, events: total)
+        #expect(verdicts["events_analyzed"]?.intValue == total, "each event analysed exactly once across the failover\n\(logs)")
+
+        // A replacement replica joins as a standby of the new leader and shows the same verdicts.
+        replicas[leader] = try ServiceProcess(options + ["--replica-id", "replica-c"], logPath: directory.file("replica-c.log"))
+        let joined = try waitForAnalysis(replicas[leader], events: total)
+        try Wait.blockingUntil("the replacement to follow the new leader") {
+            let joinedStatus = try status(replicas[leader])
+            return joinedStatus["analysis_role"]?.stringValue == "standby"
+                && joinedStatus["analysis_leader"]?.stringValue == "replica-\(["a", "b"][standby])"
+        }
+        #expect(attackAccounts(joined) == attackAccounts(verdicts))
+
+        // The same accounts are at attack as when one process analyses the same events.
+        let analyzed = try CommandRunner.run(["analyze", directory.file("sim/events.jsonl"), "--json", directory.file("single.json")])
+        #expect(analyzed.status == 0, "\(analyzed.standardError)")
+        let single = try JSONParser.parse(try #require(directory.read("single.json")))
+        #expect(!attackAccounts(single).isEmpty)
+        #expect(attackAccounts(verdicts) == attackAccounts(single))
+
+        // SIGTERM on the leader hands the lease over at once; the standby leads from its last checkpoint.
+        #expect(survivor.terminate() == 0)
+        try Wait.blockingUntil("the replacement to take over") { try status(replicas[leader])["analysis_role"]?.stringValue == "leader" }
+        let resumed = try json(try Curl.run(admin + [replicas[leader].url + "/v1/verdicts"]))
+        #expect(resumed["events_analyzed"]?.intValue == total, "nothing analysed twice after the handover\n\(logs)")
+        #expect(replicas[leader].terminate() == 0)
     }
 
     static var browserInstalled: Bool {

@@ -45,6 +45,54 @@ struct ServiceStoreTests {
         }
     }
 
+    /// The PostgreSQL analysis lease: one holder at a time, handed over on release or expiry, and a
+    /// checkpoint written only under the lease of its term.
+    @Test func theAnalysisLeaseHasOneHolderAndFencesCheckpoints() async throws {
+        try await stores.withStore(.postgres) { service in
+            let store = try #require(service as? any AnalysisLeaseStore)
+            #expect(try await store.checkpointSequence() == 0)
+            // Replicas racing for a free lease: exactly one wins, and all see the same holder.
+            let claims = try await withThrowingTaskGroup(of: AnalysisLease.self) { group in
+                for replica in 0..<8 {
+                    group.addTask { try await store.claimLease(holder: "r\(replica)", seconds: 600, processedSequence: 0) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let first = try #require(claims.first)
+            #expect(claims.allSatisfy { $0.holder == first.holder && $0.term == 1 })
+            #expect(first.secondsLeft > 0)
+
+            // A held lease is renewed by its holder (same term) and refused to others.
+            let renewed = try await store.claimLease(holder: first.holder, seconds: 600, processedSequence: 42)
+            #expect(renewed.holder == first.holder && renewed.term == 1 && renewed.processedSequence == 42)
+            let refused = try await store.claimLease(holder: "outsider", seconds: 600, processedSequence: 0)
+            #expect(refused.holder == first.holder && refused.processedSequence == 42)
+
+            let checkpoint = EngineCheckpoint(sequence: 42, savedAt: Timestamp(milliseconds: 1000), state: [1, 2, 3], verdicts: "{}")
+            try await store.save(checkpoint, holding: renewed)
+            #expect(try await store.checkpointSequence() == 42)
+
+            // Released: the next claimant leads at once, in a new term, and the old term's writes are refused.
+            try await store.releaseLease(holder: first.holder)
+            let next = try await store.claimLease(holder: "outsider", seconds: 1, processedSequence: 42)
+            #expect(next.holder == "outsider" && next.term == 2)
+            let stale = EngineCheckpoint(sequence: 99, savedAt: Timestamp(milliseconds: 2000), state: [9], verdicts: "{}")
+            await #expect(throws: LeaseLost.self) { try await store.save(stale, holding: renewed) }
+            #expect(try await store.checkpoint() == checkpoint, "a refused checkpoint writes nothing")
+
+            // Expired (no renewal within its second): another replica takes it, in a new term.
+            var taken = next
+            try await Wait.until("the one-second lease to expire and pass to another replica") {
+                taken = try await store.claimLease(holder: first.holder, seconds: 600, processedSequence: 42)
+                return taken.holder == first.holder
+            }
+            #expect(taken.term == 3)
+            await #expect(throws: LeaseLost.self) { try await store.save(stale, holding: next) }
+            try await store.save(stale, holding: taken)
+            #expect(try await store.checkpoint() == stale)
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func retentionKeepsEvidenceAndTheWindowAndNothingUnanalyzed(backend: Backend) async throws {
         try await stores.withStore(backend) { store in

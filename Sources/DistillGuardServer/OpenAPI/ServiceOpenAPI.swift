@@ -230,7 +230,9 @@ enum ServiceOpenAPI {
                   "events_stored": {"type": "integer", "minimum": 0},
                   "events_with_text": {"type": "integer", "minimum": 0},
                   "evidence_samples": {"type": "integer", "minimum": 0},
-                  "store_error": {"type": "string", "nullable": true}
+                  "store_error": {"type": "string", "nullable": true},
+                  "analysis_role": {"type": "string", "enum": ["single", "leader", "standby"], "description": "standby: another replica holds the PostgreSQL analysis lease, and this one shows its latest checkpoint"},
+                  "analysis_leader": {"type": "string", "nullable": true, "description": "the replica that holds the analysis lease (PostgreSQL only)"}
                 }
               },
               "Health": {
@@ -241,6 +243,8 @@ enum ServiceOpenAPI {
                   "store_available": {"type": "boolean"},
                   "backlog": {"type": "integer", "minimum": 0},
                   "processed_sequence": {"type": "integer", "minimum": 0},
+                  "analysis_role": {"type": "string", "enum": ["single", "leader", "standby"]},
+                  "analysis_leader": {"type": "string"},
                   "store_error": {"type": "string"}
                 }
               }

@@ -88,6 +88,7 @@ struct AdminRoutes {
                 "backlog": .int(Int64(follower.backlog)), "events_stored": .int(Int64(retention.events)),
                 "events_with_text": .int(Int64(retention.withText)), "evidence_samples": .int(Int64(retention.evidence)),
                 "store_error": view.storeError.map { .string($0) } ?? .null,
+                "analysis_role": .string(view.role.rawValue), "analysis_leader": view.leader.map { .string($0) } ?? .null,
             ])
         }
     }

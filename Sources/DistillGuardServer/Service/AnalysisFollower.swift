@@ -27,6 +27,21 @@ public final class AnalysisFollower: Service, Sendable {
         public var storeError: String?
         /// Why the store did not take the last ingest batch, nil once one is stored.
         public var ingestError: String?
+        /// Whether this replica analyses (`leader`, or `single` without a lease) or follows the
+        /// leader's checkpoints (`standby`).
+        public var role = AnalysisRole.single
+        /// The replica that holds the analysis lease, when the store has one.
+        public var leader: String?
+    }
+
+    /// What a replica does in analysis (docs/deployment.md).
+    public enum AnalysisRole: String, Sendable {
+        /// The only analyser of its store (SQLite: one process per file).
+        case single
+        /// Holds the PostgreSQL analysis lease: follows the event table, checkpoints, applies retention.
+        case leader
+        /// Another replica leads: this one answers from the leader's latest checkpoint.
+        case standby
     }
 
     struct Counters {
@@ -52,6 +67,8 @@ public final class AnalysisFollower: Service, Sendable {
     private let engine = Mutex(DetectionEngine())
     private let worker = WorkerThread(name: "distillguard-analysis")
     private let restored = Mutex(false)
+    /// The analysis lease while this replica holds it (checkpoints are written under it).
+    private let held = Mutex<AnalysisLease?>(nil)
 
     public init(store: any ServiceStore, settings: AnalysisSettings, metrics: MetricsRegistry, logger: Logger) {
         self.store = store
@@ -116,6 +133,8 @@ public final class AnalysisFollower: Service, Sendable {
     /// service, started after this, never shows an empty analysis while a checkpoint exists.
     public func prepare() async throws {
         try await restore()
+        // With a lease, a replica leads only once it has claimed it (its first analysis round).
+        if store is any AnalysisLeaseStore { published.withLock { $0.role = .standby } }
     }
 
     deinit { worker.stop() }
@@ -127,14 +146,46 @@ public final class AnalysisFollower: Service, Sendable {
 
     public func run() async throws {
         if !restored.withLock({ $0 }) { try await restore() }
+        let leases = store as? any AnalysisLeaseStore
+        if leases != nil { published.withLock { $0.role = .standby } }
         var sequence = published.withLock { $0.processedSequence }
         var lastRefresh = Date.distantPast
         var lastCheckpoint = Date()
         var sinceCheckpoint = 0
         var dirty = false
+        var nextClaim = 0.0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let started = ProcessInfo.processInfo.systemUptime
+                if let leases, started >= nextClaim {
+                    let lease = try await leases.claimLease(
+                        holder: settings.replicaID, seconds: settings.leaseSeconds, processedSequence: sequence)
+                    let previous = held.withLock { $0 }
+                    if lease.holder == settings.replicaID {
+                        // Renewed well before it runs out: a quarter of its length.
+                        nextClaim = started + settings.leaseSeconds / 4
+                        if previous?.term != lease.term {
+                            try await lead(lease, store: leases)
+                            sequence = published.withLock { $0.processedSequence }
+                            (lastRefresh, lastCheckpoint, sinceCheckpoint, dirty) = (.distantPast, Date(), 0, false)
+                        }
+                        held.withLock { $0 = lease }
+                        try await reloadDecisions()
+                    } else {
+                        if previous != nil {
+                            logger.warning(
+                                "lost the analysis lease; following the new leader as a standby",
+                                metadata: ["dg.leader": "\(lease.holder)", "dg.term": "\(lease.term)"])
+                        }
+                        held.withLock { $0 = nil }
+                        try await follow(lease, store: leases, discardingOwnWork: previous != nil)
+                        sequence = published.withLock { $0.processedSequence }
+                        published.withLock { $0.storeError = nil }
+                        nextClaim = ProcessInfo.processInfo.systemUptime + Self.standbyInterval
+                        try? await Task.sleep(for: .seconds(Self.standbyInterval))
+                        continue
+                    }
+                }
                 counters.withLock { $0.drain.begin(at: started) }
                 let batch = try await store.events(after: sequence, limit: settings.batchSize)
                 if !batch.isEmpty {
@@ -165,11 +216,20 @@ public final class AnalysisFollower: Service, Sendable {
                 if caughtUp { try? await Task.sleep(for: .milliseconds(50)) }
             } catch is CancellationError where Task.isCancelled {
                 break
+            } catch let lost as LeaseLost {
+                // Another replica leads now; its checkpoint, not this replica's work, is the truth.
+                logger.warning("\(lost.description)")
+                nextClaim = 0
             } catch {
                 logger.error("analysis round failed; retrying", metadata: ["dg.error": "\(error)"])
                 published.withLock { $0.storeError = "\(error)" }
                 try? await Task.sleep(for: .seconds(1))
             }
+        }
+        if leases != nil, held.withLock({ $0 }) == nil {
+            // A standby has nothing of its own to save.
+            published.withLock { $0.running = false }
+            return
         }
         // Graceful shutdown: ingest has stopped first (it runs after this in the service group);
         // what it stored is analyzed, within a bounded time, before the last checkpoint.
@@ -191,11 +251,68 @@ public final class AnalysisFollower: Service, Sendable {
                 "the last checkpoint could not be saved; the next start resumes from the one before",
                 metadata: ["dg.error": "\(error)"])
         }
+        if let leases, !Task.isCancelled {
+            // A standby takes over at once instead of waiting for the lease to run out. (Cancelled,
+            // the store cannot be reached any more: the lease runs out instead.)
+            do { try await leases.releaseLease(holder: settings.replicaID) } catch {
+                logger.error("cannot give up the analysis lease; a standby takes over when it expires", metadata: ["dg.error": "\(error)"])
+            }
+        }
         published.withLock { $0.running = false }
     }
 
+    /// How often a standby looks for a new checkpoint and tries to take the lease (seconds).
+    static let standbyInterval = 1.0
+
+    /// Becomes the leader of `lease`'s term: resumes from the latest checkpoint unless the engine
+    /// already holds exactly it (work done after it in an earlier term is not this term's).
+    func lead(_ lease: AnalysisLease, store leases: any AnalysisLeaseStore) async throws {
+        let latest = try await leases.checkpointSequence()
+        let view = published.withLock { $0 }
+        if latest != view.checkpointSequence || view.processedSequence != view.checkpointSequence {
+            try await restore()
+        }
+        logger.notice(
+            "leading analysis", metadata: ["dg.term": "\(lease.term)", "dg.sequence": "\(published.withLock { $0.processedSequence })"])
+        published.withLock { view in
+            view.role = .leader
+            view.leader = lease.holder
+        }
+    }
+
+    /// One standby round: shows the leader's latest checkpoint (restoring the engine from it when
+    /// it is new, or when this replica's own work since its last checkpoint must be dropped), the
+    /// backlog behind the leader, and analysts' decisions made on any replica.
+    func follow(_ lease: AnalysisLease, store leases: any AnalysisLeaseStore, discardingOwnWork: Bool) async throws {
+        let latest = try await leases.checkpointSequence()
+        let view = published.withLock { $0 }
+        if discardingOwnWork || latest != view.checkpointSequence || view.processedSequence != view.checkpointSequence {
+            try await restore(quietly: !discardingOwnWork)
+        }
+        published.withLock { view in
+            view.role = .standby
+            view.leader = lease.holder
+        }
+        let backlog = try await store.eventCount(after: lease.processedSequence)
+        counters.withLock { $0.backlog = backlog }
+        metrics.set("dg_ingest_backlog", Double(backlog))
+        try await reloadDecisions()
+    }
+
+    /// Reads analysts' decisions (recorded on any replica) and applies them when they changed.
+    func reloadDecisions() async throws {
+        let decisions = try await store.decisions()
+        let changed = published.withLock { view -> Bool in
+            guard view.decisions != decisions else { return false }
+            view.decisions = decisions
+            view.ledger = DecisionLedger(decisions)
+            return true
+        }
+        if changed { publishEnforcement(nil) }
+    }
+
     /// Restores the engine as of the last checkpoint (or starts a new one) and publishes the view it implies.
-    func restore() async throws {
+    func restore(quietly: Bool = false) async throws {
         let checkpoint = try await store.checkpoint()
         let settings = settings
         let (events, result, matcher) = try await onAnalysisThread { [self] in
@@ -209,8 +326,8 @@ public final class AnalysisFollower: Service, Sendable {
             return (events, result, matcher)
         }
         if let checkpoint {
-            logger.info(
-                "resuming from checkpoint",
+            logger.log(
+                level: quietly ? .debug : .info, "resuming from checkpoint",
                 metadata: ["dg.sequence": "\(checkpoint.sequence)", "dg.events": "\(events)", "dg.saved_at": "\(checkpoint.savedAt)"])
         }
         let sequence = checkpoint?.sequence ?? 0
@@ -327,7 +444,12 @@ public final class AnalysisFollower: Service, Sendable {
             return (try engine.withLock { try $0.snapshot() }, String(decoding: writer.bytes, as: UTF8.self))
         }
         let saved = EngineCheckpoint(sequence: sequence, savedAt: Self.now(), state: state, verdicts: verdicts)
-        try await store.save(saved)
+        if let leases = store as? any AnalysisLeaseStore {
+            guard let lease = held.withLock({ $0 }) else { throw LeaseLost(holder: settings.replicaID, term: 0) }
+            try await leases.save(saved, holding: lease)
+        } else {
+            try await store.save(saved)
+        }
         metrics.increment("dg_checkpoints_total")
         let ledger = published.withLock { view in
             view.checkpointSequence = sequence

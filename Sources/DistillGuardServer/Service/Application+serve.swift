@@ -22,8 +22,9 @@ public func buildServiceApplication(
         var body: JSONObject = [
             "status": healthy ? "ok" : "degraded", "analysis_running": .bool(view.running),
             "store_available": .bool(storeError == nil), "backlog": .int(Int64(follower.backlog)),
-            "processed_sequence": .int(view.processedSequence),
+            "processed_sequence": .int(view.processedSequence), "analysis_role": .string(view.role.rawValue),
         ]
+        if let leader = view.leader { body["analysis_leader"] = .string(leader) }
         if let storeError { body["store_error"] = .string(storeError) }
         return .json(.object(body), status: healthy ? .ok : .serviceUnavailable)
     }

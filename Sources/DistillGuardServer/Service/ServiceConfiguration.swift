@@ -1,4 +1,5 @@
 import DistillGuardCore
+import Foundation
 
 /// Settings of `distillguard serve`: the HTTP listener, who may do what, and how analysis keeps
 /// its state.
@@ -43,12 +44,20 @@ public struct AnalysisSettings: Sendable {
     public var maximumBacklog: Int
     public var model: ScoringModel
     public var compliance: ComplianceSettings?
+    /// This replica's name in the analysis lease (PostgreSQL, several replicas on one database).
+    public var replicaID: String
+    /// How long the analysis lease lasts after its last renewal: a leader that dies is replaced
+    /// about this long after it stopped renewing. Longer than the longest analysis round (a
+    /// refresh plus a checkpoint), or a busy leader loses the lease to a standby.
+    public var leaseSeconds: Double
 
     public init(
         refreshSeconds: Double = 2, checkpointSeconds: Double = 30, checkpointEvents: Int = 200_000, batchSize: Int = 2_000,
         rawRetentionHours: Double = 72, evidencePerAccount: Int = 5, maximumBacklog: Int = 200_000, model: ScoringModel = .default,
-        compliance: ComplianceSettings? = nil
+        compliance: ComplianceSettings? = nil, replicaID: String = AnalysisSettings.defaultReplicaID(), leaseSeconds: Double = 5
     ) {
+        self.replicaID = replicaID
+        self.leaseSeconds = leaseSeconds
         self.refreshSeconds = refreshSeconds
         self.checkpointSeconds = checkpointSeconds
         self.checkpointEvents = checkpointEvents
@@ -58,6 +67,13 @@ public struct AnalysisSettings: Sendable {
         self.maximumBacklog = maximumBacklog
         self.model = model
         self.compliance = compliance
+    }
+}
+
+extension AnalysisSettings {
+    /// The host name, the process id and a random suffix: unique among replicas, readable in logs.
+    public static func defaultReplicaID() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(String(UInt16.random(in: .min ... .max), radix: 16))"
     }
 }
 

@@ -43,17 +43,19 @@ extension PostgresEventStore: ServiceStore {
     }
 
     public func save(_ checkpoint: EngineCheckpoint) async throws {
-        try await client.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    INSERT INTO \(schema).engine_checkpoint (id, seq, saved_at_ms, state, verdicts) VALUES (1, $1, $2, $3, $4)
-                    ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, saved_at_ms = excluded.saved_at_ms, state = excluded.state,
-                        verdicts = excluded.verdicts
-                    """,
-                binds: try Self.binds(
-                    checkpoint.sequence, checkpoint.savedAt.milliseconds, ByteBuffer(bytes: checkpoint.state), checkpoint.verdicts)),
-            logger: logger
-        ).collect()
+        try await client.query(Self.saveCheckpoint(checkpoint, schema: schema), logger: logger).collect()
+    }
+
+    /// The statement that replaces the checkpoint row.
+    static func saveCheckpoint(_ checkpoint: EngineCheckpoint, schema: String) throws -> PostgresQuery {
+        PostgresQuery(
+            unsafeSQL: """
+                INSERT INTO \(schema).engine_checkpoint (id, seq, saved_at_ms, state, verdicts) VALUES (1, $1, $2, $3, $4)
+                ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, saved_at_ms = excluded.saved_at_ms, state = excluded.state,
+                    verdicts = excluded.verdicts
+                """,
+            binds: try binds(checkpoint.sequence, checkpoint.savedAt.milliseconds, ByteBuffer(bytes: checkpoint.state), checkpoint.verdicts)
+        )
     }
 
     public func applyRetention(

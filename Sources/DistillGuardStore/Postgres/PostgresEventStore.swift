@@ -52,6 +52,16 @@ public final class PostgresEventStore: EventStore {
                 """
             }
         ),
+        (
+            "v3-analysis-lease",
+            { schema in
+                """
+                CREATE TABLE \(schema).analysis_lease (
+                    id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, term BIGINT NOT NULL, expires_at TIMESTAMPTZ NOT NULL,
+                    processed_seq BIGINT NOT NULL)
+                """
+            }
+        ),
     ]
 
     /// Connects through `client` (which must be running) and applies pending migrations.
@@ -65,17 +75,28 @@ public final class PostgresEventStore: EventStore {
         try await migrate()
     }
 
+    /// Applies pending migrations. Each step holds a transaction-level advisory lock, so replicas
+    /// started at the same moment on an empty database migrate one after the other (PostgreSQL's
+    /// `IF NOT EXISTS` alone can fail when two sessions create the same table at once).
     func migrate() async throws {
-        try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
-        try await client.query(
-            PostgresQuery(
-                unsafeSQL:
-                    "CREATE TABLE IF NOT EXISTS \(schema).distillguard_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
-            ),
-            logger: logger)
+        let schema = schema
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))::TEXT"), logger: logger
+            ).collect()
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL:
+                        "CREATE TABLE IF NOT EXISTS \(schema).distillguard_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+                ),
+                logger: logger)
+        }
         for migration in Self.migrations {
-            let schema = schema
             try await client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))::TEXT"), logger: logger
+                ).collect()
                 let inserted = try await connection.query(
                     PostgresQuery(
                         unsafeSQL:
@@ -155,6 +176,9 @@ public final class PostgresEventStore: EventStore {
 
     /// The advisory lock that serializes event writers (an arbitrary constant: "DGEV").
     static let writeLockKey: Int64 = 0x4447_4556
+
+    /// The advisory lock that serializes migrations (an arbitrary constant: "DGMI").
+    static let migrationLockKey: Int64 = 0x4447_4D49
 
     public func eventCount() async throws -> Int {
         let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT COUNT(*)::BIGINT FROM \(schema).event"), logger: logger)

@@ -153,35 +153,39 @@ public final class AnalysisFollower: Service, Sendable {
         var lastCheckpoint = Date()
         var sinceCheckpoint = 0
         var dirty = false
-        var nextClaim = 0.0
+        // The term this loop leads in; nil while it follows.
+        var leadingTerm: Int64?
+        // Renewal runs beside the rounds, so that a leader whose round (a refresh of many
+        // accounts, a large checkpoint) outlasts the lease keeps it for as long as it is alive.
+        let renewal = leases.map { leases in Task { await renewWhileLeading(leases) } }
+        defer { renewal?.cancel() }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let started = ProcessInfo.processInfo.systemUptime
-                if let leases, started >= nextClaim {
+                if let leases, held.withLock({ $0 }) == nil {
                     let lease = try await leases.claimLease(
                         holder: settings.replicaID, seconds: settings.leaseSeconds, processedSequence: sequence)
-                    let previous = held.withLock { $0 }
                     if lease.holder == settings.replicaID {
-                        // Renewed well before it runs out: a quarter of its length.
-                        nextClaim = started + settings.leaseSeconds / 4
-                        if previous?.term != lease.term {
+                        // The same term: no other replica held the lease in between, so the
+                        // engine's work since the last checkpoint is still this term's.
+                        if lease.term != leadingTerm {
                             try await lead(lease, store: leases)
                             sequence = published.withLock { $0.processedSequence }
                             (lastRefresh, lastCheckpoint, sinceCheckpoint, dirty) = (.distantPast, Date(), 0, false)
                         }
+                        leadingTerm = lease.term
                         held.withLock { $0 = lease }
                         try await reloadDecisions()
                     } else {
-                        if previous != nil {
+                        if leadingTerm != nil {
                             logger.warning(
                                 "lost the analysis lease; following the new leader as a standby",
                                 metadata: ["dg.leader": "\(lease.holder)", "dg.term": "\(lease.term)"])
                         }
-                        held.withLock { $0 = nil }
-                        try await follow(lease, store: leases, discardingOwnWork: previous != nil)
+                        try await follow(lease, store: leases, discardingOwnWork: leadingTerm != nil)
+                        leadingTerm = nil
                         sequence = published.withLock { $0.processedSequence }
                         published.withLock { $0.storeError = nil }
-                        nextClaim = ProcessInfo.processInfo.systemUptime + Self.standbyInterval
                         try? await Task.sleep(for: .seconds(Self.standbyInterval))
                         continue
                     }
@@ -217,9 +221,10 @@ public final class AnalysisFollower: Service, Sendable {
             } catch is CancellationError where Task.isCancelled {
                 break
             } catch let lost as LeaseLost {
-                // Another replica leads now; its checkpoint, not this replica's work, is the truth.
+                // Claimed again in the next round: another replica leads now (its checkpoint, not
+                // this replica's work, is the truth), or the lease only ran out and is taken back.
                 logger.warning("\(lost.description)")
-                nextClaim = 0
+                held.withLock { $0 = nil }
             } catch {
                 logger.error("analysis round failed; retrying", metadata: ["dg.error": "\(error)"])
                 published.withLock { $0.storeError = "\(error)" }
@@ -251,6 +256,10 @@ public final class AnalysisFollower: Service, Sendable {
                 "the last checkpoint could not be saved; the next start resumes from the one before",
                 metadata: ["dg.error": "\(error)"])
         }
+        // Renewal stops before the lease is given up, or it could take the lease straight back.
+        renewal?.cancel()
+        await renewal?.value
+        held.withLock { $0 = nil }
         if let leases, !Task.isCancelled {
             // A standby takes over at once instead of waiting for the lease to run out. (Cancelled,
             // the store cannot be reached any more: the lease runs out instead.)
@@ -263,6 +272,33 @@ public final class AnalysisFollower: Service, Sendable {
 
     /// How often a standby looks for a new checkpoint and tries to take the lease (seconds).
     static let standbyInterval = 1.0
+
+    /// Renews the lease every quarter of its length while this replica holds it, with how far
+    /// analysis has got (a standby's backlog), and reads analysts' decisions made on any replica.
+    /// A renewal that finds another holder or a new term gives the lease up here; the next round
+    /// follows the new leader (or leads again, from the latest checkpoint).
+    func renewWhileLeading(_ leases: any AnalysisLeaseStore) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(settings.leaseSeconds / 4))
+            guard let current = held.withLock({ $0 }) else { continue }
+            do {
+                let lease = try await leases.claimLease(
+                    holder: settings.replicaID, seconds: settings.leaseSeconds,
+                    processedSequence: published.withLock { $0.processedSequence })
+                guard lease.holder == settings.replicaID, lease.term == current.term else {
+                    held.withLock { if $0?.term == current.term { $0 = nil } }
+                    logger.warning(
+                        "the analysis lease passed to another replica",
+                        metadata: ["dg.leader": "\(lease.holder)", "dg.term": "\(lease.term)"])
+                    continue
+                }
+                try await reloadDecisions()
+            } catch {
+                // Retried at the next quarter; if the lease runs out meanwhile, fenced writes fail.
+                logger.error("cannot renew the analysis lease", metadata: ["dg.error": "\(error)"])
+            }
+        }
+    }
 
     /// Becomes the leader of `lease`'s term: resumes from the latest checkpoint unless the engine
     /// already holds exactly it (work done after it in an earlier term is not this term's).

@@ -137,7 +137,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DistillGuardStoreTests",
-            dependencies: ["DistillGuardStore", "DistillGuardTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "DistillGuardStore", "DistillGuardTesting", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

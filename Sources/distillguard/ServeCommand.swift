@@ -82,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .long,
         help:
-            "Seconds the PostgreSQL analysis lease lasts after its last renewal: how soon a standby replaces a leader that died. Longer than the longest analysis round."
+            "Seconds the PostgreSQL analysis lease lasts after its last renewal: how soon a standby replaces a leader that died. The leader renews every quarter of it, beside its analysis rounds, so it must outlast a few slow database round trips, not a round."
     )
     var leaseSeconds: Double = 5
 

@@ -3,6 +3,7 @@ import DistillGuardStore
 import DistillGuardTesting
 import Foundation
 import Logging
+import PostgresNIO
 import Testing
 
 /// The event store contract, run against SQLite and against a real PostgreSQL server (which
@@ -88,6 +89,25 @@ struct EventStoreTests {
             let again = try await store.insert([Self.stored("1")])
             #expect(count == 1, "a second start applies no migration again and keeps the data")
             #expect(again == [false])
+        }
+        let compression = try await Self.lineCompression(url: url, schema: String(schema))
+        #expect(compression == "l", "event lines are compressed with lz4 (the test server is built with it)")
+    }
+
+    /// `pg_attribute.attcompression` of `SCHEMA.event.line`: "l" for lz4, "p" for pglz, "" for the default.
+    static func lineCompression(url: String, schema: String) async throws -> String {
+        let client = PostgresClient(configuration: try PostgresEventStore.configuration(url: url))
+        return try await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            let rows = try await client.query(
+                "SELECT attcompression::TEXT FROM pg_attribute WHERE attrelid = \(schema + ".event")::regclass AND attname = 'line'")
+            var compression = ""
+            for try await value in rows.decode(String.self) { compression = value }
+            group.cancelAll()
+            return compression
         }
     }
 

@@ -47,8 +47,9 @@ public struct AnalysisSettings: Sendable {
     /// This replica's name in the analysis lease (PostgreSQL, several replicas on one database).
     public var replicaID: String
     /// How long the analysis lease lasts after its last renewal: a leader that dies is replaced
-    /// about this long after it stopped renewing. Longer than the longest analysis round (a
-    /// refresh plus a checkpoint), or a busy leader loses the lease to a standby.
+    /// about this long after it stopped renewing. The leader renews every quarter of it in a task
+    /// of its own, beside its analysis rounds, so a long round does not cost it the lease; the
+    /// lease only has to outlast a few slow database round trips.
     public var leaseSeconds: Double
 
     public init(

@@ -51,6 +51,10 @@ struct GatewayConfigurationTests {
             #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"forward_to":{"url":"https://dg.internal","ingest_key":"ingest-key-0123456789"}}}"#
         )
         #expect(forwarding.analysis.forwardTo == .init(url: "https://dg.internal", token: "ingest-key-0123456789"))
+        let enforcing = try parse(
+            #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"verdicts_from":{"url":"http://dg:8080","admin_token":"admin-token-0123456789","timeout_seconds":2}}}"#
+        )
+        #expect(enforcing.analysis.verdictsFrom == .init(url: "http://dg:8080", token: "admin-token-0123456789", timeoutSeconds: 2))
     }
 
     @Test func defaultsToTheBuiltInPolicy() throws {
@@ -94,6 +98,14 @@ struct GatewayConfigurationTests {
         (
             #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"forward_to":{"url":"http://dg","admin_token":"t"}}}"#,
             "analysis.forward_to.admin_token", "unknown setting"
+        ),
+        (
+            #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"verdicts_from":{"url":"http://dg","admin_token":"t"},"replay":["old.jsonl"]}}"#,
+            "analysis.replay", "no effect with verdicts_from"
+        ),
+        (
+            #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"verdicts_from":{"url":"http://dg","admin_token":"t"},"decisions_from":{"url":"http://dg","admin_token":"t"}}}"#,
+            "analysis.decisions_from", "not needed with verdicts_from"
         ),
     ])
     func rejectsBadConfigurationNamingTheField(text: String, field: String, message: String) {

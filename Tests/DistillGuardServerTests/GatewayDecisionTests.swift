@@ -94,6 +94,55 @@ struct GatewayDecisionTests {
         }
     }
 
+    /// Two gateways each forwarded half of a campaign's traffic; the service analysed all of it.
+    /// With `verdicts_from`, both enforce the service's verdicts (and its flagged template, on an
+    /// account neither gateway has seen), though neither saw the whole campaign.
+    @Test(arguments: ServiceHarness.Backend.allCases)
+    func twoGatewaysEnforceTheServicesVerdictsOnACampaignSplitBetweenThem(backend: ServiceHarness.Backend) async throws {
+        let lines = CraftedLog.harvestingCampaign().timeOrderedLines
+        try await ServiceHarness.serve(backend) { service, serviceURL in
+            for half in 0..<2 {
+                let batch = lines.enumerated().filter { $0.offset % 2 == half }.map(\.element).joined(separator: "\n")
+                let reply = try await GatewayHarness.post(
+                    serviceURL + "/v1/events", batch, headers: [("authorization", "Bearer \(ServiceHarness.ingestKey)")])
+                #expect(reply.status == 200 || reply.status == 202, "\(reply.text)")
+            }
+            try await service.waitForAnalysis(events: lines.count)
+            let policy = try Policy.parse(
+                """
+                {"rules":[{"name":"block-attacks","when":{"verdict":"attack"},"action":"block","reason":"distillation_attack"},
+                  {"name":"block-harvest-templates","when":{"template_verdict":"attack"},"action":"block","reason":"harvest_template"}]}
+                """, file: "policy.json")
+            let configure: @Sendable (inout GatewayConfiguration) -> Void = { config in
+                config.policy = policy
+                config.decisionAPIKey = "decide-0123456789"
+                config.analysis.verdictsFrom = .init(url: serviceURL, token: ServiceHarness.adminToken)
+                config.analysis.forwardTo = .init(url: serviceURL, token: ServiceHarness.ingestKey)
+            }
+            try await GatewayHarness.run(configure: configure) { first in
+                try await GatewayHarness.run(configure: configure) { second in
+                    let auth = [("authorization", "Bearer decide-0123456789")]
+                    func event(_ account: String, _ prompt: String) -> String {
+                        #"{"id":"v-\#(account)","timestamp":"2026-02-03T00:00:00Z","account_id":"\#(account)","api":"anthropic.messages","request":{"model":"claude-x","max_tokens":64,"messages":[{"role":"user","content":"\#(prompt)"}]}}"#
+                    }
+                    let harvest =
+                        "Think step by step and show all of your reasoning in full detail before giving the final answer.\\n\\nProblem: What is 17 times 23?"
+                    for gateway in [first, second] {
+                        let url = gateway.gatewayURL + "/v1/decide"
+                        let blocked = try await Self.poll(url, event("harvester-5", "hello"), auth, until: "block")
+                        #expect(blocked.json?["reason"]?.stringValue == "distillation_attack")
+                        let template = try await Self.poll(url, event("newcomer", harvest), auth, until: "block")
+                        #expect(template.json?["reason"]?.stringValue == "harvest_template", "\(template.text)")
+                        let ordinary = try await GatewayHarness.post(url, event("user-4", "What should I cook tonight?"), headers: auth)
+                        #expect(ordinary.json?["action"]?.stringValue == "allow", "\(ordinary.text)")
+                        let health = try await GatewayHarness.get(gateway.gatewayURL + "/health")
+                        #expect(health.status == 200, "\(health.text)")
+                    }
+                }
+            }
+        }
+    }
+
     /// Asks for a decision until it is `action` (the gateway re-reads decisions every refresh).
     static func poll(
         _ url: String, _ event: String, _ headers: [(String, String)], until action: String

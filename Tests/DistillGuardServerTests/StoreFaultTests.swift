@@ -159,6 +159,27 @@ import Testing
         #expect(try await serviceStore.eventCount() == 2)
     }
 
+    @Test func aGatewayThatCannotReadItsVerdictsReportsAnalysisUnavailableOnceTheyAreStale() async throws {
+        let down = try await FaultyUpstream.start([.reset])
+        do {
+            try await GatewayHarness.run(configure: { config in
+                config.analysis.verdictsFrom = .init(url: down.url, token: ServiceHarness.adminToken, timeoutSeconds: 1)
+                config.analysis.staleAfterSeconds = 1
+            }) { harness in
+                try await Wait.until("the gateway to report analysis unavailable while it cannot read the service's verdicts") {
+                    try await Self.gatewayHealth(harness)["status"]?.stringValue == "degraded"
+                }
+                #expect(down.observations.requests >= 1, "the gateway did ask the service")
+                // Traffic still flows (failure_mode open, the default): the gateway enforces what it read before, here nothing.
+                #expect(try await harness.call(Self.request.path, Self.request.body).status == 200)
+            }
+        } catch {
+            try await down.stop()
+            throw error
+        }
+        try await down.stop()
+    }
+
     @Test func aServiceThatHangsDoesNotHoldUpTrafficAndItsExchangesAreKept() async throws {
         let service = try await FaultyUpstream.start([])
         do {

@@ -190,7 +190,7 @@ extension GatewayConfiguration {
     static func readAnalysis(_ entry: FieldReader, environment: [String: String]) throws -> Analysis {
         try entry.rejectUnknown([
             "event_log", "store", "refresh_seconds", "queue_capacity", "stale_after_seconds", "model", "replay", "decisions_from",
-            "forward_to",
+            "forward_to", "verdicts_from",
         ])
         var analysis = Analysis()
         analysis.eventLog = try entry.string("event_log")
@@ -217,6 +217,19 @@ extension GatewayConfiguration {
             let (url, key) = try readEndpoint(target, secret: "ingest_key", environment: environment)
             analysis.forwardTo = ServiceLink(url: url, token: key)
             analysis.forwardTo?.timeoutSeconds = try entry.positiveDouble(target, "timeout_seconds") ?? 30
+        }
+        if let source = try entry.object("verdicts_from") {
+            let (url, token) = try readEndpoint(source, secret: "admin_token", environment: environment)
+            analysis.verdictsFrom = ServiceLink(url: url, token: token)
+            analysis.verdictsFrom?.timeoutSeconds = try entry.positiveDouble(source, "timeout_seconds") ?? 30
+            // The gateway runs no engine of its own then: settings for one would be silently ignored.
+            for key in ["model", "replay", "decisions_from"] where entry.value(key) != nil {
+                let reason =
+                    key == "decisions_from"
+                    ? "not needed with verdicts_from: the service's verdicts have analysts' decisions applied already"
+                    : "has no effect with verdicts_from: the gateway enforces the service's verdicts and runs no engine of its own"
+                throw EventRejection.invalid(entry.path(of: key), reason)
+            }
         }
         return analysis
     }

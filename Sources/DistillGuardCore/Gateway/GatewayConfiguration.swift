@@ -101,6 +101,11 @@ public struct GatewayConfiguration: Sendable {
         /// `distillguard serve`'s ingest API (with an ingest key), to send every exchange to, when
         /// the gateway does not share the service's SQLite file.
         public var forwardTo: ServiceLink?
+        /// `distillguard serve`'s admin API (with an admin token), to read the verdicts, clusters
+        /// and flagged templates to enforce from (`GET /v1/enforcement`) at every refresh, instead
+        /// of analysing this gateway's own traffic: every gateway then enforces one service's
+        /// verdicts over all traffic. Analysts' decisions are applied in them already.
+        public var verdictsFrom: ServiceLink?
 
         public init() {}
     }

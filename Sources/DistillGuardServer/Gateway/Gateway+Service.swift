@@ -26,6 +26,26 @@ extension Gateway {
         }
     }
 
+    /// Reads the verdicts to enforce from the service's admin API (`GET /v1/enforcement`), asking
+    /// for every account `selection` (from the gateway's policy) can act on. A failure keeps the
+    /// snapshot read before (see `LiveAnalysis.reloadSnapshot`).
+    static func snapshotOverHTTP(
+        _ link: GatewayConfiguration.ServiceLink, selection: EnforcementSnapshot.Selection, client: HTTPClient
+    ) -> LiveAnalysis.LoadSnapshot {
+        var components = URLComponents()
+        components.queryItems = selection.queryItems.map { URLQueryItem(name: $0.name, value: $0.value) }
+        let path = "/v1/enforcement" + (selection.queryItems.isEmpty ? "" : "?" + (components.percentEncodedQuery ?? ""))
+        return {
+            let response = try call(link, path, method: .GET, client: client)
+            guard response.status == .ok else { throw ServiceUnavailable("\(link.url)/v1/enforcement answered \(response.status.code)") }
+            do {
+                return try EnforcementSnapshot(json: JSONParser.parse(Array(buffer: response.body ?? ByteBuffer())))
+            } catch {
+                throw ServiceUnavailable("\(link.url)/v1/enforcement: \(error)")
+            }
+        }
+    }
+
     /// Sends each batch of exchanges to the service's ingest API (`POST /v1/events`) in requests of
     /// at most `linesPerRequest` lines, waiting out its back-pressure (429, Retry-After) a few
     /// times before reporting it unavailable. Resending is safe: ingest is idempotent by id.

@@ -28,6 +28,12 @@ extension Gateway {
         let client = makeHTTPClient(
             connectTimeout: min(5, configuration.upstreamTimeoutSeconds), idleTimeout: configuration.upstreamIdleTimeoutSeconds)
         if let link = configuration.analysis.decisionsFrom { loadDecisions = decisionsOverHTTP(link, client: client) }
+        var loadSnapshot: LiveAnalysis.LoadSnapshot?
+        if let link = configuration.analysis.verdictsFrom {
+            loadSnapshot = snapshotOverHTTP(link, selection: configuration.policy.enforcementSelection, client: client)
+            // The service's verdicts carry analysts' decisions; a shared store's must not be applied twice.
+            loadDecisions = nil
+        }
         if let link = configuration.analysis.forwardTo {
             let forward = forwarding(link, client: client)
             if let store = persist {
@@ -41,7 +47,7 @@ extension Gateway {
         }
         let analysis = try LiveAnalysis(
             configuration: .init(configuration.analysis), model: model, compliance: configuration.policy.compliance, persist: persist,
-            loadDecisions: loadDecisions, logger: logger)
+            loadDecisions: loadDecisions, loadSnapshot: loadSnapshot, logger: logger)
         if storeError != nil { analysis.markStoreUnavailable() }
         let replayed = try analysis.replay(configuration.analysis.replay)
         if replayed > 0 { logger.info("replayed earlier exchanges", metadata: ["dg.events": "\(replayed)"]) }

@@ -10,6 +10,11 @@ import Synchronization
 /// `health`) instead of growing without bound or slowing requests. The thread turns exchanges into
 /// contract events, appends them to the event log, stores them, feeds the engine, and every
 /// `refreshSeconds` publishes a new `EnforcementSnapshot` that the policy reads.
+///
+/// With `loadSnapshot` (the gateway's `analysis.verdicts_from`), the engine is not fed: every
+/// `refreshSeconds` the thread reads the snapshot to publish from `distillguard serve` instead, so
+/// that all gateways enforce one service's verdicts over all traffic. A failed read keeps the
+/// snapshot read before; `staleAfterSeconds` without a successful read makes analysis unavailable.
 public final class LiveAnalysis: Sendable {
     public struct Configuration: Sendable {
         public var refreshSeconds: Double
@@ -36,6 +41,9 @@ public final class LiveAnalysis: Sendable {
 
     /// Reads analysts' decisions (made in `distillguard serve`'s console on the same database).
     public typealias LoadDecisions = @Sendable () throws -> [AnalystDecision]
+
+    /// Reads the snapshot to enforce from the service that analyses all gateways' traffic.
+    public typealias LoadSnapshot = @Sendable () throws -> EnforcementSnapshot
 
     public struct Health: Sendable {
         public var running: Bool
@@ -78,6 +86,7 @@ public final class LiveAnalysis: Sendable {
     let configuration: Configuration
     let persist: Persist?
     let loadDecisions: LoadDecisions?
+    let loadSnapshot: LoadSnapshot?
     let logger: Logger
     private let state = Mutex(State())
     private let published = Mutex(EnforcementSnapshot())
@@ -85,6 +94,7 @@ public final class LiveAnalysis: Sendable {
     private let computed = Mutex(EnforcementSnapshot())
     private let ledger = Mutex(DecisionLedger())
     private let lastDecisionLoad = Mutex(-Double.infinity)
+    private let lastSnapshotLoad = Mutex(-Double.infinity)
     private let engine: Mutex<DetectionEngine>
     private let log: Mutex<BufferedFileWriter?>
     /// Events analysed but not stored yet, retried with back-off; touched by the analysis thread only.
@@ -94,11 +104,12 @@ public final class LiveAnalysis: Sendable {
 
     public init(
         configuration: Configuration, model: ScoringModel = .default, compliance: ComplianceSettings? = nil, persist: Persist? = nil,
-        loadDecisions: LoadDecisions? = nil, logger: Logger
+        loadDecisions: LoadDecisions? = nil, loadSnapshot: LoadSnapshot? = nil, logger: Logger
     ) throws {
         self.configuration = configuration
         self.persist = persist
         self.loadDecisions = loadDecisions
+        self.loadSnapshot = loadSnapshot
         self.logger = logger
         var engine = DetectionEngine(model: model)
         engine.compliance = compliance
@@ -197,7 +208,8 @@ public final class LiveAnalysis: Sendable {
         return state.withLock { state in
             let age = state.lastRefresh > 0 ? now - state.lastRefresh : 0
             let backlogged = state.queue.count >= configuration.queueCapacity
-            let stale = (state.unpublished || !state.queue.isEmpty) && age > configuration.staleAfterSeconds
+            // A local engine is stale only while traffic waits on it; a service read, whenever it fails for long.
+            let stale = (loadSnapshot != nil || state.unpublished || !state.queue.isEmpty) && age > configuration.staleAfterSeconds
             return Health(
                 running: state.running && !state.stopping, storeAvailable: state.storeAvailable, unstored: state.unstored,
                 queued: state.queue.count,
@@ -230,9 +242,10 @@ public final class LiveAnalysis: Sendable {
             Self.setIdlePriority(batch.count < configuration.queueCapacity / 4 && !lagging)
             if !batch.isEmpty { process(batch) } else { storePending(force: false) }
             let due = state.withLock { $0.unpublished && Self.now() - $0.lastRefresh >= configuration.refreshSeconds }
-            if due || stopping { refresh() }
+            if loadSnapshot == nil, due || stopping { refresh() }
             state.withLock { $0.inFlight = 0 }
             if Self.now() - lastDecisionLoad.withLock({ $0 }) >= configuration.refreshSeconds { reloadDecisions() }
+            if Self.now() - lastSnapshotLoad.withLock({ $0 }) >= configuration.refreshSeconds, !stopping { reloadSnapshot() }
             if !batch.isEmpty && !stopping { Thread.sleep(forTimeInterval: Self.gatherInterval) }
             if stopping {
                 storePending(force: true)
@@ -266,8 +279,10 @@ public final class LiveAnalysis: Sendable {
             }
             events.append(decoded)
         }
-        engine.withLock { engine in
-            for (event, _) in events { engine.ingest(event, ExchangeFeatures(event)) }
+        if loadSnapshot == nil {
+            engine.withLock { engine in
+                for (event, _) in events { engine.ingest(event, ExchangeFeatures(event)) }
+            }
         }
         log.withLock { log in
             guard let log else { return }
@@ -288,7 +303,7 @@ public final class LiveAnalysis: Sendable {
         state.withLock { state in
             state.analyzed += events.count
             state.rejected += rejected
-            if !events.isEmpty { state.unpublished = true }
+            if !events.isEmpty, loadSnapshot == nil { state.unpublished = true }
         }
     }
 
@@ -389,6 +404,21 @@ public final class LiveAnalysis: Sendable {
         let applied = computed.withLock { $0 }.applying(next)
         published.withLock { $0 = applied }
         logger.info("analysts' decisions applied", metadata: ["dg.decisions": "\(next.count)", "dg.accounts": "\(next.accounts.count)"])
+    }
+
+    /// Reads the service's snapshot (`loadSnapshot`) and publishes it. A failed read keeps the
+    /// snapshot read before (and is logged); the time since the last good one is `health`'s age.
+    func reloadSnapshot() {
+        guard let loadSnapshot else { return }
+        lastSnapshotLoad.withLock { $0 = Self.now() }
+        let snapshot: EnforcementSnapshot
+        do { snapshot = try loadSnapshot() } catch {
+            logger.error("cannot read the service's verdicts; enforcing the ones read before", metadata: ["dg.error": "\(error)"])
+            return
+        }
+        computed.withLock { $0 = snapshot }
+        published.withLock { $0 = snapshot }
+        state.withLock { $0.lastRefresh = Self.now() }
     }
 
     /// The full analysis (verdicts, clusters, templates), e.g. for a report.

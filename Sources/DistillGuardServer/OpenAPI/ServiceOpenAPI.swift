@@ -85,6 +85,22 @@ enum ServiceOpenAPI {
                 }
               }
             },
+            "/v1/enforcement": {
+              "get": {
+                "summary": "What gateways with analysis.verdicts_from enforce: verdicts with decisions applied, clusters, flagged templates",
+                "description": "Accounts above benign or with a compliance assessment, and those whose score reaches min_score or one of whose signals reaches its minimum.",
+                "security": [{"adminToken": []}],
+                "parameters": [
+                  {"name": "min_score", "in": "query", "required": false, "schema": {"type": "number", "minimum": 0, "maximum": 1}},
+                  {"name": "signal", "in": "query", "required": false, "style": "form", "explode": true, "description": "NAME:MINIMUM, repeatable", "schema": {"type": "array", "items": {"type": "string", "pattern": "^(cot_elicitation_rate|rubric_grading_rate|sensitive_rewrite_rate|reasoning_request_rate|maximal_budget_rate|repeat_sampling_rate|template_concentration|template_spread|harvest_template_share|capability_concentration|output_input_ratio|timing_regularity|hour_flatness|account_youth|education_or_research_tier|unverified|network_rotation|cloud_share|new_model_pivot|shared_payment|volume|harvest_substream|partner_indicator|answer_continuation):(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$"}}}
+                ],
+                "responses": {
+                  "200": {"description": "The snapshot", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Enforcement"}}}},
+                  "400": {"$ref": "#/components/responses/Error"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"}
+                }
+              }
+            },
             "/v1/history": {
               "get": {
                 "summary": "Verdict counts as they stood at each hour of event time, newest first",
@@ -146,6 +162,26 @@ enum ServiceOpenAPI {
             },
             "schemas": {
               \#(DecisionOpenAPI.schemas),
+              "Enforcement": {
+                "type": "object", "required": ["built_at_ms", "events_analyzed", "accounts", "clusters", "templates"],
+                "properties": {
+                  "built_at_ms": {"type": "integer"}, "events_analyzed": {"type": "integer"},
+                  "accounts": {"type": "object", "additionalProperties": {
+                    "type": "object", "required": ["verdict", "score", "evidence"],
+                    "properties": {
+                      "verdict": {"type": "string", "enum": ["benign", "review", "attack"]}, "score": {"type": "number"},
+                      "cluster_id": {"type": "string"}, "signals": {"type": "object", "additionalProperties": {"type": "number"}},
+                      "evidence": {"type": "array", "items": {"type": "string"}}, "compliance": {"type": "object"}}}},
+                  "clusters": {"type": "object", "additionalProperties": {
+                    "type": "object", "required": ["verdict", "score"],
+                    "properties": {"verdict": {"type": "string", "enum": ["benign", "review", "attack"]}, "score": {"type": "number"}}}},
+                  "templates": {"type": "array", "items": {
+                    "type": "object", "required": ["id", "label", "verdict", "score", "keys"],
+                    "properties": {
+                      "id": {"type": "integer"}, "label": {"type": "string"}, "verdict": {"type": "string", "enum": ["benign", "review", "attack"]},
+                      "score": {"type": "number"}, "keys": {"type": "array", "items": {"type": "string"}}}}}
+                }
+              },
               "Error": {
                 "type": "object", "required": ["error"],
                 "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}

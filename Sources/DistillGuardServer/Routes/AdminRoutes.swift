@@ -10,6 +10,8 @@ import Hummingbird
 /// - `GET /v1/labels`: analysts' decisions as a labels file (contract format), for `train`.
 /// - `GET /v1/status`: analysis progress, checkpoint and retention.
 /// - `GET /v1/history?hours=N`: verdict counts as they stood at each hour of event time.
+/// - `GET /v1/enforcement?min_score=X&signal=NAME:X`: what gateways enforce (`analysis.verdicts_from`):
+///   the published verdicts with analysts' decisions applied, flagged templates with their keys.
 struct AdminRoutes {
     let store: any ServiceStore
     let follower: AnalysisFollower
@@ -25,6 +27,18 @@ struct AdminRoutes {
                 ]
             object["decisions"] = .array(view.decisions.map(\.json))
             return .json(.object(object))
+        }
+        router.get("/v1/enforcement") { request, _ -> Response in
+            _ = try access.requireAdmin(request)
+            let selection: EnforcementSnapshot.Selection
+            do throws(EnforcementSnapshot.Selection.InvalidSelection) {
+                selection = try EnforcementSnapshot.Selection(
+                    minimumScore: request.uri.queryParameters.get("min_score"),
+                    signals: request.uri.queryParameters.getAll("signal"))
+            } catch {
+                throw APIError(.badRequest, code: "invalid_selection", error.description)
+            }
+            return .json(follower.snapshot.json(selecting: selection))
         }
         router.get("/v1/decisions") { request, _ -> Response in
             _ = try access.requireAdmin(request)

@@ -1,7 +1,7 @@
 import Foundation
 
-/// `distillguard serve` started as an operator starts it, on a free port, for tests that need a
-/// real process: SIGKILL and SIGTERM, a browser, restarts on the same database.
+/// `distillguard serve` or `distillguard gateway` started as an operator starts it, on a free port,
+/// for tests that need a real process: SIGKILL and SIGTERM, a browser, restarts on the same database.
 public final class ServiceProcess {
     public let process: Process
     public let port: Int
@@ -16,19 +16,9 @@ public final class ServiceProcess {
     /// Starts `distillguard serve --port 0 ARGUMENTS` with the test secrets in its environment and
     /// waits for the line that names its port.
     public init(_ arguments: [String], logPath: String) throws {
-        process = Process()
-        process.executableURL = CommandRunner.executable
-        process.arguments = ["serve", "--port", "0"] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["DISTILLGUARD_ADMIN_TOKEN"] = Self.adminToken
-        environment["DISTILLGUARD_INGEST_KEY"] = Self.ingestKey
-        process.environment = environment
         let output = Pipe()
-        process.standardOutput = output
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process = try Self.start(["serve", "--port", "0"] + arguments, output: output, logPath: logPath)
         self.logPath = logPath
-        try process.run()
         // Reads until the first line (which names the port), or the end of the output if serve exits.
         var text = ""
         while !text.contains("\n") {
@@ -36,14 +26,49 @@ public final class ServiceProcess {
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
         }
-        guard let range = text.range(of: "serving on http://127.0.0.1:"),
-            let port = Int(text[range.upperBound...].prefix { $0.isNumber })
-        else {
-            if process.isRunning { process.terminate() }
-            let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            throw ServiceProcessError(description: "serve did not start: \(text)\n\(log)")
+        port = try Self.port(after: "serving on http://127.0.0.1:", in: text, of: process, logPath: logPath)
+    }
+
+    /// Starts `distillguard gateway --config CONFIGURATION` (whose `listen.port` should be 0) and
+    /// waits for the line of its log that names its port.
+    public init(gatewayConfiguration configuration: String, logPath: String) throws {
+        process = try Self.start(
+            ["gateway", "--config", configuration, "--log-level", "notice"], output: nil, logPath: logPath)
+        self.logPath = logPath
+        let process = process
+        var log = ""
+        try Wait.blockingUntil("the gateway to name its port") {
+            log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            return log.contains("gateway listening on http://") || !process.isRunning
         }
-        self.port = port
+        port = try Self.port(after: "gateway listening on http://127.0.0.1:", in: log, of: process, logPath: logPath)
+    }
+
+    /// Runs the executable with the test secrets in its environment, standard output to `output`
+    /// (or nowhere) and standard error to `logPath`.
+    static func start(_ arguments: [String], output: Pipe?, logPath: String) throws -> Process {
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["DISTILLGUARD_ADMIN_TOKEN"] = Self.adminToken
+        environment["DISTILLGUARD_INGEST_KEY"] = Self.ingestKey
+        process.environment = environment
+        process.standardOutput = output ?? FileHandle.nullDevice
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        try process.run()
+        return process
+    }
+
+    /// The port after `prefix` in `text`; stops the process and throws with its log when there is none.
+    static func port(after prefix: String, in text: String, of process: Process, logPath: String) throws -> Int {
+        if let range = text.range(of: prefix), let port = Int(text[range.upperBound...].prefix { $0.isNumber }) {
+            return port
+        }
+        if process.isRunning { process.terminate() }
+        let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        throw ServiceProcessError(description: "\(process.arguments?.first ?? "") did not start: \(text)\n\(log)")
     }
 
     /// The process's log so far.
@@ -89,7 +114,7 @@ public enum Curl {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["curl", "-s", "--max-time", String(timeout), "-w", "\n%{http_code}"] + arguments
         let output = Pipe()
-        process.standardOutput = output
+        process.standardOutput = output ?? FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()

@@ -182,6 +182,8 @@ struct ServeCommandTests {
         let leader = try #require(roles.firstIndex(of: "leader"))
         let standby = 1 - leader
         #expect(named[standby] == "replica-\(["a", "b"][leader])")
+        // A gateway enforces the service's verdicts, read from the standby, across the failover.
+        let gateway = try gatewayEnforcingVerdicts(of: replicas[standby])
 
         // Half the traffic, spread across both replicas (a load balancer in front of them).
         let half = files.count / 2
@@ -215,6 +217,20 @@ struct ServeCommandTests {
         let verdicts = try waitForAnalysis(survivor, events: total)
         #expect(verdicts["events_analyzed"]?.intValue == total, "each event analysed exactly once across the failover\n\(logs)")
 
+        // The gateway, which read its verdicts from the standby before and after it took over, blocks
+        // accounts at attack and lets ordinary ones through; its analysis is healthy.
+        let attacking = attackAccounts(verdicts).sorted().prefix(20)
+        let labels = try #require(directory.read("sim/labels.jsonl")).split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        let ordinary = labels.filter { $0["label"]?.stringValue == "benign" }.compactMap { $0["account_id"]?.stringValue }
+            .filter { !attackAccounts(verdicts).contains($0) }.sorted().prefix(20)
+        #expect(!attacking.isEmpty && !ordinary.isEmpty)
+        try Wait.blockingUntil("the gateway to block the accounts at attack") {
+            try attacking.allSatisfy { try decision(of: gateway, for: $0) == "block" }
+        }
+        for account in ordinary { #expect(try decision(of: gateway, for: account) == "allow", "\(account)") }
+        #expect(try Curl.run([gateway.url + "/health"]).status == 200, "\(gateway.log)")
+        #expect(gateway.terminate() == 0)
+
         // A replacement replica joins as a standby of the new leader and shows the same verdicts.
         replicas[leader] = try ServiceProcess(options + ["--replica-id", "replica-c"], logPath: directory.file("replica-c.log"))
         let joined = try waitForAnalysis(replicas[leader], events: total)
@@ -238,6 +254,33 @@ struct ServeCommandTests {
         let resumed = try json(try Curl.run(admin + [replicas[leader].url + "/v1/verdicts"]))
         #expect(resumed["events_analyzed"]?.intValue == total, "nothing analysed twice after the handover\n\(logs)")
         #expect(replicas[leader].terminate() == 0)
+    }
+
+    static let decisionKey = "decide-key-for-process-tests-01"
+
+    /// `distillguard gateway` with `analysis.verdicts_from` on `service`, a policy that blocks accounts
+    /// at attack, and the decision API on (its upstream is never called).
+    func gatewayEnforcingVerdicts(of service: ServiceProcess) throws -> ServiceProcess {
+        let configuration = directory.write(
+            "gateway.json",
+            text: """
+                {"listen":{"port":0},"upstream":{"anthropic":{"url":"http://127.0.0.1:9","api_key":"sk-upstream"}},
+                 "decision_api_key":"\(Self.decisionKey)",
+                 "policy":{"rules":[{"name":"block-attacks","when":{"verdict":"attack"},"action":"block","reason":"distillation_attack"}]},
+                 "analysis":{"verdicts_from":{"url":"\(service.url)","admin_token":"\(ServiceProcess.adminToken)"},"refresh_seconds":0.5}}
+                """)
+        return try ServiceProcess(gatewayConfiguration: configuration, logPath: directory.file("gateway.log"))
+    }
+
+    /// The gateway's action (`POST /v1/decide`) for a request of `account`.
+    func decision(of gateway: ServiceProcess, for account: String) throws -> String {
+        let event =
+            #"{"id":"decide-\#(account)","timestamp":"2026-02-03T00:00:00Z","account_id":"\#(account)","api":"anthropic.messages","request":{"model":"claude-x","max_tokens":64,"messages":[{"role":"user","content":"hello"}]}}"#
+        let reply = try Curl.run([
+            "-H", "authorization: Bearer \(Self.decisionKey)", "-H", "content-type: application/json", "-d", event,
+            gateway.url + "/v1/decide",
+        ])
+        return try json(reply)["action"]?.stringValue ?? "status \(reply.status): \(reply.body)"
     }
 
     static var browserInstalled: Bool {

@@ -99,4 +99,34 @@ struct AnswerContinuityTests {
         #expect(received != nil && received == resent)
         #expect(AnswerFingerprint.of(text: "  \n ", toolCalls: []) == nil, "nothing said, nothing to match")
     }
+
+    /// Fingerprints are kept in checkpoints, so the way they are computed must not change: the
+    /// first 400 bytes, white space runs folded to one space, none at either end, hashed by
+    /// `StableHash` (written out here as the reference), a space before the 400th byte included.
+    @Test func fingerprintsAreTheStableHashOfTheFoldedPrefix() {
+        func reference(_ text: String) -> UInt64? {
+            var folded: [UInt8] = []
+            var pendingSpace = false
+            for byte in text.utf8 {
+                if folded.count >= 400 { break }
+                if [0x20, 0x0A, 0x09, 0x0D].contains(byte) {
+                    pendingSpace = !folded.isEmpty
+                    continue
+                }
+                if pendingSpace { folded.append(0x20) }
+                pendingSpace = false
+                folded.append(byte)
+            }
+            return folded.isEmpty ? nil : folded.withUnsafeBytes { StableHash.hash($0) }
+        }
+        let words = String(repeating: "word ", count: 200)
+        for shift in 0..<8 {
+            let text = String(repeating: "x", count: shift) + words + "\n\n tail é"
+            #expect(AnswerFingerprint.of(text: text, toolCalls: []) == reference(text), "\(shift)")
+            let edge = String(repeating: "y", count: 398 + shift % 3) + "  z" + words
+            #expect(AnswerFingerprint.of(text: edge, toolCalls: []) == reference(edge), "\(shift)")
+        }
+        let call = ToolCall(id: "c1", name: "read_file", arguments: #"{"path":"a.swift"}"#)
+        #expect(AnswerFingerprint.of(text: " ", toolCalls: [call]) == reference(#"tool read_file {"path":"a.swift"}"#))
+    }
 }

@@ -31,6 +31,58 @@ struct EngineTests {
         #expect(result.templates.first?.verdict == .attack)
     }
 
+    /// A campaign sending five scaffolds, every one by all twelve accounts: the cluster's
+    /// templates tie on count, and must come in the same order in every run (by template), not in
+    /// the order of a dictionary whose seed changes between processes and instances.
+    @Test func tiedClusterTemplatesComeInTemplateOrderInEveryRun() {
+        // Each scaffold opens and closes with its own words (the anchors of its template).
+        let scaffolds = [
+            (
+                "Think step by step and show all of your reasoning in full detail before giving the final answer.",
+                "Number every step, keep all intermediate working visible, and box the final answer at the very end."
+            ),
+            (
+                "You are a meticulous olympiad coach who narrates each deduction aloud to a struggling student.",
+                "Finish with a short recap of which lemma carried the argument and why the alternatives fail."
+            ),
+            (
+                "Act as a rigorous proof checker: restate the claim formally, list assumptions, then derive it.",
+                "Afterwards grade your own derivation from one to ten and explain any gap that a referee would flag."
+            ),
+            (
+                "Write out your complete chain of thought as a numbered outline, verifying each line as you go.",
+                "Close by converting the outline into a two sentence summary suitable for a flashcard deck."
+            ),
+            (
+                "Pretend you are tutoring over chat; reason in small messages, checking each calculation twice.",
+                "End the session by suggesting three harder follow-up exercises on the same underlying idea."
+            ),
+        ]
+        var log = CraftedLog()
+        for account in 0..<12 {
+            for i in 0..<40 {
+                let scaffold = scaffolds[i % scaffolds.count]
+                log.add(
+                    account: "harvester-\(account)", at: start.adding(seconds: Double(i * 1800 + account * 7)),
+                    prompt: "\(scaffold.0)\n\nProblem: \(problems[(i / scaffolds.count + account) % problems.count])\n\n\(scaffold.1)",
+                    maxTokens: 64000, thinkingBudget: 31999, payment: "pm_card\(account / 4)", ip: "3.80.\(account).\(i % 200)",
+                    asn: 16509, verified: false, createdAt: start.adding(seconds: -86_400 - Double(account * 60)))
+            }
+        }
+        var orders: Set<[String]> = []
+        for _ in 0..<4 {
+            let result = log.analyze()
+            guard let cluster = result.clusters.first(where: { $0.accounts.count == 12 }) else {
+                Issue.record("the twelve accounts form one cluster")
+                return
+            }
+            #expect(cluster.templates.count == scaffolds.count, "every scaffold is a template of the cluster")
+            #expect(cluster.templates == cluster.templates.sorted(), "tied templates in template order: \(cluster.templates)")
+            orders.insert(cluster.templates)
+        }
+        #expect(orders.count == 1)
+    }
+
     /// Found by schemathesis through the gateway's `/v1/decide?record=true`: an event dated before
     /// 1970 indexed the hour-of-day table with a negative number and crashed the analysis thread.
     /// A stray date far from the rest (a clock reset) must not size the cluster timelines either.

@@ -89,3 +89,38 @@ extension JSONParserTests {
         }
     }
 }
+
+extension JSONParserTests {
+    /// Strings are scanned eight bytes at a time: a quote, backslash or control byte must be found
+    /// at every position of a word, and in the bytes after the last whole word.
+    @Test func findsTheEndOfAStringAtEveryPositionOfAWord() throws {
+        for length in 0..<20 {
+            let plain = String(repeating: "ab", count: 10).prefix(length)
+            #expect(try JSONParser.parse(#"["\#(plain)",1]"#) == [.string(String(plain)), 1], "\(length)")
+            #expect(try JSONParser.parse(#"["\#(plain)\n\#(plain)"]"#) == [.string("\(plain)\n\(plain)")], "\(length)")
+            #expect(try JSONParser.parse(#"["\#(plain)é\u00e9"]"#) == [.string("\(plain)éé")], "\(length)")
+            #expect(throws: JSONSyntaxError.self, "\(length)") { try JSONParser.parse("[\"\(plain)\u{1}\"]") }
+            #expect(throws: JSONSyntaxError.self, "\(length)") { try JSONParser.parse("[\"\(plain)\\n\(plain)\u{1F}\"]") }
+        }
+    }
+
+    /// Past the kept start of an elided escaped string, the rest is still checked: invalid UTF-8,
+    /// a bad escape, a lone surrogate or a control byte there still rejects the document.
+    @Test func checksAnElidedEscapedStringToItsEnd() throws {
+        let start = #"{"response":{"t":"a\n"#
+        let filler = String(repeating: "x", count: 1100)
+        for tail in [#"\q"#, #"\ud800"#, "\u{1}", #"\u12"#] {
+            let text = start + filler + tail + #""}}"#
+            #expect(throws: JSONSyntaxError.self, "\(tail)") {
+                try Array(text.utf8).withUnsafeBytes { try JSONParser.parse($0, elidingStringsIn: "response") }
+            }
+        }
+        let invalid = Array((start + filler + #"\n"#).utf8) + [0xC3, 0x28] + Array(#""}}"#.utf8)
+        #expect(throws: JSONSyntaxError.self) {
+            try invalid.withUnsafeBytes { try JSONParser.parse($0, elidingStringsIn: "response") }
+        }
+        let valid = start + filler + #"\n\u00e9\ud83d\ude00é\"end"}}"#
+        let value = try Array(valid.utf8).withUnsafeBytes { try JSONParser.parse($0, elidingStringsIn: "response") }
+        #expect(value["response"]?["t"]?.stringValue == "a\n" + String(filler.prefix(1022)))
+    }
+}

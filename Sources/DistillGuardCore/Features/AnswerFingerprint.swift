@@ -11,31 +11,40 @@ public enum AnswerFingerprint {
 
     /// The fingerprint of an assistant turn's text, or of its tool calls when it has no text.
     public static func of(text: String, toolCalls: [ToolCall]) -> UInt64? {
-        var folded = fold(text)
-        if folded.isEmpty {
-            guard let call = toolCalls.first else { return nil }
-            folded = fold("tool " + call.name + " " + call.arguments)
-        }
-        return folded.withUnsafeBytes { StableHash.hash($0) }
+        if let fingerprint = hashFolded(text) { return fingerprint }
+        guard let call = toolCalls.first else { return nil }
+        return hashFolded("tool " + call.name + " " + call.arguments)
     }
 
-    /// The first `prefixBytes` bytes of `text` with runs of ASCII white space folded to one space
-    /// and none at either end (clients differ in how they trim what they re-send).
-    static func fold(_ text: String) -> [UInt8] {
-        var folded: [UInt8] = []
-        folded.reserveCapacity(prefixBytes)
-        var pendingSpace = false
-        for byte in text.utf8 {
-            if folded.count >= prefixBytes { break }
-            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
-                pendingSpace = !folded.isEmpty
-                continue
+    /// The hash of the first `prefixBytes` bytes of `text` with runs of ASCII white space folded to
+    /// one space and none at either end (clients differ in how they trim what they re-send), or nil
+    /// when nothing is left. Folded on the stack: this runs on every turn of every request.
+    static func hashFolded(_ text: String) -> UInt64? {
+        var text = text
+        return text.withUTF8 { bytes in
+            // One byte more than the prefix: a space and a byte may both land at its last position
+            // (as they always have: fingerprints in checkpoints must not change).
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefixBytes + 1) { folded in
+                var count = 0
+                var pendingSpace = false
+                for byte in bytes {
+                    if count >= prefixBytes { break }
+                    if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+                        pendingSpace = count > 0
+                        continue
+                    }
+                    if pendingSpace {
+                        folded[count] = 0x20
+                        count += 1
+                        pendingSpace = false
+                    }
+                    folded[count] = byte
+                    count += 1
+                }
+                guard count > 0 else { return nil }
+                return StableHash.hash(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: folded[0..<count])))
             }
-            if pendingSpace { folded.append(0x20) }
-            pendingSpace = false
-            folded.append(byte)
         }
-        return folded
     }
 
     /// The fingerprint of what the response said (its first choice).

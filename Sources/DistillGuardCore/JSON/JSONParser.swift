@@ -212,6 +212,8 @@ private struct Cursor {
         index = start
         // Fast path: no escapes. Scan to the closing quote.
         while index < bytes.count {
+            index = endOfPlainRun(from: index)
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
@@ -225,16 +227,44 @@ private struct Cursor {
                 return try validatedString(slice, at: start)
             }
             if byte == UInt8(ascii: "\\") {
-                let text = try parseEscapedString(from: start)
+                let text = try parseEscapedString(from: start, keeping: eliding ? Self.elisionPrefixBytes : .max)
                 guard eliding, text.utf8.count > Self.elisionPrefixBytes else { return text }
                 var end = text.utf8.index(text.utf8.startIndex, offsetBy: Self.elisionPrefixBytes)
                 while end > text.utf8.startIndex, end.samePosition(in: text.unicodeScalars) == nil { text.utf8.formIndex(before: &end) }
                 return String(text[..<end])
             }
-            if byte < 0x20 { throw error("unescaped control character in a string") }
-            index += 1
+            throw error("unescaped control character in a string")
         }
         throw JSONSyntaxError(offset: start - 1, message: "unterminated string")
+    }
+
+    /// The index of the first quote, backslash or control byte at or after `start` (`bytes.count`
+    /// when there is none), eight bytes at a time: strings are most of an event's bytes.
+    @inline(__always)
+    func endOfPlainRun(from start: Int) -> Int {
+        var index = start
+        let count = bytes.count
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let high: UInt64 = 0x8080_8080_8080_8080
+            while index &+ 8 <= count {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5C)
+                // A byte's high bit is set where it is zero (or below 0x20); the lowest one found is exact.
+                let found =
+                    ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word) & high
+                if found != 0 { return index &+ found.trailingZeroBitCount / 8 }
+                index &+= 8
+            }
+        }
+        while index < count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return index }
+            index += 1
+        }
+        return count
     }
 
     /// UTF-8 well-formedness without building a String.
@@ -268,31 +298,50 @@ private struct Cursor {
         return true
     }
 
-    func validatedString(_ slice: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONSyntaxError) -> String {
-        var isASCII = true
-        for byte in slice where byte >= 0x80 {
-            isASCII = false
-            break
+    /// True when no byte has its high bit set, eight bytes at a time.
+    static func isASCII(_ slice: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = slice.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        var high: UInt64 = 0
+        while index &+ 8 <= slice.count {
+            high |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index &+= 8
         }
-        if isASCII { return String(decoding: slice, as: UTF8.self) }
+        while index < slice.count {
+            high |= UInt64(slice[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
+
+    func validatedString(_ slice: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONSyntaxError) -> String {
+        if Self.isASCII(slice) { return String(decoding: slice, as: UTF8.self) }
         guard let string = String(validating: slice, as: UTF8.self) else {
             throw JSONSyntaxError(offset: offset, message: "string is not valid UTF-8")
         }
         return string
     }
 
-    mutating func parseEscapedString(from start: Int) throws(JSONSyntaxError) -> String {
+    /// The rest of a string that has an escape at `index`. Past `limit` bytes the string is still
+    /// checked to its end (escapes, UTF-8) but no longer copied.
+    mutating func parseEscapedString(from start: Int, keeping limit: Int = .max) throws(JSONSyntaxError) -> String {
         var buffer: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-        buffer.reserveCapacity((index - start) * 2 + 16)
+        buffer.reserveCapacity(min((index - start) * 2 + 16, limit) + 64)
+        var discarded: [UInt8] = []
         while index < bytes.count {
             // Copy the run up to the next quote, backslash or control byte in one go.
             let runStart = index
-            while index < bytes.count {
-                let b = bytes[index]
-                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
-                index += 1
+            index = endOfPlainRun(from: index)
+            if index > runStart {
+                let run = UnsafeBufferPointer(rebasing: bytes[runStart..<index])
+                if buffer.count < limit {
+                    buffer.append(contentsOf: run)
+                } else if !Self.isASCII(run) && !Self.isValidUTF8(run) {
+                    // An escape never splits a character, so checking run by run is checking the whole.
+                    throw JSONSyntaxError(offset: start, message: "string is not valid UTF-8")
+                }
             }
-            if index > runStart { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
             guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
@@ -306,20 +355,29 @@ private struct Cursor {
             guard index < bytes.count else { break }
             let escape = bytes[index]
             index += 1
+            let decoded: UInt8
             switch escape {
-            case UInt8(ascii: "\""): buffer.append(0x22)
-            case UInt8(ascii: "\\"): buffer.append(0x5C)
-            case UInt8(ascii: "/"): buffer.append(0x2F)
-            case UInt8(ascii: "b"): buffer.append(0x08)
-            case UInt8(ascii: "f"): buffer.append(0x0C)
-            case UInt8(ascii: "n"): buffer.append(0x0A)
-            case UInt8(ascii: "r"): buffer.append(0x0D)
-            case UInt8(ascii: "t"): buffer.append(0x09)
-            case UInt8(ascii: "u"): try appendUnicodeEscape(to: &buffer)
+            case UInt8(ascii: "\""): decoded = 0x22
+            case UInt8(ascii: "\\"): decoded = 0x5C
+            case UInt8(ascii: "/"): decoded = 0x2F
+            case UInt8(ascii: "b"): decoded = 0x08
+            case UInt8(ascii: "f"): decoded = 0x0C
+            case UInt8(ascii: "n"): decoded = 0x0A
+            case UInt8(ascii: "r"): decoded = 0x0D
+            case UInt8(ascii: "t"): decoded = 0x09
+            case UInt8(ascii: "u"):
+                if buffer.count < limit {
+                    try appendUnicodeEscape(to: &buffer)
+                } else {
+                    discarded.removeAll(keepingCapacity: true)
+                    try appendUnicodeEscape(to: &discarded)
+                }
+                continue
             default:
                 index -= 1
                 throw error("invalid escape sequence '\\\(Character(Unicode.Scalar(escape)))'")
             }
+            if buffer.count < limit { buffer.append(decoded) }
         }
         throw JSONSyntaxError(offset: start - 1, message: "unterminated string")
     }

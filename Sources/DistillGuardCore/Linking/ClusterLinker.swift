@@ -170,7 +170,9 @@ struct ClusterLinker {
             .map { (name: Capability(rawValue: $0.offset)!.name, share: Double($0.element) / Double(max(exchanges, 1))) }
         var templateCounts: [Int: Int] = [:]
         for member in members { for t in harvestTemplates(member) { templateCounts[t, default: 0] += 1 } }
-        let sharedTemplates = templateCounts.filter { $0.value >= 2 || members.count == 1 }.sorted { $0.value > $1.value }
+        // Ties by template, so that the same log gives the same verdicts in every run.
+        let sharedTemplates = templateCounts.filter { $0.value >= 2 || members.count == 1 }
+            .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         let links = linkCounts(members)
         var timeline: [Int] = []
         if let start = logStart, let end = logEnd {

@@ -60,6 +60,11 @@ struct EnforcementSnapshotJSONTests {
         #expect(decide("user-1", prompt: "hello", read).rule == "watch-budgets")
         #expect(read.accounts["user-3"]?.compliance?.confidence == .medium)
         #expect(read.clusters.count == original.clusters.count && read.builtAt == original.builtAt)
+        #expect(read.enforcementPoints == 1)
+        var shared = original
+        shared.enforcementPoints = 4
+        let sharedRead = try EnforcementSnapshot(json: JSONParser.parse(JSONWriter.string(shared.json(selecting: .init()))))
+        #expect(sharedRead.enforcementPoints == 4, "the number of enforcement points sharing throttle limits travels")
     }
 
     @Test func onlyAccountsThePolicyCanActOnAreSent() throws {
@@ -107,5 +112,12 @@ struct EnforcementSnapshotJSONTests {
         }
         let badKey = #"{"accounts":{},"clusters":{},"templates":[{"id":1,"label":"T-1","verdict":"attack","score":1,"keys":["xyz"]}]}"#
         #expect(throws: EventRejection.self) { _ = try EnforcementSnapshot(json: JSONParser.parse(badKey)) }
+        let noPoints = #"{"enforcement_points":0,"accounts":{},"clusters":{},"templates":[]}"#
+        do {
+            _ = try EnforcementSnapshot(json: JSONParser.parse(noPoints))
+            Issue.record("zero enforcement points must be refused")
+        } catch let error as EventRejection {
+            #expect(error.field == "enforcement_points" && error.message.contains("at least 1"))
+        }
     }
 }

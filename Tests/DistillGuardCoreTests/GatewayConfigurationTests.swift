@@ -55,6 +55,11 @@ struct GatewayConfigurationTests {
             #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"verdicts_from":{"url":"http://dg:8080","admin_token":"admin-token-0123456789","timeout_seconds":2}}}"#
         )
         #expect(enforcing.analysis.verdictsFrom == .init(url: "http://dg:8080", token: "admin-token-0123456789", timeoutSeconds: 2))
+        #expect(enforcing.analysis.gatewayID == nil, "named by host and port unless given")
+        let named = try parse(
+            #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"verdicts_from":{"url":"http://dg","admin_token":"t"},"gateway_id":"edge-eu-1"}}"#
+        )
+        #expect(named.analysis.gatewayID == "edge-eu-1")
     }
 
     @Test func defaultsToTheBuiltInPolicy() throws {
@@ -106,6 +111,14 @@ struct GatewayConfigurationTests {
         (
             #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"verdicts_from":{"url":"http://dg","admin_token":"t"},"decisions_from":{"url":"http://dg","admin_token":"t"}}}"#,
             "analysis.decisions_from", "not needed with verdicts_from"
+        ),
+        (
+            #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"gateway_id":"edge-1"}}"#,
+            "analysis.gateway_id", "no effect without verdicts_from"
+        ),
+        (
+            #"{"upstream":{"openai":{"url":"http://x","api_key":"k"}},"analysis":{"verdicts_from":{"url":"http://dg","admin_token":"t"},"gateway_id":"edge 1"}}"#,
+            "analysis.gateway_id", "printable ASCII without spaces"
         ),
     ])
     func rejectsBadConfigurationNamingTheField(text: String, field: String, message: String) {

@@ -84,6 +84,26 @@ struct PolicyTests {
         #expect(actions == [.allow, .allow, .throttle], "three members share the cluster's two requests a minute")
     }
 
+    /// Three gateways share a cluster limit of 6 a minute: each allows 2 (and says why), and the
+    /// token charges it records are a third of the rule's as well.
+    @Test func eachEnforcementPointAllowsItsShareOfTheLimits() throws {
+        let policy = try Policy.parse(
+            #"{"rules":[{"name":"c","when":{"cluster_verdict":"attack"},"action":"throttle","throttle":{"scope":"cluster","requests_per_minute":6,"tokens_per_minute":9000}}]}"#,
+            file: "p.json")
+        var snapshot = Self.campaign
+        snapshot.enforcementPoints = 3
+        var buckets = TokenBuckets()
+        var decisions: [Decision] = []
+        for account in ["harvester-0", "harvester-5", "harvester-9"] {
+            let request = PolicyRequest(accountID: account, api: .anthropicMessages, signature: nil)
+            decisions.append(policy.decide(request, snapshot: snapshot, buckets: &buckets, now: 0))
+        }
+        #expect(decisions.map(\.action) == [.allow, .allow, .throttle], "a third of six requests a minute")
+        #expect(decisions[0].tokenCharges.map(\.perMinute) == [3000])
+        #expect(decisions[2].reasons.last?.hasSuffix("(this enforcement point's share: 1/3 of them)") == true)
+        #expect(abs((decisions[2].retryAfterSeconds ?? 0) - 30) < 0.01, "two a minute refill one in 30 s")
+    }
+
     @Test func degradesAndRequiresVerificationAsConfigured() throws {
         let policy = try Policy.parse(
             """

@@ -101,13 +101,7 @@ struct GatewayDecisionTests {
     func twoGatewaysEnforceTheServicesVerdictsOnACampaignSplitBetweenThem(backend: ServiceHarness.Backend) async throws {
         let lines = CraftedLog.harvestingCampaign().timeOrderedLines
         try await ServiceHarness.serve(backend) { service, serviceURL in
-            for half in 0..<2 {
-                let batch = lines.enumerated().filter { $0.offset % 2 == half }.map(\.element).joined(separator: "\n")
-                let reply = try await GatewayHarness.post(
-                    serviceURL + "/v1/events", batch, headers: [("authorization", "Bearer \(ServiceHarness.ingestKey)")])
-                #expect(reply.status == 200 || reply.status == 202, "\(reply.text)")
-            }
-            try await service.waitForAnalysis(events: lines.count)
+            try await Self.ingestCampaign(lines, into: service, at: serviceURL)
             let policy = try Policy.parse(
                 """
                 {"rules":[{"name":"block-attacks","when":{"verdict":"attack"},"action":"block","reason":"distillation_attack"},
@@ -141,6 +135,59 @@ struct GatewayDecisionTests {
                 }
             }
         }
+    }
+
+    /// Two gateways enforcing one service's verdicts share a cluster's throttle: each names itself
+    /// when it reads, learns that two gateways read, and allows half of the limit (and says so).
+    @Test func twoGatewaysEachAllowHalfOfAClustersThrottle() async throws {
+        let lines = CraftedLog.harvestingCampaign().timeOrderedLines
+        try await ServiceHarness.serve(.sqlite) { service, serviceURL in
+            try await Self.ingestCampaign(lines, into: service, at: serviceURL)
+            let policy = try Policy.parse(
+                #"{"rules":[{"name":"campaign-cluster","when":{"cluster_verdict":"attack"},"action":"throttle","throttle":{"scope":"cluster","requests_per_minute":4}}]}"#,
+                file: "policy.json")
+            @Sendable func configure(_ id: String) -> @Sendable (inout GatewayConfiguration) -> Void {
+                { config in
+                    config.policy = policy
+                    config.decisionAPIKey = "decide-0123456789"
+                    config.analysis.verdictsFrom = .init(url: serviceURL, token: ServiceHarness.adminToken)
+                    config.analysis.gatewayID = id
+                }
+            }
+            try await GatewayHarness.run(configure: configure("edge-1")) { first in
+                try await GatewayHarness.run(configure: configure("edge-2")) { second in
+                    let auth = [("authorization", "Bearer decide-0123456789")]
+                    for (index, gateway) in [first, second].enumerated() {
+                        let url = gateway.gatewayURL + "/v1/decide"
+                        let event =
+                            #"{"id":"s-\#(index)","timestamp":"2026-02-03T00:00:00Z","account_id":"harvester-\#(index)","api":"anthropic.messages","request":{"model":"claude-x","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}}"#
+                        var reply = try await GatewayHarness.post(url, event, headers: auth)
+                        try await Wait.until("gateway \(index + 1) to throttle at its half of the limit", every: .milliseconds(50)) {
+                            reply = try await GatewayHarness.post(url, event, headers: auth)
+                            let reasons = reply.json?["reasons"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                            return reply.json?["action"]?.stringValue == "throttle"
+                                && reasons.contains { $0.hasSuffix("(this enforcement point's share: 1/2 of them)") }
+                        }
+                        #expect(reply.json?["reason"]?.stringValue == "rate_limited", "\(reply.text)")
+                    }
+                    let read = try await GatewayHarness.get(
+                        serviceURL + "/v1/enforcement", headers: [("authorization", "Bearer \(ServiceHarness.adminToken)")])
+                    #expect(read.json?["enforcement_points"]?.intValue == 2, "\(read.text.prefix(200))")
+                }
+            }
+        }
+    }
+
+    /// Sends `lines` to the service's ingest API in two batches (every other line, as two gateways
+    /// would forward a campaign split between them) and waits until all are analysed.
+    static func ingestCampaign(_ lines: [String], into service: ServiceHarness, at serviceURL: String) async throws {
+        for half in 0..<2 {
+            let batch = lines.enumerated().filter { $0.offset % 2 == half }.map(\.element).joined(separator: "\n")
+            let reply = try await GatewayHarness.post(
+                serviceURL + "/v1/events", batch, headers: [("authorization", "Bearer \(ServiceHarness.ingestKey)")])
+            #expect(reply.status == 200 || reply.status == 202, "\(reply.text)")
+        }
+        try await service.waitForAnalysis(events: lines.count)
     }
 
     /// Asks for a decision until it is `action` (the gateway re-reads decisions every refresh).

@@ -81,6 +81,61 @@ struct ServiceDecisionTests {
         }
     }
 
+    /// Two gateways reading the verdicts and this replica answering decisions each count a
+    /// cluster's throttle in buckets of their own: each allows a third of the limit, and says so.
+    @Test(arguments: Backend.allCases)
+    func throttleLimitsAreSharedAmongTheGatewaysAndReplicasThatEnforceThem(backend: Backend) async throws {
+        let policy = try Policy.parse(
+            #"{"rules":[{"name":"campaign-cluster","when":{"cluster_verdict":"attack"},"action":"throttle","throttle":{"scope":"cluster","requests_per_minute":6}}]}"#,
+            file: "policy.json")
+        try await ServiceHarness.run(backend, policy: policy) { harness, client in
+            let lines = campaign.timeOrderedLines
+            try await client.execute(uri: "/v1/events", method: .post, headers: harness.ingest, body: ServiceHarness.batch(lines)) {
+                #expect($0.status == .ok)
+            }
+            try await harness.waitForAnalysis(events: lines.count)
+            try await Wait.until("the campaign's cluster to reach the decision API") {
+                harness.follower.snapshot.accounts["harvester-0"]?.clusterID != nil
+            }
+            func read(_ query: String) async throws -> (status: HTTPResponse.Status, json: JSONValue) {
+                try await client.execute(uri: "/v1/enforcement" + query, method: .get, headers: harness.admin) {
+                    ($0.status, (try? ServiceHarness.json($0.body)) ?? .null)
+                }
+            }
+            func points(_ gateway: String) async throws -> Int? {
+                try await read("?gateway_id=\(gateway)&refresh_seconds=60").json["enforcement_points"]?.intValue
+            }
+            #expect(try await points("gw-a") == 1)
+            #expect(try await points("gw-b") == 2)
+            #expect(try await read("").json["enforcement_points"]?.intValue == 2, "a reader that names no gateway is not counted")
+            // The replica counts itself once it answers decisions, off the request path.
+            _ = try await Self.decide(client, harness, EventFixtures.minimal(id: "t0", account: "harvester-0", prompt: "hi"))
+            try await Wait.until("the replica answering decisions to be counted") { try await points("gw-a") == 3 }
+
+            var actions: [String] = []
+            var last = JSONValue.null
+            for account in 1...3 {
+                last = try await Self.decide(client, harness, EventFixtures.minimal(id: "t\(account)", account: "harvester-\(account)"))
+                    .json
+                actions.append(last["action"]?.stringValue ?? "?")
+            }
+            #expect(actions == ["allow", "allow", "throttle"], "a third of six requests a minute: \(last)")
+            let reasons = last["reasons"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            #expect(reasons.contains { $0.hasSuffix("(this enforcement point's share: 1/3 of them)") }, "\(reasons)")
+
+            for (query, message) in [
+                ("?gateway_id=has%20space", "gateway_id must be 1 to 200 bytes"),
+                ("?gateway_id=" + String(repeating: "g", count: 201), "gateway_id must be 1 to 200 bytes"),
+                ("?gateway_id=gw-a&refresh_seconds=0", "refresh_seconds must be a number from 1 to 3600 (got '0')"),
+                ("?refresh_seconds=soon", "refresh_seconds must be a number from 1 to 3600 (got 'soon')"),
+            ] {
+                let refused = try await read(query)
+                #expect(refused.status == .badRequest && refused.json["error"]?["code"] == "invalid_gateway", "\(query)")
+                #expect(refused.json["error"]?["message"]?.stringValue?.contains(message) == true, "\(refused.json)")
+            }
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func recordsTheEventWhenAskedAndOnlyOnce(backend: Backend) async throws {
         try await ServiceHarness.run(backend) { harness, client in

@@ -39,13 +39,13 @@ struct ServiceHarness {
     /// leaves stored events unanalyzed.
     static func run(
         _ backend: Backend, settings: AnalysisSettings = AnalysisSettings(refreshSeconds: 0.1, checkpointSeconds: 0.3),
-        runAnalysis: Bool = true, secureCookies: Bool = false, decisionKeys: [String] = [decisionKey],
+        runAnalysis: Bool = true, secureCookies: Bool = false, decisionKeys: [String] = [decisionKey], policy: Policy = .default,
         _ body: @Sendable (ServiceHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await withStore(backend) { store in
             try await run(
                 store: store, settings: settings, runAnalysis: runAnalysis, secureCookies: secureCookies, decisionKeys: decisionKeys,
-                body)
+                policy: policy, body)
         }
     }
 
@@ -105,7 +105,7 @@ struct ServiceHarness {
     /// `run` over a given store.
     static func run(
         store: any ServiceStore, settings: AnalysisSettings = AnalysisSettings(refreshSeconds: 0.1, checkpointSeconds: 0.3),
-        runAnalysis: Bool = true, secureCookies: Bool = false, decisionKeys: [String] = [decisionKey],
+        runAnalysis: Bool = true, secureCookies: Bool = false, decisionKeys: [String] = [decisionKey], policy: Policy = .default,
         _ body: @Sendable (ServiceHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         let metrics = MetricsRegistry()
@@ -114,7 +114,7 @@ struct ServiceHarness {
         let configuration = ServiceConfiguration(
             server: ServerConfiguration(port: 0, maximumBodyBytes: 1 << 20),
             access: try AccessConfiguration(adminTokens: [adminToken], ingestKeys: [ingestKey], decisionKeys: decisionKeys),
-            analysis: settings, secureCookies: secureCookies)
+            analysis: settings, policy: policy, secureCookies: secureCookies)
         let app = buildServiceApplication(
             configuration: configuration, store: store, follower: follower, metrics: metrics, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -45,6 +45,26 @@ struct ServiceStoreTests {
         }
     }
 
+    /// Gateways and replicas that share throttle limits: each mark keeps its point live for the
+    /// time given, the count includes the point marking, and points whose time ran out are not
+    /// counted (marked here as already expired, so that nothing waits on a clock).
+    @Test(arguments: Backend.allCases)
+    func enforcementPointsAreCountedWhileLive(backend: Backend) async throws {
+        try await stores.withStore(backend) { store in
+            // (id, seconds live, points live after the mark, why)
+            let marks: [(String, Double, Int, String)] = [
+                ("gateway:a", 600, 1, "the first point"), ("gateway:b", 600, 2, "a second point"),
+                ("gateway:a", 600, 2, "a point marked again is one point"), ("serve:r1", 600, 3, "a replica counts as well"),
+                ("gateway:gone", -60, 4, "the point marking counts itself"), ("gateway:b", 600, 3, "an expired point is not counted"),
+                ("gateway:a", -60, 3, "…except by itself"), ("serve:r1", 600, 2, "two live: gateway:b and serve:r1"),
+            ]
+            for (id, seconds, expected, why) in marks {
+                let live = try await store.markEnforcementPoint(id, liveForSeconds: seconds)
+                #expect(live == expected, "\(id): \(why)")
+            }
+        }
+    }
+
     /// The PostgreSQL analysis lease: one holder at a time, handed over on release or expiry, and a
     /// checkpoint written only under the lease of its term.
     @Test func theAnalysisLeaseHasOneHolderAndFencesCheckpoints() async throws {

@@ -190,7 +190,7 @@ extension GatewayConfiguration {
     static func readAnalysis(_ entry: FieldReader, environment: [String: String]) throws -> Analysis {
         try entry.rejectUnknown([
             "event_log", "store", "refresh_seconds", "queue_capacity", "stale_after_seconds", "model", "replay", "decisions_from",
-            "forward_to", "verdicts_from",
+            "forward_to", "verdicts_from", "gateway_id",
         ])
         var analysis = Analysis()
         analysis.eventLog = try entry.string("event_log")
@@ -230,6 +230,17 @@ extension GatewayConfiguration {
                     : "has no effect with verdicts_from: the gateway enforces the service's verdicts and runs no engine of its own"
                 throw EventRejection.invalid(entry.path(of: key), reason)
             }
+        }
+        if let id = try entry.string("gateway_id") {
+            guard analysis.verdictsFrom != nil else {
+                throw EventRejection.invalid(
+                    entry.path(of: "gateway_id"), "has no effect without verdicts_from: it names this gateway to the service it reads")
+            }
+            guard (1...200).contains(id.utf8.count), id.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+                throw EventRejection.invalid(
+                    entry.path(of: "gateway_id"), "'\(id)' must be 1 to 200 bytes of printable ASCII without spaces")
+            }
+            analysis.gatewayID = id
         }
         return analysis
     }

@@ -106,6 +106,10 @@ public struct GatewayConfiguration: Sendable {
         /// of analysing this gateway's own traffic: every gateway then enforces one service's
         /// verdicts over all traffic. Analysts' decisions are applied in them already.
         public var verdictsFrom: ServiceLink?
+        /// This gateway's name to the service it reads verdicts from, unique among the gateways:
+        /// the service counts gateways by it, and each enforces its share of throttle limits
+        /// (`docs/deployment.md`). Nil for the host name and port (`host:port`).
+        public var gatewayID: String?
 
         public init() {}
     }

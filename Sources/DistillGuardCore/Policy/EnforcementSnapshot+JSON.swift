@@ -45,7 +45,8 @@ extension EnforcementSnapshot {
             (id, ["verdict": .string(self.clusters[id]!.verdict.rawValue), "score": .double(self.clusters[id]!.score)])
         }
         return [
-            "built_at_ms": .int(builtAt), "events_analyzed": .int(Int64(eventsAnalyzed)), "accounts": .object(JSONObject(accounts)),
+            "built_at_ms": .int(builtAt), "events_analyzed": .int(Int64(eventsAnalyzed)),
+            "enforcement_points": .int(Int64(enforcementPoints)), "accounts": .object(JSONObject(accounts)),
             "clusters": .object(JSONObject(clusters)), "templates": templates.json,
         ]
     }
@@ -79,9 +80,12 @@ extension EnforcementSnapshot {
                 clusters[id] = ClusterState(verdict: try Self.verdict(cluster, "verdict"), score: try cluster.double("score") ?? 0)
             }
         }
+        let points = try root.int("enforcement_points") ?? 1
+        guard points >= 1 else { throw EventRejection.invalid(root.path(of: "enforcement_points"), "must be at least 1 (got \(points))") }
         self.init(
             accounts: accounts, clusters: clusters, templates: try TemplateMatcher(json: root.array("templates") ?? [], path: "templates"),
-            builtAt: try root.int("built_at_ms").map(Int64.init) ?? 0, eventsAnalyzed: try root.int("events_analyzed") ?? 0)
+            builtAt: try root.int("built_at_ms").map(Int64.init) ?? 0, eventsAnalyzed: try root.int("events_analyzed") ?? 0,
+            enforcementPoints: points)
     }
 
     static func verdict(_ reader: FieldReader, _ key: String) throws -> Verdict.Kind {

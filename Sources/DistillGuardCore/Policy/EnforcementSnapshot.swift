@@ -24,16 +24,21 @@ public struct EnforcementSnapshot: Sendable {
     /// When the analysis that produced it ran, in milliseconds since the epoch.
     public var builtAt: Int64
     public var eventsAnalyzed: Int
+    /// How many enforcement points (gateways, `serve` replicas answering `/v1/decide`) count
+    /// throttle rules, each in its own token buckets: each allows `1/enforcementPoints` of a rule's
+    /// limits, so that together they allow the limits once (`docs/deployment.md`). 1 for one.
+    public var enforcementPoints: Int
 
     public init(
         accounts: [String: AccountState] = [:], clusters: [String: ClusterState] = [:], templates: TemplateMatcher = TemplateMatcher(),
-        builtAt: Int64 = 0, eventsAnalyzed: Int = 0
+        builtAt: Int64 = 0, eventsAnalyzed: Int = 0, enforcementPoints: Int = 1
     ) {
         self.accounts = accounts
         self.clusters = clusters
         self.templates = templates
         self.builtAt = builtAt
         self.eventsAnalyzed = eventsAnalyzed
+        self.enforcementPoints = enforcementPoints
     }
 
     /// The snapshot of one analysis; `matcher` recognizes the flagged templates (`DetectionEngine.templateMatcher`).

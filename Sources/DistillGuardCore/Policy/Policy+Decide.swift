@@ -47,10 +47,12 @@ extension Policy {
         let cluster = account?.clusterID.flatMap { snapshot.clusters[$0] }
         let template = request.signature.flatMap { snapshot.templates.match($0) }
         var charges: [Decision.TokenCharge] = []
+        // Each of N enforcement points allows 1/N of a rule's limits: together, the limits once.
+        let points = max(1, snapshot.enforcementPoints)
         for (index, rule) in rules.enumerated() {
             guard rule.when.holds(request, account: account, cluster: cluster, template: template) else { continue }
             let reasons = Self.reasons(rule.when, request: request, account: account, cluster: cluster, template: template)
-            guard rule.action == .throttle, let limits = rule.throttle else {
+            guard rule.action == .throttle, let limits = rule.throttle?.shared(by: points) else {
                 let degrade = rule.action == .degrade ? (rule.degrade ?? Degradation()) : nil
                 return Decision(
                     action: rule.action, rule: rule.name, reason: rule.reason, reasons: reasons, retryAfterSeconds: nil,
@@ -69,7 +71,10 @@ extension Policy {
             if let wait = Self.wait(key, limits, buckets: &buckets, now: now) {
                 return Decision(
                     action: .throttle, rule: rule.name, reason: rule.reason,
-                    reasons: reasons + ["\(limits.scope.rawValue) \(subject) is over the rule's limits"], retryAfterSeconds: wait,
+                    reasons: reasons + [
+                        "\(limits.scope.rawValue) \(subject) is over the rule's limits"
+                            + (points > 1 ? " (this enforcement point's share: 1/\(points) of them)" : "")
+                    ], retryAfterSeconds: wait,
                     degrade: nil, verificationURL: nil, tokenCharges: charges)
             }
             if let perMinute = limits.tokensPerMinute { charges.append(.init(key: key + "|tokens", perMinute: perMinute)) }

@@ -99,6 +99,14 @@ public struct Policy: Sendable {
             self.requestsPerMinute = requestsPerMinute
             self.tokensPerMinute = tokensPerMinute
         }
+
+        /// The limits one of `points` enforcement points allows.
+        func shared(by points: Int) -> ThrottleLimits {
+            guard points > 1 else { return self }
+            let share = 1 / Double(points)
+            return ThrottleLimits(
+                scope: scope, requestsPerMinute: requestsPerMinute.map { $0 * share }, tokensPerMinute: tokensPerMinute.map { $0 * share })
+        }
     }
 
     /// How a `degrade` rule lowers the value of a response for distillation.

@@ -27,14 +27,22 @@ extension Gateway {
     }
 
     /// Reads the verdicts to enforce from the service's admin API (`GET /v1/enforcement`), asking
-    /// for every account `selection` (from the gateway's policy) can act on. A failure keeps the
-    /// snapshot read before (see `LiveAnalysis.reloadSnapshot`).
+    /// for every account `selection` (from the gateway's policy) can act on, and naming this
+    /// gateway so that the service counts it among those sharing throttle limits. A failure keeps
+    /// the snapshot read before (see `LiveAnalysis.reloadSnapshot`).
     static func snapshotOverHTTP(
-        _ link: GatewayConfiguration.ServiceLink, selection: EnforcementSnapshot.Selection, client: HTTPClient
+        _ link: GatewayConfiguration.ServiceLink, selection: EnforcementSnapshot.Selection, gatewayID: String, refreshSeconds: Double,
+        client: HTTPClient
     ) -> LiveAnalysis.LoadSnapshot {
         var components = URLComponents()
-        components.queryItems = selection.queryItems.map { URLQueryItem(name: $0.name, value: $0.value) }
-        let path = "/v1/enforcement" + (selection.queryItems.isEmpty ? "" : "?" + (components.percentEncodedQuery ?? ""))
+        components.queryItems =
+            selection.queryItems.map { URLQueryItem(name: $0.name, value: $0.value) } + [
+                URLQueryItem(name: "gateway_id", value: gatewayID),
+                URLQueryItem(name: "refresh_seconds", value: String(min(max(refreshSeconds, 1), 3600))),
+            ]
+        // URLComponents leaves "+" as is, which a server may read as a space.
+        let query = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+        let path = "/v1/enforcement?" + query
         return {
             let response = try call(link, path, method: .GET, client: client)
             guard response.status == .ok else { throw ServiceUnavailable("\(link.url)/v1/enforcement answered \(response.status.code)") }

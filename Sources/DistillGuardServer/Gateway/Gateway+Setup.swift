@@ -30,7 +30,9 @@ extension Gateway {
         if let link = configuration.analysis.decisionsFrom { loadDecisions = decisionsOverHTTP(link, client: client) }
         var loadSnapshot: LiveAnalysis.LoadSnapshot?
         if let link = configuration.analysis.verdictsFrom {
-            loadSnapshot = snapshotOverHTTP(link, selection: configuration.policy.enforcementSelection, client: client)
+            loadSnapshot = snapshotOverHTTP(
+                link, selection: configuration.policy.enforcementSelection, gatewayID: gatewayID(configuration),
+                refreshSeconds: configuration.analysis.refreshSeconds, client: client)
             // The service's verdicts carry analysts' decisions; a shared store's must not be applied twice.
             loadDecisions = nil
         }
@@ -54,6 +56,13 @@ extension Gateway {
         analysis.start()
         return Gateway(
             configuration: configuration, analysis: analysis, client: client, logger: logger)
+    }
+
+    /// `analysis.gateway_id`, or the host name and port (the process id for an ephemeral port).
+    static func gatewayID(_ configuration: GatewayConfiguration) -> String {
+        if let id = configuration.analysis.gatewayID { return id }
+        let host = ProcessInfo.processInfo.hostName
+        return configuration.port > 0 ? "\(host):\(configuration.port)" : "\(host):pid\(ProcessInfo.processInfo.processIdentifier)"
     }
 
     /// Stops analysis (draining what is queued and flushing the event log) and the upstream client.

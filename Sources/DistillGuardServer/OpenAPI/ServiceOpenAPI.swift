@@ -88,10 +88,12 @@ enum ServiceOpenAPI {
             "/v1/enforcement": {
               "get": {
                 "summary": "What gateways with analysis.verdicts_from enforce: verdicts with decisions applied, clusters, flagged templates",
-                "description": "Accounts above benign or with a compliance assessment, and those whose score reaches min_score or one of whose signals reaches its minimum.",
+                "description": "Accounts above benign or with a compliance assessment, and those whose score reaches min_score or one of whose signals reaches its minimum. A gateway names itself with gateway_id and is counted among the enforcement points sharing throttle limits for three of its refresh_seconds.",
                 "security": [{"adminToken": []}],
                 "parameters": [
                   {"name": "min_score", "in": "query", "required": false, "schema": {"type": "number", "minimum": 0, "maximum": 1}},
+                  {"name": "gateway_id", "in": "query", "required": false, "description": "The reading gateway's name (analysis.gateway_id)", "schema": {"type": "string", "pattern": "^[!-~]{1,200}$"}},
+                  {"name": "refresh_seconds", "in": "query", "required": false, "description": "How often the gateway reads (with gateway_id)", "schema": {"type": "number", "minimum": 1, "maximum": 3600, "default": 5}},
                   {"name": "signal", "in": "query", "required": false, "style": "form", "explode": true, "description": "NAME:MINIMUM, repeatable", "schema": {"type": "array", "items": {"type": "string", "pattern": "^(cot_elicitation_rate|rubric_grading_rate|sensitive_rewrite_rate|reasoning_request_rate|maximal_budget_rate|repeat_sampling_rate|template_concentration|template_spread|harvest_template_share|capability_concentration|output_input_ratio|timing_regularity|hour_flatness|account_youth|education_or_research_tier|unverified|network_rotation|cloud_share|new_model_pivot|shared_payment|volume|harvest_substream|partner_indicator|answer_continuation):(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$"}}}
                 ],
                 "responses": {
@@ -163,9 +165,10 @@ enum ServiceOpenAPI {
             "schemas": {
               \#(DecisionOpenAPI.schemas),
               "Enforcement": {
-                "type": "object", "required": ["built_at_ms", "events_analyzed", "accounts", "clusters", "templates"],
+                "type": "object", "required": ["built_at_ms", "events_analyzed", "enforcement_points", "accounts", "clusters", "templates"],
                 "properties": {
                   "built_at_ms": {"type": "integer"}, "events_analyzed": {"type": "integer"},
+                  "enforcement_points": {"type": "integer", "minimum": 1, "description": "Gateways and replicas answering /v1/decide that share throttle limits: each allows 1/N of them"},
                   "accounts": {"type": "object", "additionalProperties": {
                     "type": "object", "required": ["verdict", "score", "evidence"],
                     "properties": {

@@ -10,12 +10,32 @@ import Hummingbird
 /// - `GET /v1/labels`: analysts' decisions as a labels file (contract format), for `train`.
 /// - `GET /v1/status`: analysis progress, checkpoint and retention.
 /// - `GET /v1/history?hours=N`: verdict counts as they stood at each hour of event time.
-/// - `GET /v1/enforcement?min_score=X&signal=NAME:X`: what gateways enforce (`analysis.verdicts_from`):
-///   the published verdicts with analysts' decisions applied, flagged templates with their keys.
+/// - `GET /v1/enforcement?min_score=X&signal=NAME:X&gateway_id=ID&refresh_seconds=S`: what gateways
+///   enforce (`analysis.verdicts_from`): the published verdicts with analysts' decisions applied,
+///   flagged templates with their keys, and how many enforcement points share throttle limits
+///   (the reading gateway, named by `gateway_id`, counted live for three of its refreshes).
 struct AdminRoutes {
     let store: any ServiceStore
     let follower: AnalysisFollower
     let access: AccessControl
+    let enforcementPoints: EnforcementPoints
+
+    /// Counts the reading gateway (`gateway_id`, `refresh_seconds`) among the enforcement points
+    /// and returns how many are live; a reader that names no gateway is not counted (and its
+    /// `refresh_seconds` has no effect).
+    func enforcementPoints(reading request: Request) async throws(APIError) -> Int {
+        let parameters = request.uri.queryParameters
+        let text = parameters.get("refresh_seconds") ?? "5"
+        guard let refresh = Double(text), EnforcementPoints.refreshRange.contains(refresh) else {
+            throw APIError(.badRequest, code: "invalid_gateway", "refresh_seconds must be a number from 1 to 3600 (got '\(text)')")
+        }
+        guard let id = parameters.get("gateway_id") else { return enforcementPoints.count }
+        guard (1...200).contains(id.utf8.count), id.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw APIError(
+                .badRequest, code: "invalid_gateway", "gateway_id must be 1 to 200 bytes of printable ASCII without spaces (got '\(id)')")
+        }
+        return await enforcementPoints.gatewayRead(id, refreshSeconds: refresh)
+    }
 
     func register(on router: Router<some RequestContext>) {
         router.get("/v1/verdicts") { request, _ -> Response in
@@ -38,7 +58,9 @@ struct AdminRoutes {
             } catch {
                 throw APIError(.badRequest, code: "invalid_selection", error.description)
             }
-            return .json(follower.snapshot.json(selecting: selection))
+            var snapshot = follower.snapshot
+            snapshot.enforcementPoints = try await enforcementPoints(reading: request)
+            return .json(snapshot.json(selecting: selection))
         }
         router.get("/v1/decisions") { request, _ -> Response in
             _ = try access.requireAdmin(request)

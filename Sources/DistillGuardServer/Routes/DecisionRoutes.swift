@@ -6,7 +6,8 @@ import Synchronization
 /// `POST /v1/decide` on `serve` (`DecisionEndpoint`): the configured policy's decision over the
 /// verdicts and flagged templates analysis publishes (analysts' decisions applied), for proxies
 /// that ask before each call, such as the LiteLLM integration. Throttle rules count in this
-/// process. With `?record=true` the event is stored as ingest stores it.
+/// process, which allows its share of their limits (`EnforcementPoints`). With `?record=true` the
+/// event is stored as ingest stores it.
 ///
 /// Needs a decision key (`--decision-key-file` or `DISTILLGUARD_DECISION_KEY`); without one the
 /// route answers 404 `decision_api_disabled`.
@@ -17,10 +18,12 @@ final class DecisionRoutes: Sendable {
     let ingest: IngestRoutes
     let metrics: MetricsRegistry
     let maximumBodyBytes: Int
+    let enforcementPoints: EnforcementPoints
     private let buckets = Mutex(TokenBuckets())
 
     init(
-        policy: Policy, keys: [String], follower: AnalysisFollower, ingest: IngestRoutes, metrics: MetricsRegistry, maximumBodyBytes: Int
+        policy: Policy, keys: [String], follower: AnalysisFollower, ingest: IngestRoutes, metrics: MetricsRegistry, maximumBodyBytes: Int,
+        enforcementPoints: EnforcementPoints
     ) {
         self.policy = policy
         self.keys = keys
@@ -28,6 +31,7 @@ final class DecisionRoutes: Sendable {
         self.ingest = ingest
         self.metrics = metrics
         self.maximumBodyBytes = maximumBodyBytes
+        self.enforcementPoints = enforcementPoints
     }
 
     func register(on router: Router<some RequestContext>) {
@@ -41,8 +45,10 @@ final class DecisionRoutes: Sendable {
     }
 
     func decide(_ request: PolicyRequest) -> Decision {
-        let snapshot = follower.snapshot
+        var snapshot = follower.snapshot
         let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+        enforcementPoints.decisionAnswered(now: now)
+        snapshot.enforcementPoints = enforcementPoints.count
         return buckets.withLock { policy.decide(request, snapshot: snapshot, buckets: &$0, now: now) }
     }
 }

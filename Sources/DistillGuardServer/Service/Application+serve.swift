@@ -39,11 +39,12 @@ public func buildServiceApplication(
         store: store, follower: follower, access: access, metrics: metrics, maximumBodyBytes: configuration.server.maximumBodyBytes,
         maximumConcurrentBatches: 8)
     ingest.register(on: router)
+    let enforcementPoints = EnforcementPoints(store: store, replicaID: configuration.analysis.replicaID, logger: logger)
     DecisionRoutes(
         policy: configuration.policy, keys: configuration.access.decisionKeys, follower: follower, ingest: ingest, metrics: metrics,
-        maximumBodyBytes: configuration.server.maximumBodyBytes
+        maximumBodyBytes: configuration.server.maximumBodyBytes, enforcementPoints: enforcementPoints
     ).register(on: router)
-    AdminRoutes(store: store, follower: follower, access: access).register(on: router)
+    AdminRoutes(store: store, follower: follower, access: access, enforcementPoints: enforcementPoints).register(on: router)
     ConsoleRoutes(store: store, follower: follower, access: access, secureCookies: configuration.secureCookies).register(on: router)
     if let taxii { TAXIIRoutes(store: taxii.store, token: taxii.token).register(on: router) }
     return Application(

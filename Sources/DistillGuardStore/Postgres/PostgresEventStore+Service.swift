@@ -190,6 +190,24 @@ extension PostgresEventStore: ServiceStore {
                     binds: try Self.binds(accountID, Int64(limit))), logger: logger))
     }
 
+    public func markEnforcementPoint(_ id: String, liveForSeconds seconds: Double) async throws -> Int {
+        // The statement's snapshot does not see its own upsert: the others live now, plus this one.
+        let rows = try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    WITH marked AS (
+                        INSERT INTO \(schema).enforcement_point (id, live_until)
+                        VALUES ($1, clock_timestamp() + make_interval(secs => $2::DOUBLE PRECISION))
+                        ON CONFLICT (id) DO UPDATE SET live_until = excluded.live_until RETURNING id),
+                    forgotten AS (
+                        DELETE FROM \(schema).enforcement_point WHERE live_until < clock_timestamp() - interval '1 day' AND id <> $1)
+                    SELECT COUNT(*)::BIGINT + 1 FROM \(schema).enforcement_point WHERE live_until > clock_timestamp() AND id <> $1
+                    """,
+                binds: try Self.binds(id, seconds)), logger: logger)
+        for try await count in rows.decode(Int64.self) { return Int(count) }
+        return 1
+    }
+
     public func retentionSummary() async throws -> RetentionSummary {
         let rows = try await client.query(
             PostgresQuery(

@@ -75,6 +75,12 @@ public final class PostgresEventStore: EventStore {
                 """
             }
         ),
+        (
+            "v5-enforcement-points",
+            { schema in
+                "CREATE TABLE \(schema).enforcement_point (id TEXT PRIMARY KEY, live_until TIMESTAMPTZ NOT NULL)"
+            }
+        ),
     ]
 
     /// The statements of a migration's SQL: each ends with a semicolon at the end of a line (a

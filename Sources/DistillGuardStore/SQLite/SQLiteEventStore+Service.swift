@@ -153,6 +153,22 @@ extension SQLiteEventStore: ServiceStore {
         }
     }
 
+    public func markEnforcementPoint(_ id: String, liveForSeconds seconds: Double) async throws -> Int {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        return try await writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO enforcement_point (id, live_until_ms) VALUES (?, ?)
+                    ON CONFLICT (id) DO UPDATE SET live_until_ms = excluded.live_until_ms
+                    """,
+                arguments: [id, now + Int64(seconds * 1000)])
+            try db.execute(sql: "DELETE FROM enforcement_point WHERE live_until_ms < ? AND id <> ?", arguments: [now - 86_400_000, id])
+            let others = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM enforcement_point WHERE live_until_ms > ? AND id <> ?", arguments: [now, id])
+            return (others ?? 0) + 1
+        }
+    }
+
     public func retentionSummary() async throws -> RetentionSummary {
         try await writer.read { db in
             let row = try Row.fetchOne(

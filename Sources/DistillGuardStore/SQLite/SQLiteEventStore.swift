@@ -70,6 +70,9 @@ public final class SQLiteEventStore: EventStore {
                         SELECT timestamp_ms - (timestamp_ms % 3600000), COUNT(*) FROM event GROUP BY 1;
                     """)
         }
+        migrator.registerMigration("v3-enforcement-points") { db in
+            try db.execute(sql: "CREATE TABLE enforcement_point (id TEXT PRIMARY KEY, live_until_ms INTEGER NOT NULL)")
+        }
         return migrator
     }
 

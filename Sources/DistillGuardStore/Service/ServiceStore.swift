@@ -53,6 +53,12 @@ public protocol ServiceStore: EventStore {
 
     /// How many events are stored, how many still have their text, how many are evidence.
     func retentionSummary() async throws -> RetentionSummary
+
+    /// Marks enforcement point `id` (a gateway reading `/v1/enforcement`, a `serve` replica
+    /// answering `/v1/decide`) live for `seconds` from now, and returns how many points are live,
+    /// this one included. Every replica sharing the store sees the same number; PostgreSQL uses
+    /// the database's clock, so replicas' clocks do not decide. Points not seen for a day are forgotten.
+    func markEnforcementPoint(_ id: String, liveForSeconds seconds: Double) async throws -> Int
 }
 
 /// A stored event and its place in commit order.

@@ -111,6 +111,87 @@ struct CohortTests {
         #expect(throwaways(count: 4).analyze().accounts.isEmpty)
     }
 
+    /// A throwaway wave worded the way an attacker who read detection.md would word it: no
+    /// chain-of-thought phrase, thinking on, a new /24 for each request. Forty accounts send three
+    /// requests each (rotation shows on them); `quiet` more send one request in the same words
+    /// from one address, which shows nothing harvest-specific on its own.
+    func quietWave(quiet: Int, thinking: Bool = true) -> CraftedLog {
+        var log = CraftedLog.harvestingCampaign(start: start).keepingOrdinaryUsers()
+        func request(_ account: String, _ number: Int, _ i: Int, ip: String, thinking: Bool) {
+            log.add(
+                account: account, at: start.adding(seconds: Double(3_600 + number * 90 + i * 20)),
+                prompt: "Give a fully worked solution to this problem.\n\n\(CraftedLog.problems[(number + i) % CraftedLog.problems.count])",
+                maxTokens: thinking ? 16000 : 1024, thinkingBudget: thinking ? 12000 : nil, payment: "pm_\(account)", ip: ip, asn: 5089,
+                tier: "free", verified: false, createdAt: start.adding(seconds: Double(number * 60)))
+        }
+        for account in 0..<40 {
+            for i in 0..<3 { request("throwaway-\(account)", account, i, ip: "81.\(10 + i).\(account).1", thinking: true) }
+        }
+        for account in 0..<quiet { request("quiet-\(account)", 40 + account, 0, ip: "82.2.\(account).1", thinking: thinking) }
+        return log
+    }
+
+    @Test func aOneRequestAccountThatSendsItsCohortsTemplateTakesItsVerdict() throws {
+        let result = quietWave(quiet: 8).analyze()
+        #expect(result.accounts.filter { $0.accountID.hasPrefix("throwaway-") && $0.verdict == .attack }.count == 40)
+        let quiet = result.accounts.filter { $0.accountID.hasPrefix("quiet-") }
+        #expect(quiet.count == 8 && quiet.allSatisfy { $0.verdict == .attack }, "\(quiet.map { ($0.accountID, $0.verdict) })")
+        let one = try #require(quiet.first)
+        let evidence = try #require(one.evidence.first)
+        #expect(evidence.contains("too few requests (1) to judge alone; judged with its cohort: 48 small accounts"), "\(evidence)")
+        #expect(
+            evidence.contains(
+                "what ties it to them: its requests open or close with the same words as those of 48 of the cohort's 48 accounts"),
+            "\(evidence)")
+        #expect(!result.accounts.contains { $0.accountID.hasPrefix("user-") })
+    }
+
+    @Test func aOneRequestAccountInItsCohortsWordsIsTiedToItEvenWhenItsProblemReadsAsAnotherCapability() throws {
+        // The wave's throwaways ask math problems; these six ask word problems that no math phrase
+        // marks (so their requests target chat, and they sit in another cohort of the same wave).
+        var log = quietWave(quiet: 0)
+        for account in 0..<6 {
+            log.add(
+                account: "wordy-\(account)", at: start.adding(seconds: Double(7_200 + account * 90)),
+                prompt:
+                    "Give a fully worked solution to this problem.\n\nAisha buys \(20 + account) apples and gives away a third of them, then buys 5 more. What does she have now?",
+                maxTokens: 16000, thinkingBudget: 12000, payment: "pm_wordy\(account)", ip: "82.3.\(account).1", asn: 5089, tier: "free",
+                verified: false, createdAt: start.adding(seconds: Double(3_000 + account * 60)))
+        }
+        let result = log.analyze()
+        let wordy = result.accounts.filter { $0.accountID.hasPrefix("wordy-") }
+        #expect(wordy.count == 6 && wordy.allSatisfy { $0.verdict == .attack }, "\(wordy.map { ($0.accountID, $0.verdict) })")
+        let evidence = try #require(wordy.first?.evidence.first)
+        #expect(evidence.contains("that mostly target math_reasoning"), "judged with the wave's math cohort: \(evidence)")
+        #expect(evidence.contains("what ties it to them: its requests open or close with the same words as those of 40 of"), "\(evidence)")
+    }
+
+    @Test func aOneRequestAccountInItsCohortsWordsWithoutReasoningIsNotDrawnIn() {
+        // The same words and the same wave, but no thinking and a short answer: it asks plainly.
+        let result = quietWave(quiet: 8, thinking: false).analyze()
+        #expect(result.accounts.filter { $0.accountID.hasPrefix("throwaway-") && $0.verdict == .attack }.count == 40)
+        #expect(!result.accounts.contains { $0.accountID.hasPrefix("quiet-") && $0.verdict == .attack })
+    }
+
+    @Test func aNewcomerOfTheSameWaveInItsOwnWordsWithThinkingOnIsNotDrawnIn() {
+        // Thinking on, the same kind of problem, signed up the same hour: nothing but its words tell
+        // it apart, and they do.
+        var log = quietWave(quiet: 0)
+        for customer in 0..<6 {
+            for i in 0..<(customer % 3 + 1) {
+                log.add(
+                    account: "newcomer-\(customer)", at: start.adding(seconds: Double(5_000 + customer * 300 + i * 600)),
+                    prompt: "My daughter's homework asks: \(CraftedLog.problems[(customer + i) % CraftedLog.problems.count]) Is 12 right?",
+                    maxTokens: 16000, thinkingBudget: 12000, payment: "pm_newcomer\(customer)", ip: "73.40.\(customer).2", tier: "free",
+                    verified: false, createdAt: start.adding(seconds: Double(customer * 120)))
+            }
+        }
+        let result = log.analyze()
+        #expect(result.accounts.filter { $0.accountID.hasPrefix("throwaway-") && $0.verdict == .attack }.count == 40)
+        let drawnIn = result.accounts.filter { $0.accountID.hasPrefix("newcomer-") && $0.verdict == .attack }
+        #expect(drawnIn.isEmpty, "\(drawnIn.map { ($0.accountID, $0.exchanges, $0.signals.map { ($0.name, $0.value) }, $0.evidence) })")
+    }
+
     @Test func aSignUpWaveOfCodingAgentUsersIsNotACampaign() throws {
         // Forty developers who signed up within the hour after a release, each trying a coding agent
         // for three turns: thinking and maximal budgets on every request, one capability, new

@@ -220,14 +220,18 @@ public struct DetectionEngine: Sendable {
                 if cohorts.key(of: index) != nil {
                     touched.formUnion(cohorts.update(index, key: nil, .init(signals: signals, exchanges: exchanges)))
                 }
-                let near = verdict == .review && isNearCohort(exchanges: exchanges, signals) ? Cohorts.key(for: profiles[index]) : nil
+                let near = verdict == .review && isNearCohort(exchanges: exchanges) ? Cohorts.key(for: profiles[index]) : nil
                 if let key = cohorts.updateNear(index, key: near) { touched.insert(key) }
             }
         }
         for key in touched {
             guard let cohort = cohortVerdict(key), cohort.kind == .attack else { continue }
-            for member in (cohorts.pools[key]?.members ?? []).union(cohorts.near[key] ?? [])
-            where firstFlags[member].attack == nil && looksLikeItsCohort(AccountSignals(profiles[member], context: context)) {
+            for (member, sameCapability) in cohorts.accounts(createdWith: key)
+            where firstFlags[member].attack == nil
+                && tieToCohort(
+                    member, key, AccountSignals(profiles[member], context: context), sameCapability: sameCapability, context: context)
+                    != nil
+            {
                 recordFlag(member, .attack, at: max(profiles[member].lastSeen, logEnd ?? profiles[member].lastSeen))
             }
         }
@@ -245,17 +249,65 @@ public struct DetectionEngine: Sendable {
         }
     }
 
-    /// Whether a small account in a cohort at attack carries the cohort's verdict: on its own few
-    /// requests it scores at least the review threshold, and a harvest-specific signal of its own
-    /// corroborates it (no account is acted on without one; see `ScoringModel.verdict`).
-    func looksLikeItsCohort(_ signals: AccountSignals) -> Bool {
-        model.score(signals) >= model.reviewThreshold && model.isCorroborated(signals)
+    /// What ties a small account (or a near one) to its cohort at attack, so that it carries the
+    /// cohort's verdict; nil when nothing does. On its own few requests it must score at least the
+    /// review threshold, and either a harvest-specific signal of its own corroborates it (no account
+    /// is acted on without one; see `ScoringModel.verdict`), not counting harvesting templates it
+    /// sends plainly, or it words its requests as many of its cohort do (`Cohorts.cohortWording`)
+    /// while asking for reasoning. One or two requests rarely show a harvest-specific signal; a
+    /// customer who signed up the same morning and asks the same kind of problem falls into the
+    /// campaign's template, but in their own words.
+    ///
+    /// An account of the same wave whose requests mostly target another capability
+    /// (`sameCapability` false) is tied by its wording only.
+    func tieToCohort(
+        _ index: Int, _ key: Cohorts.Key, _ signals: AccountSignals, sameCapability: Bool = true, context: AccountSignals.Context
+    ) -> CohortTie? {
+        guard model.score(signals) >= model.reviewThreshold else { return nil }
+        if sameCapability, model.isCorroborated(Self.withoutPlainTemplates(signals, profiles[index], context: context)) {
+            return .ownSignal
+        }
+        guard asksForReasoning(signals), let shared = cohorts.cohortWording(profiles[index].wordingAnchors ?? [], of: key) else {
+            return nil
+        }
+        return .wording(members: shared.members)
     }
 
-    /// Whether an account judged alone on few requests may still take its cohort's verdict
-    /// (`Cohorts.fewRequests`): it looks like its cohort by the same test as a member.
-    func isNearCohort(exchanges: Int, _ signals: AccountSignals) -> Bool {
-        exchanges >= model.minimumExchanges && exchanges < Cohorts.fewRequests && looksLikeItsCohort(signals)
+    /// What ties an account to its cohort (`tieToCohort`).
+    enum CohortTie: Equatable {
+        case ownSignal
+        case wording(members: Int)
+    }
+
+    /// `signals` with `harvest_template_share` counting only the harvesting templates the account
+    /// sends as a harvest (`AccountProfile.TemplateUse.isSentAsHarvest`), not those it falls into
+    /// by asking the same kind of task plainly.
+    static func withoutPlainTemplates(_ signals: AccountSignals, _ p: AccountProfile, context: AccountSignals.Context) -> AccountSignals {
+        var values = signals.values
+        var share = 0.0
+        for entry in p.templates where entry.isSentAsHarvest {
+            if let stats = context.templates[entry.id], stats.harvestScore >= 0.5 { share += Double(entry.count) }
+        }
+        values[harvestTemplateShare] = min(values[harvestTemplateShare], p.exchanges > 0 ? share / Double(p.exchanges) : 0)
+        return AccountSignals(values: values)
+    }
+
+    static let harvestTemplateShare = AccountSignals.names.firstIndex(of: "harvest_template_share")!
+
+    /// Whether at least half of an account's requests elicit reasoning, turn on extended thinking
+    /// or high effort, or ask for maximal budgets (the last two among stand-alone requests).
+    func asksForReasoning(_ signals: AccountSignals) -> Bool {
+        Self.reasoningSignals.contains { signals.values[$0] >= 0.5 }
+    }
+
+    static let reasoningSignals = ["cot_elicitation_rate", "reasoning_request_rate", "maximal_budget_rate"].map {
+        AccountSignals.names.firstIndex(of: $0)!
+    }
+
+    /// Whether an account judged alone is small enough to take its cohort's verdict when it is at
+    /// review on its own (`Cohorts.fewRequests`); `tieToCohort` decides whether it does.
+    func isNearCohort(exchanges: Int) -> Bool {
+        exchanges >= model.minimumExchanges && exchanges < Cohorts.fewRequests
     }
 
     /// The verdict of a cohort of small accounts, when it is large enough to judge.
@@ -276,7 +328,7 @@ public struct DetectionEngine: Sendable {
         let context = Self.context(capabilityCounts: capabilityCounts, templates: templates.stats, paymentAccounts: paymentAccounts)
         var verdicts: [Int: (kind: Verdict.Kind, score: Double, signals: AccountSignals)] = [:]
         cohorts = Cohorts()
-        var likeTheirCohort = Set<Int>()
+        var ownSignals: [Int: AccountSignals] = [:]
         for index in profiles.indices {
             let signals = AccountSignals(profiles[index], context: context)
             let score = model.score(signals)
@@ -286,21 +338,26 @@ public struct DetectionEngine: Sendable {
             if kind != .benign { verdicts[index] = (kind, score, signals) }
             if exchanges < model.minimumExchanges {
                 cohorts.update(index, key: Cohorts.key(for: profiles[index]), .init(signals: signals, profile: profiles[index]))
-                if looksLikeItsCohort(signals) { likeTheirCohort.insert(index) }
-            } else if kind == .review, isNearCohort(exchanges: exchanges, signals) {
+                ownSignals[index] = signals
+            } else if kind == .review, isNearCohort(exchanges: exchanges) {
                 _ = cohorts.updateNear(index, key: Cohorts.key(for: profiles[index]))
-                likeTheirCohort.insert(index)
+                ownSignals[index] = signals
             }
         }
-        // Small accounts (and the near ones) that look like their cohort take its verdict when it
-        // is attack (see `Cohorts`).
+        // Small accounts (and the near ones) tied to their cohort take its verdict when it is
+        // attack (see `Cohorts` and `tieToCohort`).
         var cohortOf: [Int: CohortVerdict] = [:]
-        for key in cohorts.pools.keys {
+        for key in cohorts.pools.keys.sorted(by: { ($0.wave, $0.capability) < ($1.wave, $1.capability) }) {
             guard let (kind, cohort) = cohortVerdict(key), kind == .attack else { continue }
-            for member in cohorts.pools[key]!.members.union(cohorts.near[key] ?? []) where likeTheirCohort.contains(member) {
+            for (member, sameCapability) in cohorts.accounts(createdWith: key) where verdicts[member]?.kind != .attack {
+                guard let signals = ownSignals[member],
+                    let tie = tieToCohort(member, key, signals, sameCapability: sameCapability, context: context)
+                else { continue }
+                var verdict = cohort
+                if case .wording(let members) = tie { verdict.sharedWording = members }
                 recordFlag(member, .attack, at: profiles[member].lastSeen)
                 verdicts[member] = (.attack, cohort.score, cohort.signals)
-                cohortOf[member] = cohort
+                cohortOf[member] = verdict
             }
         }
         let linker = ClusterLinker(profiles: profiles, flagged: Set(verdicts.keys), templates: templates.stats)

@@ -79,6 +79,14 @@ public struct AccountProfile: Sendable, Codable {
     public private(set) var clientFingerprint: UInt64?
     /// Partner indicators the account matched: the first few, for evidence, and counts.
     public private(set) var intelMatches: [IntelIndicator] = []
+    /// The distinct head and tail anchors (`TemplateSignature`) of the account's first prompts, at
+    /// most `wordingAnchorLimit`: how a small account words its requests, which is what ties a
+    /// throwaway to its cohort (`Cohorts.cohortWording`). Nil until a prompt long enough to have
+    /// anchors, once the account has `Cohorts.fewRequests` exchanges (it is judged alone), and in
+    /// checkpoints written before it.
+    public private(set) var wordingAnchors: [UInt64]?
+    public static let wordingAnchorLimit = 8
+
     /// Exchanges matching a partner's pseudonym (payment, e-mail domain, account), template, or only infrastructure.
     public private(set) var intelPseudonymExchanges = 0
     public private(set) var intelTemplateExchanges = 0
@@ -135,6 +143,14 @@ public struct AccountProfile: Sendable, Codable {
         countTemplate(
             template, elicitation: features.cotElicitation || features.rubricGrading || features.sensitiveRewrite,
             maximal: features.maximalBudget)
+        if exchanges >= Cohorts.fewRequests {
+            wordingAnchors = nil  // judged alone from here on: its wording ties it to no cohort
+        } else {
+            for anchor in [features.signature.head, features.signature.tail].compactMap({ $0 }) {
+                if wordingAnchors == nil { wordingAnchors = [] }
+                if wordingAnchors!.count < Self.wordingAnchorLimit, !wordingAnchors!.contains(anchor) { wordingAnchors!.append(anchor) }
+            }
+        }
         if continuity == nil { continuity = AnswerContinuity() }
         continuity!.add(features)
         if recentPrompts.contains(features.promptHash) { repeatedPrompts += 1 }

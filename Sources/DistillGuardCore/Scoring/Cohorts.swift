@@ -29,6 +29,14 @@ import Darwin
 /// four. Such an account is not pooled (the cohort stays the profile of its small members), but
 /// when it looks like a harvesting account on its own (the same test as a member's) and the cohort
 /// of its creation wave and capability is at attack, it takes that verdict too ("near" members).
+///
+/// One or two requests rarely carry a harvest-specific signal of their own (a proxy pool shows only
+/// over several requests), and falling into a harvesting template is not one: a customer who asks
+/// the kind of problem a campaign sweeps, in their own words, lands in the campaign's template. What
+/// ties a throwaway to its cohort is its wording: the same opening or closing words (a head or tail
+/// anchor of `TemplateSignature`) as many of the cohort's members (`cohortWording`). Worded so, and
+/// asking for reasoning, it takes the cohort's verdict (`DetectionEngine.tieToCohort`); a customer
+/// who signed up the same morning writes in their own words.
 struct Cohorts {
     static let minimumMembers = 5
     static let minimumExchanges = 20
@@ -36,6 +44,9 @@ struct Cohorts {
     /// Accounts with fewer exchanges than this (and at least the model's minimum) may take the
     /// verdict of the cohort they were created with.
     static let fewRequests = 20
+    /// Words are the cohort's when at least this share of its members (and at least
+    /// `minimumMembers`) use them.
+    static let wordingShare = 0.2
 
     /// Created in the window starting `wave` hours after the epoch, mostly targeting `capability`.
     struct Key: Hashable, Sendable {
@@ -53,6 +64,8 @@ struct Cohorts {
         var gapCount = 0
         var gapSum = 0.0
         var gapSquares = 0.0
+        /// The member's wording anchors (`AccountProfile.wordingAnchors`).
+        var anchors: [UInt64] = []
 
         init(signals: AccountSignals, exchanges: Int) {
             weighted = signals.values.map { $0 * Double(exchanges) }
@@ -65,6 +78,7 @@ struct Cohorts {
             gapCount = profile.gapCount
             gapSum = profile.gapMean * Double(profile.gapCount)
             gapSquares = profile.gapSquares
+            anchors = profile.wordingAnchors ?? []
         }
 
         static func zero(_ dimension: Int) -> Contribution {
@@ -84,6 +98,8 @@ struct Cohorts {
     struct Pool {
         var total: Contribution
         var members: Set<Int> = []
+        /// Members by the wording anchors they use.
+        var anchorMembers: [UInt64: Int] = [:]
     }
 
     private(set) var pools: [Key: Pool] = [:]
@@ -112,12 +128,17 @@ struct Cohorts {
             var pool = pools[old.key]!
             pool.total.add(old.contribution, sign: -1)
             pool.members.remove(index)
+            for anchor in old.contribution.anchors {
+                pool.anchorMembers[anchor, default: 0] -= 1
+                if pool.anchorMembers[anchor] == 0 { pool.anchorMembers[anchor] = nil }
+            }
             pools[old.key] = pool.members.isEmpty ? nil : pool
         }
         guard let key else { return touched }
         var pool = pools[key] ?? Pool(total: .zero(contribution.weighted.count))
         pool.total.add(contribution, sign: 1)
         pool.members.insert(index)
+        for anchor in contribution.anchors { pool.anchorMembers[anchor, default: 0] += 1 }
         pools[key] = pool
         memberships[index] = (key, contribution)
         if touched.first != key { touched.append(key) }
@@ -150,6 +171,25 @@ struct Cohorts {
 
     func key(of index: Int) -> Key? { memberships[index]?.key }
 
+    /// How many of cohort `key`'s members word their requests as `anchors` do (the most shared of
+    /// them), when that makes the wording the cohort's (at least `minimumMembers` and
+    /// `wordingShare` of them).
+    func cohortWording(_ anchors: [UInt64], of key: Key) -> (members: Int, of: Int)? {
+        guard let pool = pools[key], let count = anchors.compactMap({ pool.anchorMembers[$0] }).max() else { return nil }
+        let needed = max(Self.minimumMembers, Int((Self.wordingShare * Double(pool.members.count)).rounded(.up)))
+        return count >= needed ? (count, pool.members.count) : nil
+    }
+
+    /// The small and near accounts created in `key`'s wave, in a fixed order: its own first, then
+    /// those in the cohorts of other capabilities (a throwaway's one problem may read as another
+    /// capability than its siblings'; its wording can still tie it to them).
+    func accounts(createdWith key: Key) -> [(index: Int, sameCapability: Bool)] {
+        let others = Set(pools.keys).union(near.keys).filter { $0.wave == key.wave && $0 != key }.sorted { $0.capability < $1.capability }
+        return ([key] + others).flatMap { other in
+            (pools[other]?.members ?? []).union(near[other] ?? []).sorted().map { ($0, other == key) }
+        }
+    }
+
     /// Places (or moves, or with nil removes) account `index` among the near members of `key`.
     /// Returns the cohort to check when it was added.
     mutating func updateNear(_ index: Int, key: Key?) -> Key? {
@@ -175,4 +215,7 @@ struct CohortVerdict {
     var signals: AccountSignals
     /// Accounts with fewer exchanges are the cohort's members; larger ones are near it.
     var memberExchanges: Int
+    /// How many of the cohort's members word their requests as this account does, when that
+    /// (rather than a harvest-specific signal of its own) is what ties it to the cohort.
+    var sharedWording: Int? = nil
 }

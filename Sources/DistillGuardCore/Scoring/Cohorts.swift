@@ -108,6 +108,8 @@ struct Cohorts {
     /// their own, by the cohort they were created with (not pooled: see the type's documentation).
     private(set) var near: [Key: Set<Int>] = [:]
     private var nearKeys: [Int: Key] = [:]
+    /// Every cohort key that has held an account, by wave (`accounts(createdWith:)`).
+    private var keysByWave: [Int64: Set<Key>] = [:]
 
     /// The cohort a small account belongs to (none without a creation time).
     static func key(for profile: AccountProfile) -> Key? {
@@ -135,6 +137,7 @@ struct Cohorts {
             pools[old.key] = pool.members.isEmpty ? nil : pool
         }
         guard let key else { return touched }
+        keysByWave[key.wave, default: []].insert(key)
         var pool = pools[key] ?? Pool(total: .zero(contribution.weighted.count))
         pool.total.add(contribution, sign: 1)
         pool.members.insert(index)
@@ -184,7 +187,7 @@ struct Cohorts {
     /// those in the cohorts of other capabilities (a throwaway's one problem may read as another
     /// capability than its siblings'; its wording can still tie it to them).
     func accounts(createdWith key: Key) -> [(index: Int, sameCapability: Bool)] {
-        let others = Set(pools.keys).union(near.keys).filter { $0.wave == key.wave && $0 != key }.sorted { $0.capability < $1.capability }
+        let others = (keysByWave[key.wave] ?? []).filter { $0 != key }.sorted { $0.capability < $1.capability }
         return ([key] + others).flatMap { other in
             (pools[other]?.members ?? []).union(near[other] ?? []).sorted().map { ($0, other == key) }
         }
@@ -200,6 +203,7 @@ struct Cohorts {
             nearKeys[index] = nil
         }
         guard let key else { return nil }
+        keysByWave[key.wave, default: []].insert(key)
         near[key, default: []].insert(index)
         nearKeys[index] = key
         return key

@@ -12,8 +12,9 @@
 # (Benchmarks/detection_lopo.py).
 # Variants (not in the default parts): adaptive-2026 with a campaign aimed at one rule: the contract
 # harvest through accounts that carry every mark of an established customer (and what the cap on
-# their verdicts leaves enforced), the laundering router's stream under its customers' ids or none
-# (Benchmarks/detection_variants.py).
+# their verdicts leaves enforced), the laundering router's stream under its customers' ids or none;
+# and with a benign look-alike the shipped model never saw: tutoring apps' backends, each framing
+# its end users' problems in a private wrapper (Benchmarks/detection_variants.py).
 source "$(dirname "$0")/common.sh"
 python3 -c "import orjson" 2>/dev/null || pip install -q orjson
 parts=${PARTS:-"quality lopo speed memory"}
@@ -47,7 +48,7 @@ if [[ $parts == *variants* ]]; then
     # Variants of adaptive-2026 that target a rule, with the shipped model: the contract harvest
     # (a campaign through accounts that carry every mark of an established customer) and the
     # laundering router with its stream under its customers' end-user ids, or under none.
-    variants=(contract-harvest:contract-harvest router-customers:"router customers" router-none:"router none")
+    variants=(contract-harvest:contract-harvest router-customers:"router customers" router-none:"router none" app-backends:app-backends)
     for variant in "${variants[@]}"; do
         IFS=: read -r label change <<<"$variant"
         for run in small:21:50000 small:22:50000 medium:31:500000; do
@@ -57,7 +58,7 @@ if [[ $parts == *variants* ]]; then
             simulate_events "$name" "$events" "$seed" "$scale" adaptive-2026 python3 "$root/Benchmarks/detection_variants.py" $change
             "$bin" analyze "$work/$name/events.jsonl" --json "$work/$name/verdicts.json" --rejects "$work/rejects.jsonl" >/dev/null
             echo "### $name"
-            python3 "$root/Benchmarks/detection_variants.py" summary "$work/$name/verdicts.json" "$work/$name/labels.jsonl" --show adaptive_router
+            python3 "$root/Benchmarks/detection_variants.py" summary "$work/$name/verdicts.json" "$work/$name/labels.jsonl" --show adaptive_router --show app_backend
         done
     done
 fi

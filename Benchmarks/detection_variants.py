@@ -11,6 +11,12 @@ verdicts would run (docs/detection.md, "Established customers").
 customers' end-user ids (`customers`) or under none (`none`) instead of ids it rotates
 (`stream_end_users`, docs/scenarios.md); what docs/detection.md says stream end users miss.
 
+`app-backends`: adds eight tutoring apps' backends (`app_backend`, benign): each relays its end
+users' problems under a system prompt and wrapper of its own, with thinking on most requests, from
+cloud hosts, for months. The real look-alike of a campaign that wraps a harvest in a private frame
+per account (the paraphrasing operator); the shipped model never saw it, so every figure on it is
+held out.
+
 `summary`: reads an analysis (verdicts.json) and its labels.jsonl and prints, by population, how
 many accounts are at attack, held at review by the cap, at review, and benign; and for the contract
 harvest, the verdicts of the clusters and templates its accounts are in (which the cap leaves alone
@@ -44,13 +50,43 @@ def contract_harvest(scenario):
             "share": round(base["share"] / 3, 4),
         }
     )
-    # Shares add up to 1: the others give up the new campaign's share in proportion.
+    return add(scenario, population, "contract-harvest")
+
+
+def app_backends(scenario):
+    population = {
+        "name": "tutoring app backends",
+        "kind": "app_backend",
+        "label": "benign",
+        "campaign": None,
+        "behavior": "app_backend",
+        "share": 0.04,
+        "accounts": 8,
+        "scale_accounts": False,
+        "activity": "diurnal",
+        "volume": "heavy_tailed",
+        "tiers": {"startup": 0.6, "standard": 0.2, "enterprise": 0.2},
+        "apis": {"anthropic.messages": 0.5, "openai.chat_completions": 0.3, "openai.responses": 0.2},
+        "network": "cloud",
+        "countries": ["US", "GB", "IN", "DE", "BR"],
+        "created_days": [-500, -40],
+        "verified": 1,
+        "templates": ["{problem}", "{question}", "{problem}", "From my {subject} class: {problem}"],
+        "end_users": 3000,
+        "reasoning_rate": 0.6,
+        "max_budget_rate": 0.02,
+    }
+    return add(scenario, population, "app-backends")
+
+
+def add(scenario, population, suffix):
+    # Shares add up to 1: the others give up the new population's share in proportion.
     for other in scenario["populations"]:
         other["share"] = round(other["share"] * (1 - population["share"]), 6)
     scenario["populations"].append(population)
     largest = max(scenario["populations"], key=lambda p: p["share"])
     largest["share"] = round(largest["share"] + 1 - sum(p["share"] for p in scenario["populations"]), 6)
-    scenario["name"] += "+contract-harvest"
+    scenario["name"] += "+" + suffix
     return scenario
 
 
@@ -88,7 +124,7 @@ def summary(verdicts_path, labels_path, show):
     print("|---|---|---|---|---|---|---|")
     for (kind, label), counts in sorted(by_kind.items()):
         flagged = counts["attack"] + counts["held at review"] + counts["review"]
-        if flagged == 0 and kind != "contract_harvest":
+        if flagged == 0 and kind not in ("contract_harvest", "app_backend"):
             continue
         benign = counts["accounts"] - flagged
         print(
@@ -128,6 +164,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("contract-harvest", help="add the contract harvest to the scenario on stdin")
+    sub.add_parser("app-backends", help="add eight tutoring apps' backends (benign) to the scenario on stdin")
     r = sub.add_parser("router", help="send the laundering router's stream under other end-user ids")
     r.add_argument("choice", choices=["customers", "none"])
     s = sub.add_parser("summary", help="verdicts by population, and what stays enforced on the contract harvest")
@@ -137,6 +174,8 @@ def main():
     args = parser.parse_args()
     if args.command == "contract-harvest":
         json.dump(contract_harvest(json.load(sys.stdin)), sys.stdout, indent=1)
+    elif args.command == "app-backends":
+        json.dump(app_backends(json.load(sys.stdin)), sys.stdout, indent=1)
     elif args.command == "router":
         json.dump(router(json.load(sys.stdin), args.choice), sys.stdout, indent=1)
     else:

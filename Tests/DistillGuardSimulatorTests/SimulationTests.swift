@@ -247,6 +247,56 @@ struct SimulationTests {
         #expect(Double(maximal.stream) < 0.3 * Double(max(maximal.all, 1)), "the stream rarely asks for maximal budgets")
     }
 
+    /// `app_backend` (Benchmarks/detection_variants.py app-backends): each app frames its end
+    /// users' questions under a system prompt of its own, which no other app shares, with thinking
+    /// at the population's rate; some apps pass their end users' ids, and end users follow up.
+    @Test func appBackendsFrameTheirEndUsersQuestionsPrivately() throws {
+        var scenario = try feb2026(events: 6000)
+        let apps = try JSONDecoder().decode(
+            Population.self,
+            from: Data(
+                #"""
+                {
+                  "name": "tutoring app backends", "kind": "app_backend", "label": "benign", "campaign": null, "behavior": "app_backend",
+                  "share": 0.3, "accounts": 8, "scale_accounts": false, "activity": "diurnal", "volume": "even",
+                  "tiers": { "startup": 1 }, "apis": { "anthropic.messages": 0.5, "openai.chat_completions": 0.5 },
+                  "network": "cloud", "countries": ["US"], "created_days": [-500, -40], "verified": 1,
+                  "templates": ["{problem}", "{question}"], "end_users": 3000, "reasoning_rate": 0.6, "max_budget_rate": 0
+                }
+                """#.utf8))
+        scenario.populations =
+            scenario.populations.map { population in
+                var population = population
+                population.share *= 0.7
+                return population
+            } + [apps]
+        let run = try simulate(scenario, seed: 12, into: "apps")
+        let labels = try labels(run.labels)
+        var systems: [String: Set<String>] = [:]
+        var passesEndUsers: [String: Bool] = [:]
+        var first = (all: 0, thinking: 0)
+        var followUps = 0
+        var reader = EventLogReader()
+        _ = try reader.read([run.events]) { event in
+            guard labels[event.accountID]?["kind"]?.stringValue == "app_backend" else { return }
+            systems[event.accountID, default: []].insert(event.exchange.system)
+            passesEndUsers[event.accountID] = event.endUserID != nil
+            if event.exchange.turns.count == 1 {
+                first.all += 1
+                first.thinking += event.exchange.reasoning.enabled ? 1 : 0
+            } else {
+                followUps += 1
+            }
+        }
+        #expect(systems.count == 8)
+        #expect(systems.values.allSatisfy { $0.count == 1 && !$0.first!.isEmpty }, "one system prompt per app")
+        #expect(Set(systems.values.map { $0.first! }).count == 8, "no two apps share a system prompt")
+        #expect(Set(passesEndUsers.values) == [true, false], "some apps pass their end users' ids, some do not")
+        let thinking = Double(first.thinking) / Double(max(first.all, 1))
+        #expect(first.all > 500 && thinking > 0.45 && thinking < 0.75, "thinking on about 60% (\(thinking) of \(first.all))")
+        #expect(followUps > 50, "end users follow up (\(followUps))")
+    }
+
     /// The laundering router's variants: its stream under its real customers' ids, or under none.
     @Test(arguments: ["customers", "none"])
     func theRoutersStreamCanHideUnderItsCustomersIdsOrNone(_ choice: String) throws {

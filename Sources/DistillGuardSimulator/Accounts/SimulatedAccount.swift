@@ -46,5 +46,20 @@ struct SimulatedAccount {
         /// A coding agent's session: the tools it offers and the repository it works in.
         var tools: [RequestPlan.Tool] = []
         var repository: String? = nil
+        /// An app backend's conversation: the end user it relays it for.
+        var endUser: String? = nil
+    }
+}
+
+extension SimulatedAccount.Conversation {
+    /// The next request of the conversation: the client re-sends the answer it received (a
+    /// made-up one of `answerSentences` when none was recorded), then the user's next message.
+    mutating func resume(
+        at time: Timestamp, answerSentences: ClosedRange<Int>, _ rng: inout SeededRandom,
+        message: (inout SeededRandom) -> String
+    ) {
+        turns.append(("assistant", lastAnswer ?? TextGenerator.paragraph(&rng, sentences: answerSentences)))
+        turns.append(("user", message(&rng)))
+        lastAt = time
     }
 }

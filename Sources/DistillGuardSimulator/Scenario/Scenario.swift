@@ -88,7 +88,7 @@ public struct Population: Codable, Sendable {
     public var maxBudgetRate: Double?
     /// For `reseller_mixed`: fraction of the account's traffic that is the hidden templated stream.
     public var hiddenStreamShare: Double?
-    /// For resellers: how many distinct end users each account serves (at small scale).
+    /// For resellers and app backends: how many distinct end users each account serves (at small scale).
     public var endUsers: Int?
     /// For `reseller_mixed`: the hidden stream's end-user ids change every this many hours
     /// (absent: a handful of fixed ids).
@@ -165,6 +165,7 @@ public struct Population: Codable, Sendable {
         case llmJudge = "llm_judge"
         case reseller
         case agentPlatform = "agent_platform"
+        case appBackend = "app_backend"
         case codingAgent = "coding_agent"
         case universityClass = "university_class"
         case reasoningHarvest = "reasoning_harvest"

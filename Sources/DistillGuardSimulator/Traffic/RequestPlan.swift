@@ -41,3 +41,13 @@ struct RequestPlan {
     /// The request belongs to the account's running conversation, which keeps the answer.
     var keepsConversation = false
 }
+
+extension RequestPlan {
+    /// Continues `conversation`: the same API, model and system prompt, and all of its turns.
+    mutating func resume(_ conversation: SimulatedAccount.Conversation) {
+        api = conversation.api
+        model = conversation.model
+        system = conversation.system
+        turns = conversation.turns
+    }
+}

@@ -81,6 +81,8 @@ struct RequestPlanner {
             plan.responseKind = .code
         case .codingAgent:
             codingAgent(&plan, &account, at: time, &rng)
+        case .appBackend:
+            appBackend(&plan, &account, population, at: time, &rng)
         case .agentPlatform:
             if population.templates != nil { templated(&plan, population, &rng) } else { organic(&plan, &account, at: time, &rng) }
             addTools(&plan, count: rng.int(2...5), &rng)
@@ -164,13 +166,8 @@ struct RequestPlanner {
             conversation.turns.count < 12
         {
             let followup = conversation.corpusFollowups.isEmpty ? OrganicPrompts.followup(&rng) : conversation.corpusFollowups.removeFirst()
-            conversation.turns.append(("assistant", conversation.lastAnswer ?? TextGenerator.paragraph(&rng, sentences: 2...6)))
-            conversation.turns.append(("user", followup))
-            conversation.lastAt = time
-            plan.api = conversation.api
-            plan.model = conversation.model
-            plan.system = conversation.system
-            plan.turns = conversation.turns
+            conversation.resume(at: time, answerSentences: 2...6, &rng) { _ in followup }
+            plan.resume(conversation)
             plan.keepsConversation = true
             account.conversation = conversation
             return
@@ -215,13 +212,10 @@ struct RequestPlanner {
         {
             let tool = rng.pick(session.tools)
             let path = "\(repository)/src/\(TextGenerator.identifier(&rng)).\(rng.pick(["py", "ts", "go", "rs", "swift"]))"
-            session.turns.append(("assistant", session.lastAnswer ?? TextGenerator.paragraph(&rng, sentences: 1...3)))
-            session.turns.append(("user", rng.chance(0.8) ? "Continue." : "Also run the tests for \(path) and fix what fails."))
-            session.lastAt = time
-            plan.api = session.api
-            plan.model = session.model
-            plan.system = session.system
-            plan.turns = session.turns
+            session.resume(at: time, answerSentences: 1...3, &rng) { rng in
+                rng.chance(0.8) ? "Continue." : "Also run the tests for \(path) and fix what fails."
+            }
+            plan.resume(session)
             plan.tools = session.tools
             let result = rng.chance(0.3) ? rng.pick(Vocabulary.errors) : TextGenerator.paragraph(&rng, sentences: 1...4)
             plan.priorToolStep = (tool.name, #"{"path":"\#(path)"}"#, "\(path):\n" + result)
@@ -247,6 +241,41 @@ struct RequestPlanner {
         plan.reasoning =
             plan.api == "anthropic.messages" ? .budget(rng.pick([10000, 16000, 31999])) : .effort(rng.pick(["high", "high", "medium"]))
         if rng.chance(0.85) { plan.respondsWithToolCall = rng.pick(plan.tools).name }
+    }
+
+    /// An app's backend relaying its end users' questions (a tutoring app, say): the app's own
+    /// system prompt and wrapper (`AppStyle`, private to the account) around each end user's
+    /// question, a problem from the population's templates that half the end users word their own
+    /// way (`AppStyle.endUserWording`); thinking at the population's rate; now and then the end user follows up in the same
+    /// conversation. The real look-alike of a campaign that wraps its harvest in a private frame.
+    func appBackend(
+        _ plan: inout RequestPlan, _ account: inout SimulatedAccount, _ population: Population, at time: Timestamp,
+        _ rng: inout SeededRandom
+    ) {
+        let app = AppStyle(accountID: account.id)
+        plan.keepsConversation = true
+        plan.responseKind = .stepByStep
+        plan.responseCharacters = rng.int(800...2500)
+        if var conversation = account.conversation, time.milliseconds - conversation.lastAt.milliseconds < 15 * 60_000,
+            conversation.turns.count < 8, rng.chance(0.3)
+        {
+            conversation.resume(at: time, answerSentences: 2...5, &rng) { rng in AppStyle.followUp(&rng) }
+            plan.resume(conversation)
+            plan.endUser = conversation.endUser
+            plan.responseKind = .prose
+            account.conversation = conversation
+            return
+        }
+        let endUser = rng.int(0..<(population.endUsers ?? 2000))
+        templated(&plan, population, &rng)
+        let task = plan.turns.last?.text ?? ""
+        let question = AppStyle.endUserWording(task, endUser: endUser, &rng)
+        plan.system = app.system
+        plan.turns = [("user", app.wrap(question, &rng))]
+        plan.endUser = app.passesEndUserIDs ? "eu_\(account.index)_\(endUser)" : nil
+        account.conversation = SimulatedAccount.Conversation(
+            api: plan.api, model: plan.model, system: plan.system, turns: plan.turns, lastAt: time, corpusFollowups: [],
+            endUser: plan.endUser)
     }
 
     /// The long, cached system prompt of an agent CLI: instructions, conventions and the

@@ -246,8 +246,9 @@ struct RequestPlanner {
     /// An app's backend relaying its end users' questions (a tutoring app, say): the app's own
     /// system prompt and wrapper (`AppStyle`, private to the account) around each end user's
     /// question, a problem from the population's templates that half the end users word their own
-    /// way (`AppStyle.endUserWording`); thinking at the population's rate; now and then the end user follows up in the same
-    /// conversation. The real look-alike of a campaign that wraps its harvest in a private frame.
+    /// way (`AppStyle.endUserWording`); thinking at the population's rate; now and then the end
+    /// user follows up in the same conversation. The real look-alike of a campaign that wraps its
+    /// harvest in a private frame.
     func appBackend(
         _ plan: inout RequestPlan, _ account: inout SimulatedAccount, _ population: Population, at time: Timestamp,
         _ rng: inout SeededRandom

@@ -45,8 +45,9 @@ struct AppStyle {
     /// An end user's question as they type it into the app: often bare, sometimes with a few
     /// words of their own around it (not the adaptive campaign's phrases: a shared phrase list
     /// would tie apps to the campaign through the simulator, not through anything real).
-    static func endUserWording(_ task: String, endUser: Int, _ rng: inout SeededRandom) -> String {
-        var user = SeededRandom(seed: StableHash.hash("end user \(endUser)", seed: 0xE5))
+    /// Each end user (`endUser` of the app `accountID`) keeps their habit from one question to the next.
+    static func endUserWording(_ task: String, accountID: String, endUser: Int, _ rng: inout SeededRandom) -> String {
+        var user = SeededRandom(seed: StableHash.hash("end user \(endUser) of \(accountID)", seed: 0xE5))
         guard user.chance(0.5) else { return task }
         let prefix = user.pick(endUserPrefixes)
         let suffix = user.pick(endUserSuffixes)

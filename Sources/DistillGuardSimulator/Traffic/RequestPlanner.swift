@@ -270,7 +270,7 @@ struct RequestPlanner {
         let endUser = rng.int(0..<(population.endUsers ?? 2000))
         templated(&plan, population, &rng)
         let task = plan.turns.last?.text ?? ""
-        let question = AppStyle.endUserWording(task, endUser: endUser, &rng)
+        let question = AppStyle.endUserWording(task, accountID: account.id, endUser: endUser, &rng)
         plan.system = app.system
         plan.turns = [("user", app.wrap(question, &rng))]
         plan.endUser = app.passesEndUserIDs ? "eu_\(account.index)_\(endUser)" : nil

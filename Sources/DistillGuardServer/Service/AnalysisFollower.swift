@@ -69,6 +69,8 @@ public final class AnalysisFollower: Service, Sendable {
     private let restored = Mutex(false)
     /// The analysis lease while this replica holds it (checkpoints are written under it).
     private let held = Mutex<AnalysisLease?>(nil)
+    /// Reads of analysts' decisions, so that a slow one never undoes a newer one (`DecisionReads`).
+    private let decisionReads = Mutex(DecisionReads())
 
     public init(store: any ServiceStore, settings: AnalysisSettings, metrics: MetricsRegistry, logger: Logger) {
         self.store = store
@@ -120,11 +122,8 @@ public final class AnalysisFollower: Service, Sendable {
     /// Records an analyst's decision and applies it to the published view at once.
     public func record(_ decision: AnalystDecision) async throws -> AnalystDecision {
         let stored = try await store.record(decision)
-        let decisions = try await store.decisions()
-        published.withLock { view in
-            view.decisions = decisions
-            view.ledger = DecisionLedger(decisions)
-        }
+        let read = try await readDecisions()
+        published.withLock { _ = apply(read, to: &$0) }
         publishEnforcement(nil)
         return stored
     }
@@ -337,14 +336,23 @@ public final class AnalysisFollower: Service, Sendable {
 
     /// Reads analysts' decisions (recorded on any replica) and applies them when they changed.
     func reloadDecisions() async throws {
-        let decisions = try await store.decisions()
-        let changed = published.withLock { view -> Bool in
-            guard view.decisions != decisions else { return false }
-            view.decisions = decisions
-            view.ledger = DecisionLedger(decisions)
-            return true
-        }
-        if changed { publishEnforcement(nil) }
+        let read = try await readDecisions()
+        if published.withLock({ apply(read, to: &$0) }) { publishEnforcement(nil) }
+    }
+
+    /// Reads analysts' decisions, numbered as the read begins (`DecisionReads`).
+    private func readDecisions() async throws -> (ticket: Int, decisions: [AnalystDecision]) {
+        let ticket = decisionReads.withLock { $0.begin() }
+        return (ticket, try await store.decisions())
+    }
+
+    /// Puts `read` on `view` unless a read that began after it was applied first; returns whether
+    /// the decisions on `view` changed.
+    private func apply(_ read: (ticket: Int, decisions: [AnalystDecision]), to view: inout View) -> Bool {
+        guard decisionReads.withLock({ $0.accept(read.ticket) }), view.decisions != read.decisions else { return false }
+        view.decisions = read.decisions
+        view.ledger = DecisionLedger(read.decisions)
+        return true
     }
 
     /// Restores the engine as of the last checkpoint (or starts a new one) and publishes the view it implies.
@@ -369,11 +377,10 @@ public final class AnalysisFollower: Service, Sendable {
         let sequence = checkpoint?.sequence ?? 0
         let backlog = try await store.eventCount(after: sequence)
         counters.withLock { $0.backlog = backlog }
-        let decisions = try await store.decisions()
+        let decisions = try await readDecisions()
         published.withLock { view in
             view.result = result
-            view.decisions = decisions
-            view.ledger = DecisionLedger(decisions)
+            _ = apply(decisions, to: &view)
             view.processedSequence = sequence
             view.checkpointSequence = sequence
             view.checkpointSavedAt = checkpoint?.savedAt

@@ -4,6 +4,8 @@ import DistillGuardServer
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// `distillguard gateway --config FILE`: the inline enforcement proxy.
 struct GatewayCommand: AsyncParsableCommand {
@@ -38,13 +40,12 @@ struct GatewayCommand: AsyncParsableCommand {
         let app = buildGatewayApplication(gateway, logger: logger) { port in
             StandardError.print("gateway listening on http://\(host):\(port)")
         }
-        do {
-            try await app.runService()
-        } catch {
-            try await gateway.shutdown()
-            throw error
-        }
-        try await gateway.shutdown()
+        // Shut down in reverse order: the HTTP server stops taking requests first, then the
+        // gateway drains its analysis queue and flushes the event log.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: gateway), .init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 
     /// Reads and checks the configuration file; a policy file it names is read relative to it.

@@ -135,10 +135,13 @@ struct GatewayHarness {
     /// stored (or forwarded) and in the published snapshot.
     func waitForDrain(exchanges: Int) async throws {
         let analysis = gateway.analysis
-        try await Wait.until("gateway analysis to settle after \(exchanges) exchanges (at \(analysis.health.analyzed))") {
+        // The gateway submits an exchange once its response has ended, which can be just after
+        // the client has read it: first every exchange is submitted, then analysis drains.
+        try await Wait.until("the gateway to submit \(exchanges) exchanges for analysis (at \(analysis.health.analyzed))") {
             let health = analysis.health
-            return health.analyzed + health.rejected + health.dropped >= exchanges && analysis.isSettled
+            return health.analyzed + health.queued + health.rejected + health.dropped >= exchanges
         }
+        await analysis.drain()
     }
 }
 

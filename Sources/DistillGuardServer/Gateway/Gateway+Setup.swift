@@ -3,6 +3,7 @@ import DistillGuardCore
 import DistillGuardStore
 import Foundation
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 extension Gateway {
@@ -69,6 +70,18 @@ extension Gateway {
     public func shutdown() async throws {
         await analysis.stop()
         try await client.shutdown()
+    }
+}
+
+/// The gateway as a service of a `ServiceGroup` (what `distillguard gateway` runs): list it before
+/// the HTTP application, so that on SIGTERM the server stops taking requests first and the gateway
+/// then analyses, logs and stores every exchange it has queued before the process exits.
+extension Gateway: Service {
+    /// Waits for the group's graceful shutdown (or its cancellation, when another service failed),
+    /// then shuts the gateway down.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try await shutdown()
     }
 }
 

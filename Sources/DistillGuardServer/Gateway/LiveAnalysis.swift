@@ -81,6 +81,12 @@ public final class LiveAnalysis: Sendable {
         /// times of the last submission and the last refresh is not enough: an exchange submitted
         /// while a refresh runs is older than that refresh but not in it.)
         var unpublished = false
+        /// Exchanges accepted into the queue since start, and how many of them the thread has taken.
+        var accepted = 0
+        var taken = 0
+        /// Callers of `drain()` waiting.
+        var drains: [Drain] = []
+        var lastDrainID = 0
     }
 
     let configuration: Configuration
@@ -188,6 +194,7 @@ public final class LiveAnalysis: Sendable {
                 return (false, false)
             }
             state.queue.append(item)
+            state.accepted += 1
             return (true, state.queue.count == 1)
         }
         // Only the first exchange of an empty queue wakes the thread: while it works through a
@@ -218,8 +225,45 @@ public final class LiveAnalysis: Sendable {
         }
     }
 
+    /// Returns once every exchange submitted before the call has been analysed, written to the
+    /// event log, handed to the store (a store that fails keeps it for the next try: see `health`)
+    /// and is in the published verdicts. Asking publishes at once rather than at the next
+    /// `refreshSeconds`. Returns at once when the analysis thread is not running, or when the
+    /// calling task is cancelled; a call made while it stops returns when it has stopped (it
+    /// drains the queue first).
+    public func drain() async {
+        let id = state.withLock { state -> Int in
+            state.lastDrainID += 1
+            return state.lastDrainID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (caller: CheckedContinuation<Void, Never>) in
+                let waiting = state.withLock { state -> Bool in
+                    // Cancelled before this point, the handler below found nothing to resume.
+                    guard state.running, !Task.isCancelled else { return false }
+                    state.drains.append(Drain(id: id, through: state.accepted, caller: caller))
+                    return true
+                }
+                if waiting { wake.signal() } else { caller.resume() }
+            }
+        } onCancel: {
+            let caller = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard let index = state.drains.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.drains.remove(at: index).caller
+            }
+            caller?.resume()
+        }
+    }
+
+    /// A caller of `drain()`, with the number of exchanges accepted before it asked.
+    struct Drain {
+        var id: Int
+        var through: Int
+        var caller: CheckedContinuation<Void, Never>
+    }
+
     /// Whether everything submitted so far has been analyzed, logged and stored, and is reflected
-    /// in the published verdicts (what a caller waits for before reading them or the event log).
+    /// in the published verdicts (what `drain()` waits for).
     public var isSettled: Bool {
         state.withLock { state in
             state.queue.isEmpty && state.inFlight == 0 && !state.unpublished
@@ -233,6 +277,7 @@ public final class LiveAnalysis: Sendable {
                 let batch = state.queue
                 state.queue.removeAll(keepingCapacity: true)
                 state.inFlight = batch.count
+                state.taken += batch.count
                 let behind = (state.unpublished || !batch.isEmpty) && Self.now() - state.lastRefresh > 2 * configuration.refreshSeconds
                 return (batch, state.stopping, behind)
             }
@@ -241,9 +286,13 @@ public final class LiveAnalysis: Sendable {
             // host cannot starve it into dropping exchanges or enforcing stale verdicts.
             Self.setIdlePriority(batch.count < configuration.queueCapacity / 4 && !lagging)
             if !batch.isEmpty { process(batch) } else { storePending(force: false) }
-            let due = state.withLock { $0.unpublished && Self.now() - $0.lastRefresh >= configuration.refreshSeconds }
+            // A refresh is due every refreshSeconds while the engine has news, and at once for a drain.
+            let due = state.withLock {
+                $0.unpublished && (!$0.drains.isEmpty || Self.now() - $0.lastRefresh >= configuration.refreshSeconds)
+            }
             if loadSnapshot == nil, due || stopping { refresh() }
             state.withLock { $0.inFlight = 0 }
+            resumeDrains()
             if Self.now() - lastDecisionLoad.withLock({ $0 }) >= configuration.refreshSeconds { reloadDecisions() }
             if Self.now() - lastSnapshotLoad.withLock({ $0 }) >= configuration.refreshSeconds, !stopping { reloadSnapshot() }
             if !batch.isEmpty && !stopping { Thread.sleep(forTimeInterval: Self.gatherInterval) }
@@ -256,11 +305,29 @@ public final class LiveAnalysis: Sendable {
                         metadata: ["dg.events": "\(unstored)"])
                 }
                 flushLog()
-                state.withLock { $0.running = false }
+                let waiting = state.withLock { state in
+                    state.running = false
+                    defer { state.drains.removeAll() }
+                    return state.drains.map(\.caller)
+                }
+                for caller in waiting { caller.resume() }
                 finished.signal()
                 return
             }
         }
+    }
+
+    /// Lets the callers of `drain()` go whose exchanges have all been taken, processed (this runs
+    /// after the round's batch) and published.
+    private func resumeDrains() {
+        let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard !state.drains.isEmpty, !state.unpublished else { return [] }
+            let taken = state.taken
+            let ready = state.drains.filter { $0.through <= taken }.map(\.caller)
+            state.drains.removeAll { $0.through <= taken }
+            return ready
+        }
+        for caller in ready { caller.resume() }
     }
 
     private func process(_ batch: [Item]) {

@@ -139,10 +139,12 @@ struct ServiceHarness {
         }
     }
 
-    /// Waits until analysis has caught up with `events` events and published them.
+    /// Waits until analysis has caught up with `events` events and published them (events that
+    /// another process, such as a gateway, is still sending are waited for too).
     func waitForAnalysis(events: Int) async throws {
         try await Wait.until("analysis to reach \(events) events (at \(follower.view.result?.eventsAnalyzed ?? 0))") {
-            follower.view.result?.eventsAnalyzed ?? 0 >= events && follower.backlog == 0
+            try await follower.drain()
+            return follower.view.result?.eventsAnalyzed ?? 0 >= events && follower.backlog == 0
         }
     }
 

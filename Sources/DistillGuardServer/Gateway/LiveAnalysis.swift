@@ -84,9 +84,6 @@ public final class LiveAnalysis: Sendable {
         /// Exchanges accepted into the queue since start, and how many of them the thread has taken.
         var accepted = 0
         var taken = 0
-        /// Callers of `drain()` waiting.
-        var drains: [Drain] = []
-        var lastDrainID = 0
     }
 
     let configuration: Configuration
@@ -95,6 +92,8 @@ public final class LiveAnalysis: Sendable {
     let loadSnapshot: LoadSnapshot?
     let logger: Logger
     private let state = Mutex(State())
+    /// Callers of `drain()`, and how far the published verdicts reach (exchanges taken off the queue).
+    private let drains = DrainWaiters()
     private let published = Mutex(EnforcementSnapshot())
     /// The engine's own verdicts, before analysts' decisions are applied.
     private let computed = Mutex(EnforcementSnapshot())
@@ -144,6 +143,7 @@ public final class LiveAnalysis: Sendable {
 
     /// Starts the analysis thread (with a large stack: the engine recurses in debug builds).
     public func start() {
+        drains.open()
         reloadDecisions()
         state.withLock { state in
             state.running = true
@@ -232,34 +232,7 @@ public final class LiveAnalysis: Sendable {
     /// calling task is cancelled; a call made while it stops returns when it has stopped (it
     /// drains the queue first).
     public func drain() async {
-        let id = state.withLock { state -> Int in
-            state.lastDrainID += 1
-            return state.lastDrainID
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (caller: CheckedContinuation<Void, Never>) in
-                let waiting = state.withLock { state -> Bool in
-                    // Cancelled before this point, the handler below found nothing to resume.
-                    guard state.running, !Task.isCancelled else { return false }
-                    state.drains.append(Drain(id: id, through: state.accepted, caller: caller))
-                    return true
-                }
-                if waiting { wake.signal() } else { caller.resume() }
-            }
-        } onCancel: {
-            let caller = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                guard let index = state.drains.firstIndex(where: { $0.id == id }) else { return nil }
-                return state.drains.remove(at: index).caller
-            }
-            caller?.resume()
-        }
-    }
-
-    /// A caller of `drain()`, with the number of exchanges accepted before it asked.
-    struct Drain {
-        var id: Int
-        var through: Int
-        var caller: CheckedContinuation<Void, Never>
+        await drains.wait(through: Int64(state.withLock { $0.accepted })) { wake.signal() }
     }
 
     /// Whether everything submitted so far has been analyzed, logged and stored, and is reflected
@@ -288,7 +261,7 @@ public final class LiveAnalysis: Sendable {
             if !batch.isEmpty { process(batch) } else { storePending(force: false) }
             // A refresh is due every refreshSeconds while the engine has news, and at once for a drain.
             let due = state.withLock {
-                $0.unpublished && (!$0.drains.isEmpty || Self.now() - $0.lastRefresh >= configuration.refreshSeconds)
+                $0.unpublished && (drains.isWaiting || Self.now() - $0.lastRefresh >= configuration.refreshSeconds)
             }
             if loadSnapshot == nil, due || stopping { refresh() }
             state.withLock { $0.inFlight = 0 }
@@ -305,12 +278,8 @@ public final class LiveAnalysis: Sendable {
                         metadata: ["dg.events": "\(unstored)"])
                 }
                 flushLog()
-                let waiting = state.withLock { state in
-                    state.running = false
-                    defer { state.drains.removeAll() }
-                    return state.drains.map(\.caller)
-                }
-                for caller in waiting { caller.resume() }
+                state.withLock { $0.running = false }
+                drains.close()
                 finished.signal()
                 return
             }
@@ -320,14 +289,8 @@ public final class LiveAnalysis: Sendable {
     /// Lets the callers of `drain()` go whose exchanges have all been taken, processed (this runs
     /// after the round's batch) and published.
     private func resumeDrains() {
-        let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            guard !state.drains.isEmpty, !state.unpublished else { return [] }
-            let taken = state.taken
-            let ready = state.drains.filter { $0.through <= taken }.map(\.caller)
-            state.drains.removeAll { $0.through <= taken }
-            return ready
-        }
-        for caller in ready { caller.resume() }
+        let settled = state.withLock { $0.unpublished ? nil : $0.taken }
+        if let settled { drains.reach(Int64(settled)) }
     }
 
     private func process(_ batch: [Item]) {

@@ -71,6 +71,8 @@ public final class AnalysisFollower: Service, Sendable {
     private let held = Mutex<AnalysisLease?>(nil)
     /// Reads of analysts' decisions, so that a slow one never undoes a newer one (`DecisionReads`).
     private let decisionReads = Mutex(DecisionReads())
+    /// Callers of `drain()`, and how far the published verdicts reach (a sequence number).
+    private let drains = DrainWaiters()
 
     public init(store: any ServiceStore, settings: AnalysisSettings, metrics: MetricsRegistry, logger: Logger) {
         self.store = store
@@ -128,6 +130,16 @@ public final class AnalysisFollower: Service, Sendable {
         return stored
     }
 
+    /// Returns once every event stored before the call (on any replica) is analysed and in the
+    /// published verdicts. The leader (or the only analyser) publishes at once for it rather than at
+    /// the next `refresh_seconds`; a standby returns once it has restored a checkpoint of the
+    /// leader's that covers those events. Returns at once when the analysis loop does not run
+    /// (`run()` not started yet, or ended) or when the calling task is cancelled; throws when the
+    /// store cannot be read.
+    public func drain() async throws {
+        await drains.wait(through: try await store.latestSequence())
+    }
+
     /// Restores the engine from the last checkpoint and publishes its verdicts, so that the HTTP
     /// service, started after this, never shows an empty analysis while a checkpoint exists.
     public func prepare() async throws {
@@ -144,6 +156,8 @@ public final class AnalysisFollower: Service, Sendable {
     }
 
     public func run() async throws {
+        drains.open()
+        defer { drains.close() }
         if !restored.withLock({ $0 }) { try await restore() }
         let leases = store as? any AnalysisLeaseStore
         if leases != nil { published.withLock { $0.role = .standby } }
@@ -204,8 +218,9 @@ public final class AnalysisFollower: Service, Sendable {
                     && (sinceCheckpoint >= settings.checkpointEvents
                         || Date().timeIntervalSince(lastCheckpoint) >= settings.checkpointSeconds)
                 // Scoring everyone costs far more than a batch: at most every refreshSeconds (the
-                // first one at once), however small and frequent the batches are.
-                if dirty, checkpointDue || Date().timeIntervalSince(lastRefresh) >= settings.refreshSeconds {
+                // first one at once), however small and frequent the batches are, unless a caller
+                // of `drain()` waits.
+                if dirty, checkpointDue || drains.isWaiting || Date().timeIntervalSince(lastRefresh) >= settings.refreshSeconds {
                     try await refresh()
                     lastRefresh = Date()
                     dirty = false
@@ -392,6 +407,7 @@ public final class AnalysisFollower: Service, Sendable {
         if let result { publishFlagged(result) }
         // Analysts' decisions are enforced from the start, with or without verdicts.
         publishEnforcement(result.map { EnforcementSnapshot($0, matcher: matcher ?? TemplateMatcher(), builtAt: Self.milliseconds()) })
+        drains.reach(sequence)
     }
 
     /// Feeds a batch to the engine; returns the last sequence number.
@@ -437,6 +453,8 @@ public final class AnalysisFollower: Service, Sendable {
     /// Scores everyone, publishes the result and records this hour's counts.
     func refresh() async throws {
         let rejected = counters.withLock { $0.rejected }
+        // The loop that calls this is the only one that analyses: everything up to here is in the result.
+        let through = published.withLock { $0.processedSequence }
         let (result, matcher) = try await onAnalysisThread { [self] in
             engine.withLock { engine in
                 let result = engine.finish(eventsRejected: rejected)
@@ -448,6 +466,7 @@ public final class AnalysisFollower: Service, Sendable {
             view.refreshedAt = Self.now()
         }
         publishEnforcement(EnforcementSnapshot(result, matcher: matcher, builtAt: Self.milliseconds()))
+        drains.reach(through)
         let (review, attack) = publishFlagged(result)
         if let end = result.logEnd {
             try await store.record(

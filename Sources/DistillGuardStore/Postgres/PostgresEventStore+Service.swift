@@ -25,6 +25,10 @@ extension PostgresEventStore: ServiceStore {
         try await count("SELECT COUNT(*)::BIGINT FROM \(schema).event WHERE seq > $1", binds: try Self.binds(sequence))
     }
 
+    public func latestSequence() async throws -> Int64 {
+        Int64(try await count("SELECT COALESCE(MAX(seq), 0)::BIGINT FROM \(schema).event"))
+    }
+
     func count(_ sql: String, binds: PostgresBindings = PostgresBindings()) async throws -> Int {
         let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
         for try await count in rows.decode(Int64.self) { return Int(count) }

@@ -17,6 +17,10 @@ extension SQLiteEventStore: ServiceStore {
         try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event WHERE seq > ?", arguments: [sequence]) ?? 0 }
     }
 
+    public func latestSequence() async throws -> Int64 {
+        try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM event") ?? 0 }
+    }
+
     public func checkpoint() async throws -> EngineCheckpoint? {
         try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT seq, saved_at_ms, state, verdicts FROM engine_checkpoint WHERE id = 1").map { row in

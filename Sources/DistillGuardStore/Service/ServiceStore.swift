@@ -16,6 +16,9 @@ public protocol ServiceStore: EventStore {
     /// Number of stored events with a sequence number above `sequence`.
     func eventCount(after sequence: Int64) async throws -> Int
 
+    /// The sequence number of the newest stored event (0 when none is stored).
+    func latestSequence() async throws -> Int64
+
     /// The latest checkpoint, if any.
     func checkpoint() async throws -> EngineCheckpoint?
 

@@ -25,6 +25,23 @@ public enum Wait {
         }
     }
 
+    /// Awaits `operation` (one that waits by itself, such as an analysis `drain()`), and cancels it
+    /// and throws `WaitError` if it has not returned after `hangGuard`.
+    public static func on<T: Sendable>(
+        _ what: @autoclosure () -> String, hangGuard: Duration = hangGuard, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: hangGuard)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw WaitError(what: what(), waited: hangGuard) }
+            return value
+        }
+    }
+
     /// `until` for blocking code that runs off the concurrency pool (processes, curl).
     public static func blockingUntil(
         _ what: @autoclosure () -> String, every interval: Duration = .milliseconds(50), hangGuard: Duration = hangGuard,

@@ -141,7 +141,7 @@ struct GatewayHarness {
             let health = analysis.health
             return health.analyzed + health.queued + health.rejected + health.dropped >= exchanges
         }
-        await analysis.drain()
+        try await Wait.on("gateway analysis to drain after \(exchanges) exchanges") { await analysis.drain() }
     }
 }
 

@@ -143,7 +143,7 @@ struct ServiceHarness {
     /// another process, such as a gateway, is still sending are waited for too).
     func waitForAnalysis(events: Int) async throws {
         try await Wait.until("analysis to reach \(events) events (at \(follower.view.result?.eventsAnalyzed ?? 0))") {
-            try await follower.drain()
+            try await Wait.on("analysis to drain") { try await follower.drain() }
             return follower.view.result?.eventsAnalyzed ?? 0 >= events && follower.backlog == 0
         }
     }

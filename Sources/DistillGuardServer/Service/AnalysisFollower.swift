@@ -132,7 +132,7 @@ public final class AnalysisFollower: Service, Sendable {
 
     /// Returns once every event stored before the call (on any replica) is analysed and in the
     /// published verdicts. The leader (or the only analyser) publishes at once for it rather than at
-    /// the next `refresh_seconds`; a standby returns once it has restored a checkpoint of the
+    /// its next refresh (`settings.refreshSeconds`); a standby returns once it has restored a checkpoint of the
     /// leader's that covers those events. Returns at once when the analysis loop does not run
     /// (`run()` not started yet, or ended) or when the calling task is cancelled; throws when the
     /// store cannot be read.

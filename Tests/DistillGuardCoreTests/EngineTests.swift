@@ -194,9 +194,12 @@ struct EngineTests {
 
     /// A router laundering a 10% stream: each request worded its own way (no chain-of-thought
     /// phrase, so no template stream), thinking on with long but not maximal budgets, over
-    /// end-user ids that live five hours. Beside it, a reseller whose customers all think at length,
-    /// but in conversations, plus four one-off customers who each asked one long question.
-    @Test func findsALaunderedStreamSpreadOverShortLivedEndUsers() {
+    /// end-user ids that live five hours. It is held for review with the stream in its evidence,
+    /// not acted on: beside it, a real router whose one-off visitors (10% of its requests) each
+    /// asked one long question with thinking on looks the same by this measure, and must not be
+    /// banned for it. And a reseller whose customers all think at length, but in conversations,
+    /// plus four one-off customers who each asked one long question, is not acted on.
+    @Test func holdsALaunderedStreamSpreadOverShortLivedEndUsersForReview() {
         var log = CraftedLog()
         let asks = ["I need the whole solution.", "Walk me through it fully.", "Full working please.", "Complete answer, every step."]
         for i in 0..<400 {
@@ -210,6 +213,11 @@ struct EngineTests {
                     account: "router", at: time, prompt: organicPrompts[i % organicPrompts.count] + " #\(i)",
                     endUser: "customer-\(i % 150)", asn: 16509, tier: "reseller")
             }
+            log.add(
+                account: "router-with-visitors", at: time.adding(seconds: 2),
+                prompt: organicPrompts[(i + 3) % organicPrompts.count] + " #\(i)",
+                maxTokens: i % 10 == 0 ? 20000 : 1024, thinkingBudget: i % 10 == 0 ? 10000 : nil,
+                endUser: i % 10 == 0 ? "visitor-\(i)" : "customer-\(i % 150)", asn: 16509, tier: "reseller")
             // Every customer of the thinking reseller asks for long reasoning, and follows up on
             // the answer it received; four others ask one long question each and leave.
             let customer = i % 100
@@ -224,12 +232,15 @@ struct EngineTests {
         }
         let result = log.analyze()
         let router = try! #require(result.accounts.first { $0.accountID == "router" })
-        #expect(router.verdict == .attack)
+        #expect(router.verdict == .review)
         #expect(
             router.evidence.contains {
                 $0.contains("of whom 21 sent nothing but stand-alone requests for long reasoning")
                     && $0.contains("40 of its 400 requests (10%)")
             }, "\(router.evidence)")
+        let visited = try! #require(result.accounts.first { $0.accountID == "router-with-visitors" })
+        #expect(visited.verdict == .review, "one-off visitors who think are no reason to act on their own")
+        #expect(visited.evidence.contains { $0.contains("of whom 40 sent nothing but stand-alone requests for long reasoning") })
         #expect(
             result.accounts.first { $0.accountID == "thinking-reseller" }?.verdict != .attack,
             "customers who think at length in conversations are not a stream")

@@ -313,9 +313,12 @@ struct SimulationTests {
         var reader = EventLogReader()
         _ = try reader.read([run.events]) { event in
             guard labels[event.accountID]?["kind"]?.stringValue == "adaptive_router" else { return }
-            // The stream asks for long reasoning on every request; the customers' own traffic
-            // seldom does.
-            let long = event.exchange.reasoning.enabled && event.exchange.maxOutputTokens ?? 0 >= 16000
+            // The stream asks for long reasoning on every request, stand-alone and without tools;
+            // of the customers' own traffic, only now and then a message of one who thinks on
+            // every message does (coding agents' tool loops carry tools).
+            let long =
+                event.exchange.reasoning.enabled && event.exchange.maxOutputTokens ?? 0 >= 16000 && event.exchange.tools.isEmpty
+                && !event.exchange.turns.contains { $0.role == .assistant }
             guard let endUser = event.endUserID else {
                 withoutEndUser.all += 1
                 withoutEndUser.long += long ? 1 : 0
@@ -338,6 +341,66 @@ struct SimulationTests {
                 Double(shared.count) > 0.5 * Double(stream.endUsers.count),
                 "\(shared.count) of \(stream.endUsers.count) also send their own")
         }
+    }
+
+    /// A reseller's end users are people of one kind each (`end_user_mix`), each in their own
+    /// conversations: the coding agents' sessions and the thinking-on users' messages are not
+    /// spread over other end users' ids.
+    @Test func resellersServeEndUsersOfOneKindEachInTheirOwnConversations() throws {
+        var scenario = try #require(try BuiltInScenarios.scenario(named: "feb-2026"))
+        let resellers = try #require(scenario.populations.firstIndex { $0.kind == "reseller" })
+        #expect(scenario.populations[resellers].endUserMix == ["chat": 0.65, "thinking": 0.15, "coding_agent": 0.2])
+        scenario.events.small = 20000
+        let run = try simulate(scenario, seed: 12, into: "reseller-end-users")
+        let labels = try labels(run.labels)
+        struct EndUser {
+            var requests = 0
+            var agentic = 0
+            var thinking = 0
+            var followUpsOfOthers = 0
+            var followUps = 0
+            var resendingTheirAnswer = 0
+            var answers = Set<String>()
+        }
+        var endUsers: [String: EndUser] = [:]
+        // Who opened a conversation with this text (end users may happen to type the same).
+        var openers: [String: Set<String>] = [:]
+        var reader = EventLogReader()
+        _ = try reader.read([run.events]) { event in
+            guard labels[event.accountID]?["kind"]?.stringValue == "reseller", let id = event.endUserID else { return }
+            let exchange = event.exchange
+            var endUser = endUsers[id] ?? EndUser()
+            endUser.requests += 1
+            if !exchange.tools.isEmpty && exchange.system.count > 1000 { endUser.agentic += 1 }
+            if exchange.reasoning.enabled || exchange.reasoning.effort != nil { endUser.thinking += 1 }
+            if let opening = exchange.turns.first(where: { $0.role == .user })?.text {
+                // (A coding agent's last assistant turn is its tool call, with no text.)
+                if let resent = exchange.turns.last(where: { $0.role == .assistant && !$0.text.isEmpty }) {
+                    endUser.followUps += 1
+                    if endUser.answers.contains(resent.text) { endUser.resendingTheirAnswer += 1 }
+                    if !(openers[opening]?.contains(id) ?? false) { endUser.followUpsOfOthers += 1 }
+                } else {
+                    openers[opening, default: []].insert(id)
+                }
+            }
+            endUser.answers.insert(exchange.outputText)
+            endUsers[id] = endUser
+        }
+        let busy = endUsers.values.filter { $0.requests >= 3 }
+        let agents = busy.filter { $0.agentic > 0 }
+        let thinkers = busy.filter { $0.agentic == 0 && $0.thinking == $0.requests }
+        #expect(busy.count > 100, "\(busy.count) end users with 3 requests or more")
+        #expect(agents.allSatisfy { $0.agentic == $0.requests }, "a coding agent's end user sends nothing but tool loops")
+        let agentShare = Double(agents.count) / Double(busy.count)
+        let thinkerShare = Double(thinkers.count) / Double(busy.count)
+        #expect(agentShare > 0.1 && agentShare < 0.3, "coding agents: \(agents.count) of \(busy.count)")
+        #expect(thinkerShare > 0.07 && thinkerShare < 0.3, "thinking on every message: \(thinkers.count) of \(busy.count)")
+        #expect(endUsers.values.allSatisfy { $0.followUpsOfOthers == 0 }, "follow-ups stay in their end user's conversation")
+        let followUps = endUsers.values.reduce(0) { $0 + $1.followUps }
+        let resending = endUsers.values.reduce(0) { $0 + $1.resendingTheirAnswer }
+        #expect(
+            followUps > 200 && resending == followUps, "\(resending) of \(followUps) follow-ups re-send the answer their end user received")
+        #expect(endUsers.values.reduce(0) { $0 + $1.requests } > 500)
     }
 
     @Test func corpusPromptsAreMixedIntoBenignTrafficOnly() throws {
@@ -389,6 +452,17 @@ struct SimulationTests {
         (
             #""hidden_stream_share": 0.35"#, #""hidden_stream_share": 0.35, "stream_end_users": "none", "end_user_rotation_hours": 2"#,
             "`stream_end_users` and `end_user_rotation_hours` exclude each other"
+        ),
+        (#""coding_agent": 0.2 }"#, #""coder": 0.2 }"#, "`end_user_mix`: unknown kind 'coder'"),
+        (
+            #""chat": 0.65, "thinking": 0.15, "coding_agent": 0.2"#, #""chat": 0, "thinking": 0, "coding_agent": 0"#,
+            "`end_user_mix` weights add up to 0"
+        ),
+        (#""chat": 0.65,"#, #""chat": -1,"#, "`end_user_mix.chat` must be 0 or more, got -1"),
+        (
+            #""prompt_language": "ru", "prompt_language_share": 0.2,"#,
+            #""prompt_language": "ru", "prompt_language_share": 0.2, "end_user_mix": { "chat": 1 },"#,
+            "`end_user_mix` is for `reseller` and `reseller_mixed` behaviors, not `organic`"
         ),
     ])
     func badScenariosFailWithTheFieldAtFault(original: String, replacement: String, message: String) throws {

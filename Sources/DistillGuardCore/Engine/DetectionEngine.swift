@@ -283,13 +283,13 @@ public struct DetectionEngine: Sendable {
     /// sends as a harvest (`AccountProfile.TemplateUse.isSentAsHarvest`), not those it falls into
     /// by asking the same kind of task plainly.
     static func withoutPlainTemplates(_ signals: AccountSignals, _ p: AccountProfile, context: AccountSignals.Context) -> AccountSignals {
-        var values = signals.values
+        var result = signals
         var share = 0.0
         for entry in p.templates where entry.isSentAsHarvest {
             if let stats = context.templates[entry.id], stats.harvestScore >= 0.5 { share += Double(entry.count) }
         }
-        values[harvestTemplateShare] = min(values[harvestTemplateShare], p.exchanges > 0 ? share / Double(p.exchanges) : 0)
-        return AccountSignals(values: values)
+        result.values[harvestTemplateShare] = min(result.values[harvestTemplateShare], p.exchanges > 0 ? share / Double(p.exchanges) : 0)
+        return result
     }
 
     static let harvestTemplateShare = AccountSignals.names.firstIndex(of: "harvest_template_share")!

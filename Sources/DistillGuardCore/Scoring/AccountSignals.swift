@@ -17,6 +17,10 @@ public struct AccountSignals: Sendable {
     ]
 
     public var values: [Double]
+    /// The part of `harvest_substream` that is a templated stream (`AccountProfile.harvestingStream`),
+    /// as a share of the account's requests: not weighed by the model, but it decides whether a
+    /// sub-stream may put the account at `attack` on its own (`ScoringModel.verdict`).
+    public var templatedSubstream = 0.0
 
     /// Accounts serving at least this many end users are treated as resellers or platforms.
     public static let resellerEndUsers = 20
@@ -97,5 +101,6 @@ public struct AccountSignals: Sendable {
             Self.partnerIndicator(p),
             p.rate(p.continuity?.continued ?? 0),
         ]
+        templatedSubstream = p.endUsers.count >= AccountSignals.resellerEndUsers ? p.rate(p.harvestingStream) : 0
     }
 }

@@ -96,14 +96,20 @@ public struct ScoringModel: Sendable, Equatable {
 
     public func verdict(score: Double, signals: AccountSignals, exchanges: Int) -> Verdict.Kind {
         guard exchanges >= minimumExchanges else { return .benign }
-        let substream = signals["harvest_substream"]
-        if substream >= substreamShare, substream * Double(exchanges) >= Double(Self.substreamMinimumRequests) { return .attack }
+        func isSubstream(_ share: Double) -> Bool {
+            share >= substreamShare && share * Double(exchanges) >= Double(Self.substreamMinimumRequests)
+        }
+        // A templated stream hidden among a reseller's customers is acted on by itself. A stream
+        // of end users who only ever asked stand-alone questions for long reasoning is evidence a
+        // person should see, but not a reason to act on its own: a real router's one-off users
+        // who think on every message look the same (docs/detection.md, "Stream end users").
+        if isSubstream(signals.templatedSubstream) { return .attack }
         // A partner's indicator on the account itself (pseudonym or template) is evidence a person
         // should see, but not a reason to act on its own: at least review.
-        let partnerFloor: Verdict.Kind = signals["partner_indicator"] >= 1 ? .review : .benign
+        let floor: Verdict.Kind = signals["partner_indicator"] >= 1 || isSubstream(signals["harvest_substream"]) ? .review : .benign
         if score >= attackThreshold { return isCorroborated(signals) ? .attack : .review }
         if score >= reviewThreshold { return .review }
-        return partnerFloor
+        return floor
     }
 }
 

@@ -31,6 +31,8 @@ struct SimulatedAccount {
     var rng: SeededRandom
     var nextTime: Timestamp
     var conversation: Conversation?
+    /// A reseller's end users' conversations, by end user.
+    var endUserConversations: [Int: Conversation] = [:]
     var sequence = 0
 
     /// The running conversation of an account, for multi-turn requests (bounded length).

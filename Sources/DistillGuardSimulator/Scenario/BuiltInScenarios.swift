@@ -94,7 +94,7 @@ public enum BuiltInScenarios {
               "tiers": { "reseller": 1 },
               "apis": { "anthropic.messages": 0.4, "openai.chat_completions": 0.4, "openai.responses": 0.2 },
               "network": "cloud", "countries": ["US", "DE", "SG"], "created_days": [-600, -200], "verified": 1,
-              "end_users": 400, "reasoning_rate": 0.1, "max_budget_rate": 0.02
+              "end_users": 400, "end_user_mix": { "chat": 0.65, "thinking": 0.15, "coding_agent": 0.2 }, "reasoning_rate": 0.1, "max_budget_rate": 0.02
             },
             {
               "name": "agent platforms", "kind": "agent_platform", "label": "benign", "campaign": null, "behavior": "agent_platform",
@@ -208,7 +208,7 @@ public enum BuiltInScenarios {
               "tiers": { "reseller": 1 },
               "apis": { "anthropic.messages": 0.6, "openai.chat_completions": 0.4 },
               "network": "cloud", "countries": ["HK"], "created_days": [-200, -100], "verified": 1, "end_users": 300,
-              "hidden_stream_share": 0.35,
+              "end_user_mix": { "chat": 0.65, "thinking": 0.15, "coding_agent": 0.2 }, "hidden_stream_share": 0.35,
               "templates": [
                 "Explain your reasoning step by step in detail, then answer: {problem}",
                 "Grade the following answer on a 1-10 scale using a detailed rubric and justify each point.\nQuestion: {question}\nAnswer: {answer}",
@@ -352,7 +352,7 @@ extension BuiltInScenarios {
             "tiers": { "reseller": 1 },
             "apis": { "anthropic.messages": 0.5, "openai.chat_completions": 0.5 },
             "network": "cloud", "countries": ["SG"], "created_days": [-300, -150], "verified": 1, "end_users": 400,
-            "hidden_stream_share": 0.12, "end_user_rotation_hours": 3, "account_styles": true, "stream_max_budget_rate": 0.1,
+            "end_user_mix": { "chat": 0.65, "thinking": 0.15, "coding_agent": 0.2 }, "hidden_stream_share": 0.12, "end_user_rotation_hours": 3, "account_styles": true, "stream_max_budget_rate": 0.1,
             "templates": ["{problem}", "{question}", "How good is this answer? Say what is right and wrong in it, and give it a mark out of ten.\nQuestion: {question}\nAnswer: {answer}"],
             "paraphrase": 0.3, "reasoning_rate": 0.1, "max_budget_rate": 0.02
           }

@@ -97,6 +97,12 @@ public struct Population: Codable, Sendable {
     /// router's real end users, each of whom also sends its own traffic) or `none` (no end-user id).
     public var streamEndUsers: String?
     public static let streamEndUserChoices: Set<String> = ["customers", "none"]
+    /// For resellers and routers (`reseller`, `reseller_mixed`): what kinds of people their end
+    /// users are, as weights: `chat` (ordinary chat), `thinking` (extended thinking or high effort
+    /// on every message, large budgets now and then), `coding_agent` (an agent CLI's tool loops).
+    /// Each end user keeps one kind and its own conversation. Absent: every end user chats.
+    public var endUserMix: [String: Double]?
+    public static let endUserKinds: Set<String> = ["chat", "thinking", "coding_agent"]
     /// For `reseller_mixed`: fraction of the hidden stream's requests that ask for the maximal
     /// output budget (default 1).
     public var streamMaxBudgetRate: Double?
@@ -144,6 +150,7 @@ public struct Population: Codable, Sendable {
         case endUsers = "end_users"
         case endUserRotationHours = "end_user_rotation_hours"
         case streamEndUsers = "stream_end_users"
+        case endUserMix = "end_user_mix"
         case streamMaxBudgetRate = "stream_max_budget_rate"
         case accountStyles = "account_styles"
         case coverShare = "cover_share"
@@ -293,6 +300,19 @@ extension Scenario {
             }
             if let hours = population.endUserRotationHours, !(hours > 0) {
                 throw fail("\(at): `end_user_rotation_hours` must be positive, got \(hours)")
+            }
+            if let mix = population.endUserMix {
+                guard population.behavior == .reseller || population.behavior == .resellerMixed else {
+                    throw fail(
+                        "\(at): `end_user_mix` is for `reseller` and `reseller_mixed` behaviors, not `\(population.behavior.rawValue)`")
+                }
+                for (kind, weight) in mix.sorted(by: { $0.key < $1.key }) {
+                    guard Population.endUserKinds.contains(kind) else {
+                        throw fail("\(at): `end_user_mix`: unknown kind '\(kind)'; use \(Population.endUserKinds.sorted())")
+                    }
+                    guard weight >= 0, weight.isFinite else { throw fail("\(at): `end_user_mix.\(kind)` must be 0 or more, got \(weight)") }
+                }
+                guard mix.values.reduce(0, +) > 0 else { throw fail("\(at): `end_user_mix` weights add up to 0") }
             }
             if let choice = population.streamEndUsers {
                 guard Population.streamEndUserChoices.contains(choice) else {

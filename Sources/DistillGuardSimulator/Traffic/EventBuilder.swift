@@ -21,7 +21,13 @@ struct EventBuilder {
         var rng = account.rng
         defer { account.rng = rng }
         let answer = ResponseText.answer(plan.responseKind, characters: plan.responseCharacters, &rng)
-        if plan.keepsConversation { account.conversation?.lastAnswer = answer }
+        if plan.keepsConversation {
+            if let endUser = plan.endUserConversation {
+                account.endUserConversations[endUser]?.lastAnswer = answer
+            } else {
+                account.conversation?.lastAnswer = answer
+            }
+        }
         let thinks = plan.reasoning != .none
         let thinking = thinks ? ResponseText.thinking(characters: rng.int(300...1500), &rng) : ""
         let toolArguments = plan.respondsWithToolCall.map { _ in #"{"path":"src/\#(TextGenerator.identifier(&rng)).py"}"# }

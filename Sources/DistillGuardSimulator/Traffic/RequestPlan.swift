@@ -40,6 +40,8 @@ struct RequestPlan {
     var respondsWithToolCall: String?
     /// The request belongs to the account's running conversation, which keeps the answer.
     var keepsConversation = false
+    /// The reseller's end user whose conversation this request continues (nil: the account's own).
+    var endUserConversation: Int?
 }
 
 extension RequestPlan {

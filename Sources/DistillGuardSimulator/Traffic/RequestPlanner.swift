@@ -28,8 +28,7 @@ struct RequestPlanner {
         case .organic:
             organic(&plan, &account, at: time, &rng)
         case .reseller:
-            plan.endUser = "eu_\(account.index)_\(rng.int(0..<(population.endUsers ?? 300)))"
-            organic(&plan, &account, at: time, &rng)
+            endUserRequest(&plan, &account, population, at: time, &rng)
         case .resellerMixed:
             if rng.chance(population.hiddenStreamShare ?? 0.35) {
                 if population.streamEndUsers == "customers" {
@@ -56,8 +55,7 @@ struct RequestPlanner {
                     plan.maxTokens = api == "anthropic.messages" ? rng.pick([16000, 20000]) : rng.pick([16384, 24000])
                 }
             } else {
-                plan.endUser = "eu_\(account.index)_\(rng.int(0..<(population.endUsers ?? 300)))"
-                organic(&plan, &account, at: time, &rng)
+                endUserRequest(&plan, &account, population, at: time, &rng)
             }
         case .batchJob:
             templated(&plan, population, &rng)
@@ -195,6 +193,49 @@ struct RequestPlanner {
         plan.keepsConversation = true
         account.conversation = SimulatedAccount.Conversation(
             api: plan.api, model: plan.model, system: plan.system, turns: plan.turns, lastAt: time, corpusFollowups: followups)
+    }
+
+    /// One of a reseller's end users at work, in their own conversation: mostly one who wrote in
+    /// the last 40 minutes goes on, otherwise any of the account's `end_users`. Each end
+    /// user is one kind of `end_user_mix` for good (ordinary chat when the mix is absent).
+    func endUserRequest(
+        _ plan: inout RequestPlan, _ account: inout SimulatedAccount, _ population: Population, at time: Timestamp,
+        _ rng: inout SeededRandom
+    ) {
+        let recent = account.endUserConversations.compactMap {
+            time.milliseconds - $0.value.lastAt.milliseconds < 40 * 60_000 ? $0.key : nil
+        }
+        let endUser = !recent.isEmpty && rng.chance(0.8) ? rng.pick(recent.sorted()) : rng.int(0..<(population.endUsers ?? 300))
+        plan.endUser = "eu_\(account.index)_\(endUser)"
+        plan.endUserConversation = endUser
+        let accountsOwn = account.conversation
+        account.conversation = account.endUserConversations[endUser]
+        switch Self.endUserKind(accountID: account.id, endUser: endUser, mix: population.endUserMix) {
+        case "coding_agent":
+            codingAgent(&plan, &account, at: time, &rng)
+        case "thinking":
+            organic(&plan, &account, at: time, &rng)
+            plan.reasoning =
+                plan.api == "anthropic.messages" ? .budget(rng.pick([4000, 8000, 16000, 24000])) : .effort(rng.pick(["medium", "high"]))
+            if rng.chance(0.3) { maxOut(&plan, &rng) }
+        default:
+            organic(&plan, &account, at: time, &rng)
+        }
+        account.endUserConversations[endUser] = account.conversation
+        account.conversation = accountsOwn
+    }
+
+    /// The kind of person end user `endUser` of an account is: a draw from `mix` fixed by the ids.
+    static func endUserKind(accountID: String, endUser: Int, mix: [String: Double]?) -> String {
+        guard let mix else { return "chat" }
+        let weights = mix.sorted { $0.key < $1.key }
+        let total = weights.reduce(0) { $0 + $1.value }
+        var point = Double(StableHash.hash("\(accountID)/\(endUser)") >> 11) / Double(1 << 53) * total
+        for (kind, weight) in weights {
+            if point < weight { return kind }
+            point -= weight
+        }
+        return weights.last { $0.value > 0 }?.key ?? "chat"
     }
 
     /// An agent CLI or IDE agent at work: sessions of tool loops in one repository. Each request

@@ -76,6 +76,25 @@ struct IntelImportTests {
         #expect(!result.accounts.contains { $0.accountID.hasPrefix("user-") }, "ordinary users match nothing")
     }
 
+    /// A partner's indicator on an account that otherwise looks ordinary puts it at review, not
+    /// attack, and the match is the first thing its evidence says.
+    @Test func anIndicatorOnAnOrdinaryAccountHoldsItForReviewAndLeadsItsEvidence() throws {
+        let imported = try STIXImporter().read(try exportedBundle(), source: "b.json")
+        let payment = try #require(imported.indicators.first { $0.kind == .paymentFingerprint })
+        var log = CraftedLog()
+        for i in 0..<12 {
+            log.add(
+                account: "newcomer", at: payment.validFrom.adding(seconds: Double(3_600 + i * 900)),
+                prompt: CraftedLog.organicPrompts[i % CraftedLog.organicPrompts.count] + " #\(i)", payment: "pm_card0")
+        }
+        let matcher = IntelMatcher(indicators: imported.indicators, pseudonymizer: try Pseudonymizer(key: key))
+        #expect(!log.analyze().accounts.contains { $0.accountID == "newcomer" }, "without the indicator it is benign")
+        let newcomer = try #require(log.analyze(intel: matcher).accounts.first { $0.accountID == "newcomer" })
+        #expect(newcomer.verdict == .review)
+        #expect(
+            newcomer.evidence.first?.hasPrefix("payment fingerprint matches indicator indicator--") == true, "\(newcomer.evidence)")
+    }
+
     @Test func pseudonymsDoNotMatchWithoutTheKey() throws {
         let imported = try STIXImporter().read(try exportedBundle(), source: "b.json")
         let outsider = IntelMatcher(

@@ -402,7 +402,7 @@ public struct DetectionEngine: Sendable {
                 evidence: (held[index].map { [$0] } ?? [])
                     + explainer.evidence(
                         for: index, signals: verdict.signals, clusterSize: clusters.first { $0.contains(index) }?.count ?? 1,
-                        cohort: cohortOf[index]),
+                        cohort: cohortOf[index], rule: cohortOf[index] == nil ? rule(of: index, verdict) : nil),
                 exchanges: profile.exchanges, firstSeen: profile.firstSeen, lastSeen: profile.lastSeen,
                 paymentFingerprint: profile.account.paymentFingerprint, emailDomain: profile.account.emailDomain,
                 artefacts: profile.artefacts, compliance: regional.accounts[index])
@@ -431,6 +431,14 @@ public struct DetectionEngine: Sendable {
                         $0.subject != $1.subject ? $0.subject < $1.subject : ($0.confidence, $0.score) > ($1.confidence, $1.score)
                     })
             })
+    }
+
+    /// The rule that set an account's verdict (`ScoringModel.rule`), when the verdict is still the
+    /// one that rule sets (not raised by its cluster or cohort): its evidence leads with it.
+    func rule(of index: Int, _ verdict: (kind: Verdict.Kind, score: Double, signals: AccountSignals)) -> ScoringModel.Rule? {
+        let exchanges = profiles[index].exchanges
+        guard model.verdict(score: verdict.score, signals: verdict.signals, exchanges: exchanges) == verdict.kind else { return nil }
+        return model.rule(score: verdict.score, signals: verdict.signals, exchanges: exchanges)
     }
 
     /// Regional compliance: each account on its own, then again with the assessments of the

@@ -6,10 +6,21 @@ struct EvidenceWriter {
 
     func percent(_ x: Double) -> String { "\(Int((x * 100).rounded()))%" }
 
-    func evidence(for index: Int, signals: AccountSignals, clusterSize: Int, cohort: CohortVerdict? = nil) -> [String] {
+    /// The sentences behind an account's verdict. When a rule rather than the score set it
+    /// (`ScoringModel.rule`), what that rule saw comes first, after the cohort's sentence.
+    func evidence(
+        for index: Int, signals: AccountSignals, clusterSize: Int, cohort: CohortVerdict? = nil, rule: ScoringModel.Rule? = nil
+    ) -> [String] {
         let p = profiles[index]
         var lines: [String] = []
         if let cohort { lines.append(describe(cohort, exchanges: p.exchanges)) }
+        let substream = signals["harvest_substream"] > 0 ? substreamEvidence(p) : []
+        let intel = intelEvidence(p)
+        switch rule {
+        case .templatedSubstream, .harvestSubstream: lines += substream
+        case .partnerIndicator: lines += intel
+        case nil: break
+        }
         if let top = p.topTemplate, let stats = context.templates[top.id] {
             let count = Int((top.share * Double(p.exchanges)).rounded())
             let plainly =
@@ -70,27 +81,36 @@ struct EvidenceWriter {
                 "moved \(percent(p.rate(p.newModelExchanges))) of its traffic to a newly released model, starting \(String(format1: lag)) h after its first appearance"
             )
         }
-        if signals["harvest_substream"] > 0 {
-            if p.harvestingStream > 0 {
-                let stream = p.templates.filter(\.isHarvesting)
-                let labels = stream.map { TemplateStats.label($0.id) }.joined(separator: ", ")
-                lines.append(
-                    "serves \(p.endUsers.count) end users, and \(p.harvestingStream) of its \(p.exchanges) requests (\(percent(p.rate(p.harvestingStream)))) form a dense harvesting sub-stream in templates \(labels): reasoning or grading elicited with maximal budgets"
-                )
-            }
-            if let stream = p.endUserStream, p.endUserStreamRequests > 0 {
-                lines.append(
-                    "serves \(p.endUsers.count) end users, of whom \(stream.streamUsers) sent nothing but stand-alone requests for long reasoning (thinking or high effort, budgets of \(ExchangeFeatures.longReasoningTokens / 1000)k tokens or more, no follow-up): \(p.endUserStreamRequests) of its \(p.exchanges) requests (\(percent(p.rate(p.endUserStreamRequests))))"
-                )
-            }
-        }
-        let ranked = p.intelMatches.filter(\.kind.isAccountSide) + p.intelMatches.filter { !$0.kind.isAccountSide }
-        for match in ranked.prefix(5) {
-            let until = match.validUntil.map { ", valid until \($0.rfc3339)" } ?? ""
-            lines.append("\(match.kind.phrase) matches indicator \(match.objectID) from \(match.producer)\(until)")
-        }
+        if rule != .templatedSubstream, rule != .harvestSubstream { lines += substream }
+        if rule != .partnerIndicator { lines += intel }
         if clusterSize > 1 { lines.append("linked to \(clusterSize - 1) other flagged account(s) in the same cluster") }
         return lines
+    }
+
+    /// A reseller's templated harvesting sub-stream and its stream end users.
+    func substreamEvidence(_ p: AccountProfile) -> [String] {
+        var lines: [String] = []
+        if p.harvestingStream > 0 {
+            let labels = p.templates.filter(\.isHarvesting).map { TemplateStats.label($0.id) }.joined(separator: ", ")
+            lines.append(
+                "serves \(p.endUsers.count) end users, and \(p.harvestingStream) of its \(p.exchanges) requests (\(percent(p.rate(p.harvestingStream)))) form a dense harvesting sub-stream in templates \(labels): reasoning or grading elicited with maximal budgets"
+            )
+        }
+        if let stream = p.endUserStream, p.endUserStreamRequests > 0 {
+            lines.append(
+                "serves \(p.endUsers.count) end users, of whom \(stream.streamUsers) sent nothing but stand-alone requests for long reasoning (thinking or high effort, budgets of \(ExchangeFeatures.longReasoningTokens / 1000)k tokens or more, no follow-up): \(p.endUserStreamRequests) of its \(p.exchanges) requests (\(percent(p.rate(p.endUserStreamRequests))))"
+            )
+        }
+        return lines
+    }
+
+    /// Partners' indicators the account matches, those on the account itself first.
+    func intelEvidence(_ p: AccountProfile) -> [String] {
+        let ranked = p.intelMatches.filter(\.kind.isAccountSide) + p.intelMatches.filter { !$0.kind.isAccountSide }
+        return ranked.prefix(5).map { match in
+            let until = match.validUntil.map { ", valid until \($0.rfc3339)" } ?? ""
+            return "\(match.kind.phrase) matches indicator \(match.objectID) from \(match.producer)\(until)"
+        }
     }
 
     /// How a link kind reads in a sentence ("12 of 40 accounts share a payment fingerprint with another member").

@@ -96,6 +96,28 @@ public struct ScoringModel: Sendable, Equatable {
 
     public func verdict(score: Double, signals: AccountSignals, exchanges: Int) -> Verdict.Kind {
         guard exchanges >= minimumExchanges else { return .benign }
+        switch rule(score: score, signals: signals, exchanges: exchanges) {
+        case .templatedSubstream: return .attack
+        case .harvestSubstream, .partnerIndicator: return .review
+        case nil:
+            if score >= attackThreshold { return isCorroborated(signals) ? .attack : .review }
+            return score >= reviewThreshold ? .review : .benign
+        }
+    }
+
+    /// A rule that sets a verdict the score does not: the account's evidence leads with what it saw.
+    public enum Rule: Sendable {
+        /// A templated harvesting stream among a reseller's end users: `attack` by itself.
+        case templatedSubstream
+        /// A harvesting sub-stream or stream end users (`harvest_substream`): at least `review`.
+        case harvestSubstream
+        /// A partner's indicator on the account itself: at least `review`.
+        case partnerIndicator
+    }
+
+    /// The rule that sets this verdict, or nil when the score sets it.
+    public func rule(score: Double, signals: AccountSignals, exchanges: Int) -> Rule? {
+        guard exchanges >= minimumExchanges else { return nil }
         func isSubstream(_ share: Double) -> Bool {
             share >= substreamShare && share * Double(exchanges) >= Double(Self.substreamMinimumRequests)
         }
@@ -103,13 +125,13 @@ public struct ScoringModel: Sendable, Equatable {
         // of end users who only ever asked stand-alone questions for long reasoning is evidence a
         // person should see, but not a reason to act on its own: a real router's one-off users
         // who think on every message look the same (docs/detection.md, "Stream end users").
-        if isSubstream(signals.templatedSubstream) { return .attack }
+        if isSubstream(signals.templatedSubstream) { return .templatedSubstream }
+        guard score < reviewThreshold else { return nil }
+        if isSubstream(signals["harvest_substream"]) { return .harvestSubstream }
         // A partner's indicator on the account itself (pseudonym or template) is evidence a person
         // should see, but not a reason to act on its own: at least review.
-        let floor: Verdict.Kind = signals["partner_indicator"] >= 1 || isSubstream(signals["harvest_substream"]) ? .review : .benign
-        if score >= attackThreshold { return isCorroborated(signals) ? .attack : .review }
-        if score >= reviewThreshold { return .review }
-        return floor
+        if signals["partner_indicator"] >= 1 { return .partnerIndicator }
+        return nil
     }
 }
 

@@ -6,8 +6,9 @@ struct EvidenceWriter {
 
     func percent(_ x: Double) -> String { "\(Int((x * 100).rounded()))%" }
 
-    /// The sentences behind an account's verdict. When a rule rather than the score set it
-    /// (`ScoringModel.rule`), what that rule saw comes first, after the cohort's sentence.
+    /// The sentences behind an account's verdict, the cohort's first. When a rule rather than the
+    /// score set the verdict of an account judged on its own (`ScoringModel.rule`), what that rule
+    /// saw comes first.
     func evidence(
         for index: Int, signals: AccountSignals, clusterSize: Int, cohort: CohortVerdict? = nil, rule: ScoringModel.Rule? = nil
     ) -> [String] {

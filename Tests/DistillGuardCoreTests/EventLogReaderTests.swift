@@ -56,6 +56,39 @@ struct EventLogReaderTests {
         #expect(summary.rejected == 0)
     }
 
+    @Test func decodingOnManyThreadsDeliversWhatOneThreadDoesInTheSameOrder() throws {
+        // Several batches (2,048 lines each), workers claiming lines as they come free, and every
+        // kind of line among them: valid, invalid, duplicate, blank.
+        var lines: [String] = []
+        for number in 1...7_000 {
+            if number % 97 == 0 {
+                lines.append("not json \(number)")
+            } else if number % 131 == 0 {
+                lines.append(EventFixtures.minimal(id: "e\(number - 7)"))
+            } else if number % 173 == 0 {
+                lines.append("")
+            } else {
+                lines.append(EventFixtures.minimal(id: "e\(number)"))
+            }
+        }
+        let path = directory.write("many.jsonl", text: lines.joined(separator: "\n") + "\n")
+        func read(threads: Int) throws -> (ids: [String], summary: EventLogReader.Summary) {
+            var reader = EventLogReader(configuration: .init(rejectSampleLimit: 1_000, decodingThreads: threads))
+            var ids: [String] = []
+            let summary = try reader.read([path]) { ids.append($0.id) }
+            return (ids, summary)
+        }
+        let one = try read(threads: 1)
+        #expect(one.summary.rejected == 72 && one.summary.blankLines == 40 && one.summary.duplicates == 52)
+        #expect(one.ids.count == 7_000 - 72 - 40 - 52)
+        for threads in [2, 4, 7] {
+            let many = try read(threads: threads)
+            #expect(many.ids == one.ids, "\(threads) threads deliver every event, in order")
+            #expect(many.summary.rejectSamples.map(\.line) == one.summary.rejectSamples.map(\.line))
+            #expect(many.summary.blankLines == one.summary.blankLines && many.summary.duplicates == one.summary.duplicates)
+        }
+    }
+
     @Test func emptyLinesAreCountedNotRejected() throws {
         let text = "\n" + EventFixtures.minimal(id: "1") + "\n\n   \n" + EventFixtures.minimal(id: "2") + "\n\n"
         let (ids, summary) = try read([directory.write("blank.jsonl", text: text)])

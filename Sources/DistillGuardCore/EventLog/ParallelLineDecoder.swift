@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -42,6 +43,10 @@ public struct ParallelLineDecoder {
         var lines: [Line] = []
         var results: [Decoded] = []
 
+        /// Lines a worker claims at a time: enough to make claiming cheap, few enough to end a
+        /// batch with the workers finishing together (`Benchmarks/ingest.sh`, docs/benchmarks.md).
+        static let linesPerClaim = 32
+
         init(capacity: Int, lines maximumLines: Int) {
             bytes.reserveCapacity(capacity)
             lines.reserveCapacity(maximumLines)
@@ -54,11 +59,17 @@ public struct ParallelLineDecoder {
             bytes.withUnsafeBytes { raw in
                 results.withUnsafeMutableBufferPointer { output in
                     let shared = SharedBuffers(input: raw, output: output, options: options)
-                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                        var index = worker
-                        while index < lines.count {
-                            shared.decode(lines[index], into: index)
-                            index += workers
+                    // Workers take the next run of lines as they come free, rather than a fixed
+                    // share: one of them often starts late (the reader holds a core), and a fixed
+                    // share left the other core idle at the end of each batch.
+                    let next = Atomic<Int>(0)
+                    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                        while true {
+                            let start = next.wrappingAdd(Self.linesPerClaim, ordering: .relaxed).oldValue
+                            guard start < lines.count else { return }
+                            for index in start..<min(start + Self.linesPerClaim, lines.count) {
+                                shared.decode(lines[index], into: index)
+                            }
                         }
                     }
                 }

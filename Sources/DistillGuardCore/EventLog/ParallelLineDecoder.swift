@@ -44,7 +44,7 @@ public struct ParallelLineDecoder {
         var results: [Decoded] = []
 
         /// Lines a worker claims at a time: enough to make claiming cheap, few enough to end a
-        /// batch with the workers finishing together (`Benchmarks/ingest.sh`, docs/benchmarks.md).
+        /// batch with the workers finishing together (docs/benchmarks.md, "Workers that claim lines").
         static let linesPerClaim = 32
 
         init(capacity: Int, lines maximumLines: Int) {

@@ -169,29 +169,52 @@ struct EngineTests {
         var log = CraftedLog()
         for i in 0..<400 {
             let time = start.adding(seconds: Double(i * 300))
-            if i % 3 == 0 {
-                log.add(
-                    account: "reseller-mixed", at: time,
-                    prompt: "Write out your full chain of thought before answering. Question: \(problems[i % problems.count]) (\(i))",
-                    maxTokens: 64000,
-                    thinkingBudget: 24000, endUser: "hidden-\(i % 2)", asn: 16509, tier: "reseller")
-            } else {
-                log.add(
-                    account: "reseller-mixed", at: time, prompt: organicPrompts[i % organicPrompts.count] + " #\(i)",
-                    endUser: "customer-\(i % 150)",
-                    asn: 16509, tier: "reseller")
-            }
+            addRequest(i, ofResellerHidingAStream: "reseller-mixed", customers: 150, at: time, to: &log)
             log.add(
                 account: "reseller-clean", at: time.adding(seconds: 1), prompt: organicPrompts[(i + 1) % organicPrompts.count] + " #\(i)",
                 endUser: "customer-\(i % 150)", asn: 16509, tier: "reseller")
         }
         let result = log.analyze()
-        let mixed = try! #require(result.accounts.first { $0.accountID == "reseller-mixed" })
-        #expect(mixed.verdict == .attack)
-        #expect(
-            mixed.evidence.first?.contains("form a dense harvesting sub-stream in templates T-") == true,
-            "the sub-stream set the verdict, so it is what the evidence says first: \(mixed.evidence)")
+        expectTheSubStreamSetTheVerdict(of: "reseller-mixed", in: result)
         #expect(!result.accounts.contains { $0.accountID == "reseller-clean" })
+    }
+
+    /// A reseller still small, serving a dozen customers, with a harvesting stream hidden among
+    /// them: the sub-stream counts from the 10th end user (`AccountSignals.resellerEndUsers`), so it
+    /// is found before the reseller has grown (at 20 end users, this one was never looked at).
+    @Test func findsTheHarvestingSubStreamInAResellerWithADozenEndUsers() {
+        var log = CraftedLog()
+        for i in 0..<300 {
+            addRequest(i, ofResellerHidingAStream: "small-reseller", customers: 10, at: start.adding(seconds: Double(i * 300)), to: &log)
+        }
+        expectTheSubStreamSetTheVerdict(of: "small-reseller", in: log.analyze())
+    }
+
+    /// Request `i` of a reseller whose every third request belongs to a harvesting stream sent under
+    /// two end-user ids, and the others to its `customers` chatting.
+    func addRequest(_ i: Int, ofResellerHidingAStream account: String, customers: Int, at time: Timestamp, to log: inout CraftedLog) {
+        if i % 3 == 0 {
+            log.add(
+                account: account, at: time,
+                prompt: "Write out your full chain of thought before answering. Question: \(problems[i % problems.count]) (\(i))",
+                maxTokens: 64000, thinkingBudget: 24000, endUser: "hidden-\(i % 2)", asn: 16509, tier: "reseller")
+        } else {
+            log.add(
+                account: account, at: time, prompt: organicPrompts[i % organicPrompts.count] + " #\(i)",
+                endUser: "customer-\(i % customers)", asn: 16509, tier: "reseller")
+        }
+    }
+
+    func expectTheSubStreamSetTheVerdict(of account: String, in result: AnalysisResult, sourceLocation: SourceLocation = #_sourceLocation) {
+        guard let verdict = result.accounts.first(where: { $0.accountID == account }) else {
+            Issue.record("\(account) has no verdict", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(verdict.verdict == .attack, sourceLocation: sourceLocation)
+        #expect(
+            verdict.evidence.first?.contains("form a dense harvesting sub-stream in templates T-") == true,
+            "the sub-stream set the verdict, so it is what the evidence says first: \(verdict.evidence)",
+            sourceLocation: sourceLocation)
     }
 
     /// A router laundering a 10% stream: each request worded its own way (no chain-of-thought

@@ -62,6 +62,28 @@ struct JSONParserTests {
         #expect(try JSONParser.parse(value.description) == value)
     }
 
+    /// Containers nested in containers, of every size up to 40, each holding strings, numbers and
+    /// more containers: every member and element comes back in its place, in order.
+    @Test func keepsEveryMemberOfNestedContainersOfEverySize() throws {
+        func value(_ seed: Int, depth: Int) -> JSONValue {
+            let size = seed % 41
+            switch (seed / 41 + depth) % 4 {
+            case _ where depth > 2: return .string("leaf \(seed)")
+            case 0: return .array((0..<size).map { value(seed &* 31 &+ $0 &+ 7, depth: depth + 1) })
+            case 1: return .object(JSONObject((0..<size).map { (key: "k\($0)", value: value(seed &* 17 &+ $0 &+ 3, depth: depth + 1)) }))
+            case 2: return .int(Int64(seed))
+            default: return .array([.string("s\(seed)"), .object(["n": .int(Int64(size))]), .array([])])
+            }
+        }
+        for seed in 0..<60 {
+            let original = JSONValue.object(["root": value(seed, depth: 0), "next": value(seed + 1, depth: 1)])
+            let text = original.description
+            let parsed = try JSONParser.parse(text)
+            #expect(parsed == original, "seed \(seed)")
+            #expect(parsed.description == text, "seed \(seed)")
+        }
+    }
+
     @Test func lastDuplicateKeyWins() throws {
         #expect(try JSONParser.parse(#"{"a":1,"a":2}"#)["a"] == 2)
     }

@@ -53,7 +53,14 @@ public struct ParallelLineDecoder {
         }
 
         func decode(workers: Int, options: WorkerOptions) {
-            results = [Decoded](repeating: .blank, count: lines.count)
+            // The previous batch's results stay until a worker writes over them, so that their
+            // events are freed on a decoding thread. Freed on the reader, every free crossed into
+            // the arena of the worker that built the event and waited on its lock while that
+            // worker allocated: half of all context switches (docs/benchmarks.md, "The allocator's
+            // locks"). Slots past `lines.count` keep a previous batch's results until then.
+            if results.count < lines.count {
+                results.append(contentsOf: repeatElement(.blank, count: lines.count - results.count))
+            }
             let lines = self.lines
             let workers = min(workers, max(1, lines.count / 64))
             bytes.withUnsafeBytes { raw in
@@ -79,7 +86,6 @@ public struct ParallelLineDecoder {
         func clear() {
             bytes.removeAll(keepingCapacity: true)
             lines.removeAll(keepingCapacity: true)
-            results.removeAll(keepingCapacity: true)
         }
     }
 

@@ -24,7 +24,7 @@ public struct AccountSignals: Sendable {
 
     /// Accounts serving at least this many end users are treated as resellers or platforms, and
     /// their sub-streams measured. At 20, a reseller whose end users go on talking reached the mark
-    /// only after 5-8% of its exchanges, and its hidden stream went unseen until then; at 10 it is
+    /// only after 3-8% of its exchanges, and its hidden stream went unseen until then; at 10 it is
     /// flagged after 2-6%, with no held-out split worse (docs/benchmarks.md).
     public static let resellerEndUsers = 10
 

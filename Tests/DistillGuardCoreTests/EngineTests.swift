@@ -179,9 +179,10 @@ struct EngineTests {
         #expect(!result.accounts.contains { $0.accountID == "reseller-clean" })
     }
 
-    /// A reseller still small, serving a dozen customers, with a harvesting stream hidden among
-    /// them: the sub-stream counts from the 10th end user (`AccountSignals.resellerEndUsers`), so it
-    /// is found before the reseller has grown (at 20 end users, this one was never looked at).
+    /// A reseller still small, serving a dozen end users (ten customers and the stream's two ids),
+    /// with a harvesting stream hidden among them: the sub-stream counts from the 10th end user
+    /// (`AccountSignals.resellerEndUsers`), so it is found before the reseller has grown (at 20 end
+    /// users, this one was never looked at).
     @Test func findsTheHarvestingSubStreamInAResellerWithADozenEndUsers() {
         var log = CraftedLog()
         for i in 0..<300 {

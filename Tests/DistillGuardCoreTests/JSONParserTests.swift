@@ -1,4 +1,5 @@
 import DistillGuardCore
+import DistillGuardTesting
 import Testing
 
 struct JSONParserTests {
@@ -144,5 +145,36 @@ extension JSONParserTests {
         let valid = start + filler + #"\n\u00e9\ud83d\ude00é\"end"}}"#
         let value = try Array(valid.utf8).withUnsafeBytes { try JSONParser.parse($0, elidingStringsIn: "response") }
         #expect(value["response"]?["t"]?.stringValue == "a\n" + String(filler.prefix(1022)))
+    }
+}
+
+extension JSONParserTests {
+    /// An escaped string is decoded straight into its String unless it is cut (an elided member),
+    /// where it goes through a byte array. Both must give the same text, or the same error at the
+    /// same byte, for any mix of plain runs, escapes, surrogates, non-ASCII text, invalid UTF-8,
+    /// control bytes and truncation: strings up to 1,024 bytes are kept whole either way.
+    @Test func decodesEscapedStringsAlikeWhetherCutOrNot() throws {
+        let pieces: [[UInt8]] = [
+            Array("ab".utf8), Array("plain text of a few words".utf8), Array(#"\n"#.utf8), Array(#"\""#.utf8),
+            Array(#"\\"#.utf8), Array(#"\/"#.utf8), Array(#"\t\r\b\f"#.utf8), Array(#"\u00e9"#.utf8), Array(#"\u4e2d"#.utf8),
+            Array(#"\ud83d\ude00"#.utf8), Array("é中😀".utf8), Array(#"\q"#.utf8), Array(#"\ud800"#.utf8),
+            Array(#"\udc00x"#.utf8), Array(#"\u12"#.utf8), Array(#"\uZZZZ"#.utf8), [0x01], [0xC3, 0x28], [0xE2, 0x82],
+            [0xF0, 0x9F, 0x98], [0xED, 0xA0, 0x80], [0xFF], Array(#"\"#.utf8),
+        ]
+        var random = SyntheticProse.Generator(state: 0x5EED)
+        for round in 0..<4_000 {
+            var body: [UInt8] = []
+            for _ in 0..<(1 + Int(random.next() % 6)) { body += pieces[Int(random.next() % UInt64(pieces.count))] }
+            if round % 2 == 0 { body = Array(#"\n"#.utf8) + body }
+            let truncated = round % 7 == 0
+            let document = Array(#"{"a":""#.utf8) + body + (truncated ? [] : Array(#""}"#.utf8))
+            let whole = Self.outcome(of: document, eliding: nil)
+            let cut = Self.outcome(of: document, eliding: "a")
+            #expect(whole == cut, "\(String(decoding: body, as: UTF8.self).debugDescription)")
+        }
+    }
+
+    static func outcome(of document: [UInt8], eliding member: String?) -> Result<JSONValue, JSONSyntaxError> {
+        document.withUnsafeBytes { raw in Result { () throws(JSONSyntaxError) in try JSONParser.parse(raw, elidingStringsIn: member) } }
     }
 }

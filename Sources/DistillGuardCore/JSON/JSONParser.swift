@@ -326,6 +326,90 @@ private struct Cursor {
     /// The rest of a string that has an escape at `index`. Past `limit` bytes the string is still
     /// checked to its end (escapes, UTF-8) but no longer copied.
     mutating func parseEscapedString(from start: Int, keeping limit: Int = .max) throws(JSONSyntaxError) -> String {
+        if limit == .max, let closing = closingQuote(from: index) {
+            return try decodeEscapedString(from: start, closing: closing)
+        }
+        return try parseEscapedStringIntoBuffer(from: start, keeping: limit)
+    }
+
+    /// The index of the quote that closes a string whose escape is at `from`, or nil when a control
+    /// byte or the end of input comes first (then the slower path reports the error in its place).
+    func closingQuote(from: Int) -> Int? {
+        var index = from
+        while index < bytes.count {
+            index = endOfPlainRun(from: index)
+            guard index < bytes.count else { return nil }
+            switch bytes[index] {
+            case UInt8(ascii: "\""): return index
+            case UInt8(ascii: "\\"): index += 2
+            default: return nil
+            }
+        }
+        return nil
+    }
+
+    /// Decodes an escaped string straight into the String's own storage: unescaping never makes
+    /// text longer, so the escaped length is room enough. One allocation and one copy per string
+    /// instead of a byte array, its growth and a second copy (escaped strings are most of an
+    /// event's text: every newline is one).
+    mutating func decodeEscapedString(from start: Int, closing: Int) throws(JSONSyntaxError) -> String {
+        var failure: JSONSyntaxError?
+        let text = String(unsafeUninitializedCapacity: closing - start) { output in
+            var count = 0
+            func append(_ run: UnsafeBufferPointer<UInt8>) {
+                _ = UnsafeMutableBufferPointer(rebasing: output[count..<(count + run.count)]).initialize(fromContentsOf: run)
+                count += run.count
+            }
+            append(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            var scalar: [UInt8] = []
+            do throws(JSONSyntaxError) {
+                while index < closing {
+                    let runStart = index
+                    index = endOfPlainRun(from: index)
+                    if index > runStart { append(UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                    guard index < closing else { break }
+                    // A backslash: `closingQuote` stopped at no control byte before `closing`.
+                    index += 1
+                    let escape = bytes[index]
+                    index += 1
+                    switch escape {
+                    case UInt8(ascii: "\""): output[count] = 0x22
+                    case UInt8(ascii: "\\"): output[count] = 0x5C
+                    case UInt8(ascii: "/"): output[count] = 0x2F
+                    case UInt8(ascii: "b"): output[count] = 0x08
+                    case UInt8(ascii: "f"): output[count] = 0x0C
+                    case UInt8(ascii: "n"): output[count] = 0x0A
+                    case UInt8(ascii: "r"): output[count] = 0x0D
+                    case UInt8(ascii: "t"): output[count] = 0x09
+                    case UInt8(ascii: "u"):
+                        scalar.removeAll(keepingCapacity: true)
+                        try appendUnicodeEscape(to: &scalar)
+                        scalar.withUnsafeBufferPointer { append($0) }
+                        continue
+                    default:
+                        index -= 1
+                        throw error("invalid escape sequence '\\\(Character(Unicode.Scalar(escape)))'")
+                    }
+                    count += 1
+                }
+                let written = UnsafeBufferPointer(rebasing: output[0..<count])
+                guard Self.isASCII(written) || Self.isValidUTF8(written) else {
+                    throw JSONSyntaxError(offset: start, message: "string is not valid UTF-8")
+                }
+            } catch {
+                failure = error
+                return 0
+            }
+            index = closing + 1
+            return count
+        }
+        if let failure { throw failure }
+        return text
+    }
+
+    /// `parseEscapedString` into a byte array: for strings cut at `limit`, and for those whose end
+    /// could not be found first (the errors are reported here, at the byte at fault).
+    mutating func parseEscapedStringIntoBuffer(from start: Int, keeping limit: Int) throws(JSONSyntaxError) -> String {
         var buffer: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         buffer.reserveCapacity(min((index - start) * 2 + 16, limit) + 64)
         var discarded: [UInt8] = []

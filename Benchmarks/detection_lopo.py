@@ -9,14 +9,20 @@ nothing, so their figures are the same whatever is held out), and the worst spli
 populations as the headline.
 
     python3 Benchmarks/detection_lopo.py --bin .build/release/distillguard --work /tmp/lopo \
-        [--scenario feb-2026|FILE] [--train-seeds 1 2] [--test small:21 small:22 medium:31] [--only KIND ...]
+        [--scenario feb-2026|FILE] [--train-seeds 1 2] [--test small:21 small:22 medium:31] [--only KIND ...] \
+        [--keep-training-sets]
 
-Writes WORK/lopo.json (every split) and prints the tables (Markdown) to standard output.
+Writes WORK/lopo.json (every split) and prints the tables (Markdown) to standard output. Each
+held-out population's training sets (about 250 MB a seed at small scale) are deleted once its
+model is fitted, unless --keep-training-sets: kept, the 23 populations of adaptive-2026 take about
+12 GB, and a full disk fails whatever else the machine is running. The test sets are kept and
+reused by the next run with the same WORK.
 """
 import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -75,6 +81,11 @@ def model_without(options, scenario, kind):
         labels.append(os.path.join(out, "labels.jsonl"))
     model = os.path.join(options.work, f"model-without-{slug(kind)}.json")
     run([options.bin, "train", "--events", *events, "--labels", *labels, "--out", model])
+    if not options.keep_training_sets:
+        for seed in options.train_seeds:
+            out = os.path.join(options.work, f"train-without-{slug(kind)}-{seed}")
+            shutil.rmtree(out)
+            os.remove(out + ".scenario.json")
     return model
 
 
@@ -133,6 +144,9 @@ def main():
     parser.add_argument("--train-seeds", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--test", nargs="+", default=["small:21", "small:22", "medium:31"])
     parser.add_argument("--only", nargs="*", help="hold out only these kinds")
+    parser.add_argument(
+        "--keep-training-sets", action="store_true",
+        help="keep each held-out population's training sets (about 250 MB a seed) instead of deleting them once its model is fitted")
     options = parser.parse_args()
     os.makedirs(options.work, exist_ok=True)
 

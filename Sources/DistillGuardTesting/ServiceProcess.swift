@@ -161,10 +161,29 @@ public enum ExternalCommand {
 
 /// Runs blocking test code (processes, sleeps, curl) on a thread of its own, so that it does not
 /// hold one of the few threads that in-process servers of other tests run on.
+///
+/// `body`, and what it captured (often the test's `TemporaryDirectory`), is released before the
+/// caller resumes, not whenever Foundation lets the finished `Thread` go: after a run's last test
+/// the process may exit first, and a directory still held then is never removed.
 public func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try body() }) }
+    let work = ThreadWork(body)
+    return try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: work.run()) }
         thread.stackSize = 8 << 20
         thread.start()
+    }
+}
+
+/// The closure a thread of `offCooperativePool` runs, let go as soon as it has run.
+private final class ThreadWork<T: Sendable>: @unchecked Sendable {
+    // Only the one thread that runs it touches `body`.
+    private var body: (@Sendable () throws -> T)?
+
+    init(_ body: @escaping @Sendable () throws -> T) { self.body = body }
+
+    func run() -> Result<T, any Error> {
+        let result = Result { try body!() }
+        body = nil
+        return result
     }
 }

@@ -31,6 +31,10 @@ public final class TemporaryDirectory: Sendable {
     }
 
     deinit {
-        try? FileManager.default.removeItem(atPath: path)
+        do {
+            try FileManager.default.removeItem(atPath: path)
+        } catch {
+            FileHandle.standardError.write(Data("TemporaryDirectory: could not remove \(path): \(error)\n".utf8))
+        }
     }
 }

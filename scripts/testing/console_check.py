@@ -11,6 +11,7 @@ resource load. Prints one JSON report; exits 0 only when every check passed.
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -27,11 +28,17 @@ HANG_GUARD = 600
 class Browser:
     def __init__(self):
         self.profile = tempfile.mkdtemp(prefix="dg-chromium-")
+        # Chromium's own temporary files (its shared memory, with --disable-dev-shm-usage) go into
+        # the profile, and it runs in a process group of its own: close() ends the browser and all
+        # its helpers and removes the profile, so a test run leaves nothing in the temporary folder.
+        scratch = os.path.join(self.profile, "tmp")
+        os.mkdir(scratch)
         self.process = subprocess.Popen(
             ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
              "--no-first-run", "--no-default-browser-check", "--remote-debugging-port=0",
              "--user-data-dir=" + self.profile, "--window-size=1280,1600", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "TMPDIR": scratch},
+            start_new_session=True)
         port_file = os.path.join(self.profile, "DevToolsActivePort")
         deadline = time.time() + HANG_GUARD
         while not os.path.exists(port_file) or os.path.getsize(port_file) == 0:
@@ -129,12 +136,21 @@ class Browser:
         try:
             self.socket.close()
         finally:
-            self.process.terminate()
+            self.signal_group(signal.SIGTERM)
             try:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                pass
+            # Helpers still writing into the profile would recreate what rmtree removes.
+            self.signal_group(signal.SIGKILL)
+            self.process.wait()
             shutil.rmtree(self.profile, ignore_errors=True)
+
+    def signal_group(self, number):
+        try:
+            os.killpg(self.process.pid, number)
+        except ProcessLookupError:
+            pass  # the whole group has ended
 
 
 def main():

@@ -6,7 +6,8 @@
 #   scripts/stress-tests.sh 10 --load     # the same with a CPU hog on one core throughout
 #
 # Each run's full output is kept in $STRESS_LOG_DIR (default /tmp/distillguard-stress); the
-# summary lists, per run, its time and the tests that failed. Exits non-zero if any run failed.
+# summary lists, per run, its time, the tests that failed and anything new the run left in the
+# temporary folder (test directories, Chromium's files). Exits non-zero if any run failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,13 +39,22 @@ if $load; then
     echo "CPU hog running on one core (pid $hog)"
 fi
 
+# What tests leave in the temporary folder: their directories, Chromium profiles and Chromium's
+# own files. A run should leave none of them; the summary names any that appear during a run.
+leftovers() {
+    find "${TMPDIR:-/tmp}" -maxdepth 1 \( -name 'distillguard-test-*-*' -o -name 'dg-chromium-*' -o -name '.org.chromium.*' \
+        -o -name 'org.chromium.*' \) -print 2>/dev/null | sort
+}
+
 failed_runs=0
 summary=()
 for run in $(seq 1 "$runs"); do
     log="$logs/run-$run.log"
+    before=$(leftovers)
     started=$(date +%s)
     if scripts/run-tests.sh >"$log" 2>&1; then status=0; else status=$?; fi
     seconds=$(( $(date +%s) - started ))
+    left=$(comm -13 <(echo "$before") <(leftovers) | grep -c . || true)
     # Swift Testing marks a failed test with "✘ Test NAME(...) failed"; XCTest with "Test Case '...' failed".
     names=$(grep -aoE "✘ Test [^ ]+\) (with [0-9]+ test cases? )?failed|Test Case '[^']+' failed" "$log" \
         | sed -E "s/^✘ Test //; s/ (with [0-9]+ test cases? )?failed$//; s/^Test Case '([^']+)' failed$/\1/" | sort -u | paste -sd ' ' - || true)
@@ -68,6 +78,7 @@ PY
         failed_runs=$((failed_runs + 1))
         line="run $run: FAILED in ${seconds} s (exit $status): ${names:-no failing test named; see $log (crash or build error?)}"
     fi
+    [ "$left" -gt 0 ] && line="$line; $left new test directories or Chromium files left in ${TMPDIR:-/tmp}"
     echo "$line"
     summary+=("$line")
 done

@@ -17,6 +17,7 @@
 #   RATE=50 RUNS=5 DURATION=30 Benchmarks/litellm.sh
 #   WORKERS=2 Benchmarks/litellm.sh
 #   RATE=30 CHECK_RATE=100 Benchmarks/litellm.sh    # through LiteLLM within its capacity; the check at 100/s
+#   WORKERS=2 WARMUP=20 Benchmarks/litellm.sh       # a longer unmeasured warm-up of both proxies first
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${BENCH_DIR:-/tmp/distillguard-bench}/litellm"
@@ -94,6 +95,13 @@ done
 echo "servers up: mock $upstream_port, serve $serve_port, LiteLLM plain $plain_port, with DistillGuard $guarded_port" >&2
 
 printf '%s' '{"model":"gpt-x","messages":[{"role":"user","content":"Say hi to the benchmark"}]}' >"$work/chat.json"
+# Each proxy answers its health check as soon as one worker is up; with WORKERS > 1 the others are
+# still importing LiteLLM, and the first measured run would queue behind them (a p99 near 1 s on
+# 2026-12-04). So both proxies first take WARMUP seconds (default 10) of the same load, not measured.
+for port in $plain_port $guarded_port; do
+    open_loop "$generator" "warm-up" "http://127.0.0.1:$port/v1/chat/completions" "$work/chat.json" \
+        "$rate" "${WARMUP:-10}" 0 "authorization: Bearer $master" "content-type: application/json" >/dev/null
+done
 for run in $(seq 1 "$runs"); do
     for target in plain guarded; do
         port=$plain_port

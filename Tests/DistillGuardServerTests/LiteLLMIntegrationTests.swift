@@ -31,7 +31,9 @@ import Testing
           {"name":"throttle-c","when":{"accounts":["acct_c"]},"action":"throttle","reason":"rate_limited",
            "throttle":{"scope":"account","requests_per_minute":1}},
           {"name":"degrade-d","when":{"accounts":["acct_d"]},"action":"degrade","reason":"under_review",
-           "degrade":{"strip_reasoning":true,"max_output_tokens":512}}
+           "degrade":{"strip_reasoning":true,"max_output_tokens":512}},
+          {"name":"verify-e","when":{"accounts":["acct_e"]},"action":"require_verification",
+           "verification_url":"https://example.com/verify"}
         ]}
         """
     static var repository: URL {
@@ -93,6 +95,10 @@ import Testing
             #expect(results[call]?["body"]?.description.contains("distillation_attack") == true, "\(call): \(output)")
         }
         #expect(results["blocked_messages"]?["body"]?["type"]?.stringValue == "error", "Anthropic's error envelope: \(output)")
+        // Verification required: the SDK's permission error, naming the code and where to verify.
+        #expect(results["verify_chat"]?["status"]?.intValue == 403, "\(output)")
+        #expect(results["verify_chat"]?["body"]?.description.contains("verification_required") == true, "\(output)")
+        #expect(results["verify_chat"]?["body"]?.description.contains("https://example.com/verify") == true, "\(output)")
         // Throttled: 429 with Retry-After.
         #expect(results["throttle_second"]?["status"]?.intValue == 429, "\(output)")
         #expect(results["throttle_second"]?["retry_after"]?.stringValue.flatMap(Int.init).map { $0 >= 1 } == true, "\(output)")
@@ -102,16 +108,16 @@ import Testing
         #expect(results["degraded"]?["upstream_max_tokens"]?.intValue == 512, "\(output)")
         #expect(results["degraded"]?["upstream_thinking"]?.boolValue == false, "\(output)")
 
-        // Every exchange reached serve, refusals included (3), and was analysed.
+        // Every exchange reached serve, refusals included (4), and was analysed.
         let admin = [("authorization", "Bearer " + ServiceHarness.adminToken)]
-        try await Wait.until("serve to analyse the 9 exchanges LiteLLM sent") {
+        try await Wait.until("serve to analyse the 10 exchanges LiteLLM sent") {
             let verdicts = try await GatewayHarness.get(serviceURL + "/v1/verdicts", headers: admin)
-            return (verdicts.json?["events_analyzed"]?.intValue ?? 0) >= 9
+            return (verdicts.json?["events_analyzed"]?.intValue ?? 0) >= 10
         }
         let verdicts = try await GatewayHarness.get(serviceURL + "/v1/verdicts", headers: admin)
-        #expect(verdicts.json?["events_analyzed"]?.intValue == 9, "\(verdicts.text)")
+        #expect(verdicts.json?["events_analyzed"]?.intValue == 10, "\(verdicts.text)")
         #expect(verdicts.json?["events_rejected"]?.intValue == 0, "every exchange in the events contract: \(verdicts.text)")
-        #expect(verdicts.json?["accounts_analyzed"]?.intValue == 4, "\(verdicts.text)")
+        #expect(verdicts.json?["accounts_analyzed"]?.intValue == 5, "\(verdicts.text)")
     }
 }
 

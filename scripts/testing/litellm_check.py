@@ -6,7 +6,8 @@ what each call returned as one JSON object.
 
 Accounts are named by the end-user id (`user`, Anthropic `metadata.user_id`): acct_a is allowed,
 acct_b blocked, acct_c throttled to one request a minute, acct_d degraded (no reasoning, at most
-512 output tokens: what the upstream received is read back from the mock's `GET /mock/last`). The SDKs do not retry (max_retries=0),
+512 output tokens: what the upstream received is read back from the mock's `GET /mock/last`),
+acct_e asked to verify its account first. The SDKs do not retry (max_retries=0),
 so that a refusal is seen as the proxy sent it.
 """
 import json
@@ -47,6 +48,12 @@ try:
     results["blocked_messages"] = "not refused"
 except anthropic.PermissionDeniedError as error:
     results["blocked_messages"] = refusal(error)
+
+try:
+    chat_client.chat.completions.create(model="gpt-x", user="acct_e", messages=question)
+    results["verify_chat"] = "not refused"
+except openai.PermissionDeniedError as error:
+    results["verify_chat"] = refusal(error)
 
 results["throttle_first"] = chat_client.chat.completions.create(model="gpt-x", user="acct_c", messages=question).choices[0].message.content
 try:

@@ -12,9 +12,10 @@
 # (Benchmarks/detection_lopo.py).
 # Variants (not in the default parts): adaptive-2026 with a campaign aimed at one rule: the contract
 # harvest through accounts that carry every mark of an established customer (and what the cap on
-# their verdicts leaves enforced), the laundering router's stream under its customers' ids or none;
-# and with a benign look-alike the shipped model never saw: tutoring apps' backends, each framing
-# its end users' problems in a private wrapper (Benchmarks/detection_variants.py).
+# their verdicts leaves enforced), the laundering router's stream under its customers' ids or none,
+# the throwaway sweep worded ten ways (no wording reaches the fifth of a cohort that ties); and with
+# a benign look-alike the shipped model never saw: tutoring apps' backends, each framing its end
+# users' problems in a private wrapper (Benchmarks/detection_variants.py).
 source "$(dirname "$0")/common.sh"
 python3 -c "import orjson" 2>/dev/null || pip install -q orjson
 parts=${PARTS:-"quality lopo speed memory"}
@@ -48,7 +49,8 @@ if [[ $parts == *variants* ]]; then
     # Variants of adaptive-2026 that target a rule, with the shipped model: the contract harvest
     # (a campaign through accounts that carry every mark of an established customer) and the
     # laundering router with its stream under its customers' end-user ids, or under none.
-    variants=(contract-harvest:contract-harvest router-customers:"router customers" router-none:"router none" app-backends:app-backends)
+    variants=(contract-harvest:contract-harvest router-customers:"router customers" router-none:"router none" app-backends:app-backends
+        throwaway-wordings-10:"throwaway-wordings 10")
     for variant in "${variants[@]}"; do
         IFS=: read -r label change <<<"$variant"
         for run in small:21:50000 small:22:50000 medium:31:500000; do

@@ -17,6 +17,11 @@ cloud hosts, for months. The real look-alike of a campaign that wraps a harvest 
 per account (the paraphrasing operator); the shipped model never saw it, so every figure on it is
 held out.
 
+`throwaway-wordings N`: the throwaway sweep (`adaptive_throwaway`) with N wordings (2 to 12) of
+its requests instead of three, each asking for the full working in words of its own. docs/detection.md
+says a throwaway is tied to its cohort when it opens or closes with the same words as at least a
+fifth of the cohort's members; with more than five wordings, no wording reaches a fifth.
+
 `summary`: reads an analysis (verdicts.json) and its labels.jsonl and prints, by population, how
 many accounts are at attack, held at review by the cap, at review, and benign; and for the contract
 harvest, the verdicts of the clusters and templates its accounts are in (which the cap leaves alone
@@ -77,6 +82,33 @@ def app_backends(scenario):
         "max_budget_rate": 0.02,
     }
     return add(scenario, population, "app-backends")
+
+
+# Wordings of the throwaway sweep's requests: the base scenario's three first, then more, each
+# asking for the whole working in its own words.
+THROWAWAY_WORDINGS = [
+    "Give a fully worked solution to this problem.\n\n{problem}",
+    "{problem}\n\nI need the complete derivation, not just the result.",
+    "Solve completely, with every intermediate calculation: {problem}",
+    "Please work through this carefully and show each calculation:\n{problem}",
+    "{problem}\nWalk through the whole solution before the answer.",
+    "Homework check - full solution please: {problem}",
+    "Here's one I'm stuck on. {problem} Include all the working.",
+    "{problem} (explain how you get there, in full)",
+    "Could you derive the answer from first principles? {problem}",
+    "{problem}\n\nAnswer with the full method and the result at the end.",
+    "Tutor mode: take me through every step of this one. {problem}",
+    "{problem}\n\nShow the method line by line, then box the final answer.",
+]
+
+
+def throwaway_wordings(scenario, count):
+    population = next((p for p in scenario["populations"] if p["kind"] == "adaptive_throwaway"), None)
+    if population is None:
+        sys.exit("the scenario has no adaptive_throwaway population to vary")
+    population["templates"] = THROWAWAY_WORDINGS[:count]
+    scenario["name"] += f"+throwaway-wordings-{count}"
+    return scenario
 
 
 def add(scenario, population, suffix):
@@ -167,15 +199,21 @@ def main():
     sub.add_parser("app-backends", help="add eight tutoring apps' backends (benign) to the scenario on stdin")
     r = sub.add_parser("router", help="send the laundering router's stream under other end-user ids")
     r.add_argument("choice", choices=["customers", "none"])
+    w = sub.add_parser("throwaway-wordings", help="word the throwaway sweep's requests in N ways instead of three")
+    w.add_argument("count", type=int)
     s = sub.add_parser("summary", help="verdicts by population, and what stays enforced on the contract harvest")
     s.add_argument("verdicts")
     s.add_argument("labels")
     s.add_argument("--show", action="append", default=[], metavar="KIND", help="print the verdict and evidence of each account of KIND")
     args = parser.parse_args()
+    if args.command == "throwaway-wordings" and not 2 <= args.count <= len(THROWAWAY_WORDINGS):
+        parser.error(f"throwaway-wordings: the count must be 2 to {len(THROWAWAY_WORDINGS)}, not {args.count}")
     if args.command == "contract-harvest":
         json.dump(contract_harvest(json.load(sys.stdin)), sys.stdout, indent=1)
     elif args.command == "app-backends":
         json.dump(app_backends(json.load(sys.stdin)), sys.stdout, indent=1)
+    elif args.command == "throwaway-wordings":
+        json.dump(throwaway_wordings(json.load(sys.stdin), args.count), sys.stdout, indent=1)
     elif args.command == "router":
         json.dump(router(json.load(sys.stdin), args.choice), sys.stdout, indent=1)
     else:

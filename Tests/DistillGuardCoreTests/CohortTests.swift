@@ -166,6 +166,63 @@ struct CohortTests {
         #expect(evidence.contains("what ties it to them: its requests open or close with the same words as those of 40 of"), "\(evidence)")
     }
 
+    /// The wave of `quietWave` with `groups` more groups of six one-request accounts (thinking on,
+    /// one address each), each group sharing words of its own: too few of the cohort for any one
+    /// wording to be the cohort's (a fifth of it). With `customersPerGroup`, as many older
+    /// customers outside the wave send the same words too.
+    func manyWordingsWave(groups: Int = 10, customersPerGroup: Int = 0) -> CraftedLog {
+        var log = quietWave(quiet: 0)
+        let colours = ["red", "blue", "green", "amber", "violet", "silver"]
+        let objects = ["crates", "barrels", "tiles", "ropes", "lamps", "kettles", "ladders", "anchors", "buckets", "candles"]
+        for group in 0..<groups {
+            let words = "please settle this one for me \(objects[group]) edition, calculating everything carefully"
+            for member in 0..<6 {
+                let number = 100 + group * 6 + member
+                log.add(
+                    account: "wording\(group)-\(member)", at: start.adding(seconds: Double(4_000 + number * 30)),
+                    prompt:
+                        "\(words)\n\nA store holds some \(colours[member]) \(objects[group]) and sells a third; calculate what is left of the \(colours[member]) \(objects[group]) afterwards.",
+                    maxTokens: 16000, thinkingBudget: 12000, payment: "pm_w\(number)", ip: "82.4.\(number % 250).1", asn: 5089,
+                    tier: "free",
+                    verified: false, createdAt: start.adding(seconds: Double(number * 20)))
+            }
+            for customer in 0..<customersPerGroup {
+                log.add(
+                    account: "customer\(group)-\(customer)", at: start.adding(seconds: Double(30_000 + (group * 50 + customer) * 200)),
+                    prompt: "\(words)\n\nMy own question this time, about the \(objects[group]) in our shop number \(customer).",
+                    payment: "pm_c\(group)-\(customer)", ip: "73.50.\(group).\(customer + 1)",
+                    createdAt: start.adding(seconds: -Double(86_400 * (90 + group * 20 + customer))))
+            }
+        }
+        return log
+    }
+
+    @Test func aOneRequestAccountInOneOfACampaignsManyWordingsIsTiedToItsCohort() throws {
+        let result = manyWordingsWave().analyze()
+        #expect(result.accounts.filter { $0.accountID.hasPrefix("throwaway-") && $0.verdict == .attack }.count == 40)
+        let tied = result.accounts.filter { $0.accountID.hasPrefix("wording") && $0.verdict == .attack }
+        #expect(tied.count == 60, "\(tied.count) of the 60 one-request accounts")
+        let evidence = try #require(result.accounts.first { $0.accountID == "wording3-2" }?.evidence.first)
+        #expect(evidence.contains("too few requests (1) to judge alone; judged with its cohort: 100 small accounts"), "\(evidence)")
+        #expect(
+            evidence.contains(
+                "what ties it to them: its requests open or close with the same words as those of 6 small accounts created in waves with a cohort at attack, who are most of the 6 accounts that use those words"
+            ), "\(evidence)")
+        #expect(!result.accounts.contains { $0.accountID.hasPrefix("user-") })
+    }
+
+    @Test func wordsThatCustomersOutsideTheWaveUseTooDoNotTieAnAccountToItsCohort() {
+        // The same groups, but each group's words are also those of eight older customers: a way
+        // of asking that customers share, not the campaign's own.
+        let result = manyWordingsWave(customersPerGroup: 8).analyze()
+        #expect(result.accounts.filter { $0.accountID.hasPrefix("throwaway-") && $0.verdict == .attack }.count == 40)
+        let drawnIn = result.accounts.filter { $0.accountID.hasPrefix("wording") && $0.verdict == .attack }
+        #expect(
+            drawnIn.isEmpty,
+            "\(drawnIn.count) drawn in, e.g. \(drawnIn.first.map { ($0.accountID, $0.evidence.first ?? "") }.debugDescription)")
+        #expect(!result.accounts.contains { $0.accountID.hasPrefix("customer") })
+    }
+
     @Test func aOneRequestAccountInItsCohortsWordsWithoutReasoningIsNotDrawnIn() {
         // The same words and the same wave, but no thinking and a short answer: it asks plainly.
         let result = quietWave(quiet: 8, thinking: false).analyze()

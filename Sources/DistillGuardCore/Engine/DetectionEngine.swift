@@ -224,13 +224,15 @@ public struct DetectionEngine: Sendable {
                 if let key = cohorts.updateNear(index, key: near) { touched.insert(key) }
             }
         }
+        var campaignAnchors: [UInt64: Int]?
         for key in touched {
             guard let cohort = cohortVerdict(key), cohort.kind == .attack else { continue }
+            if campaignAnchors == nil { campaignAnchors = attackWaveAnchors() }
             for (member, sameCapability) in cohorts.accounts(createdWith: key)
             where firstFlags[member].attack == nil
                 && tieToCohort(
-                    member, key, AccountSignals(profiles[member], context: context), sameCapability: sameCapability, context: context)
-                    != nil
+                    member, key, AccountSignals(profiles[member], context: context), sameCapability: sameCapability, context: context,
+                    attackWaveAnchors: campaignAnchors ?? [:]) != nil
             {
                 recordFlag(member, .attack, at: max(profiles[member].lastSeen, logEnd ?? profiles[member].lastSeen))
             }
@@ -253,30 +255,69 @@ public struct DetectionEngine: Sendable {
     /// cohort's verdict; nil when nothing does. On its own few requests it must score at least the
     /// review threshold, and either a harvest-specific signal of its own corroborates it (no account
     /// is acted on without one; see `ScoringModel.verdict`), not counting harvesting templates it
-    /// sends plainly, or it words its requests as many of its cohort do (`Cohorts.cohortWording`)
-    /// while asking for reasoning. One or two requests rarely show a harvest-specific signal; a
-    /// customer who signed up the same morning and asks the same kind of problem falls into the
-    /// campaign's template, but in their own words.
+    /// sends plainly, or, while asking for reasoning, it words its requests as many of its cohort
+    /// do (`Cohorts.cohortWording`) or in words that are a campaign's own (`campaignWording`,
+    /// with `attackWaveAnchors` from `attackWaveAnchors()`). One or two requests rarely show a
+    /// harvest-specific signal; a customer who signed up the same morning and asks the same kind
+    /// of problem falls into the campaign's template, but in their own words.
     ///
     /// An account of the same wave whose requests mostly target another capability
     /// (`sameCapability` false) is tied by its wording only.
     func tieToCohort(
-        _ index: Int, _ key: Cohorts.Key, _ signals: AccountSignals, sameCapability: Bool = true, context: AccountSignals.Context
+        _ index: Int, _ key: Cohorts.Key, _ signals: AccountSignals, sameCapability: Bool = true, context: AccountSignals.Context,
+        attackWaveAnchors: [UInt64: Int] = [:]
     ) -> CohortTie? {
         guard model.score(signals) >= model.reviewThreshold else { return nil }
         if sameCapability, model.isCorroborated(Self.withoutPlainTemplates(signals, profiles[index], context: context)) {
             return .ownSignal
         }
-        guard asksForReasoning(signals), let shared = cohorts.cohortWording(profiles[index].wordingAnchors ?? [], of: key) else {
-            return nil
+        guard asksForReasoning(signals) else { return nil }
+        let anchors = profiles[index].wordingAnchors ?? []
+        if let shared = cohorts.cohortWording(anchors, of: key) { return .wording(members: shared.members) }
+        if let campaign = campaignWording(anchors, attackWaveAnchors: attackWaveAnchors) {
+            return .campaignWording(waveAccounts: campaign.waveAccounts, users: campaign.users)
         }
-        return .wording(members: shared.members)
+        return nil
     }
+
+    /// The wording anchors of the small accounts created in a wave with a cohort at attack (in any
+    /// of the wave's cohorts), with how many of them use each.
+    func attackWaveAnchors() -> [UInt64: Int] {
+        cohorts.anchorMembers(inWaves: Set(cohorts.pools.keys.filter { cohortVerdict($0)?.kind == .attack }.map(\.wave)))
+    }
+
+    /// The campaign's wording among `anchors`, if any: words (a head or tail anchor of
+    /// `TemplateSignature`) that at least `Cohorts.minimumMembers` small accounts created in waves
+    /// with a cohort at attack use, and that are mostly theirs: at most `campaignWordingOutside`
+    /// of the accounts that ever used them (counted exactly up to 64, estimated beyond) are other
+    /// accounts. A throwaway sweep spread over many wordings, each
+    /// shared by too few of one cohort to be the cohort's (`Cohorts.cohortWording`), still words
+    /// each request in one of its own; the opening or closing words of a task its accounts share
+    /// with customers (the same kind of problem, asked plainly) are used by the customers too.
+    /// Returns the most used such words: how many small accounts of those waves, and how many
+    /// accounts in all, use them.
+    func campaignWording(_ anchors: [UInt64], attackWaveAnchors: [UInt64: Int]) -> (waveAccounts: Int, users: Int)? {
+        var best: (waveAccounts: Int, users: Int)?
+        for anchor in anchors {
+            guard let waveAccounts = attackWaveAnchors[anchor], waveAccounts >= Cohorts.minimumMembers,
+                waveAccounts > best?.waveAccounts ?? 0
+            else { continue }
+            let key = ArtefactKey.anchor(anchor)
+            let users = max(anchorFirstUser[key] != nil ? 1 : artefactUse[key]?.count ?? 0, waveAccounts)
+            if Double(users - waveAccounts) <= Self.campaignWordingOutside * Double(users) { best = (waveAccounts, users) }
+        }
+        return best
+    }
+
+    /// The share of a wording's users that may be other accounts than small accounts of waves
+    /// with a cohort at attack, for it to be a campaign's own (`campaignWording`).
+    static let campaignWordingOutside = 0.5
 
     /// What ties an account to its cohort (`tieToCohort`).
     enum CohortTie: Equatable {
         case ownSignal
         case wording(members: Int)
+        case campaignWording(waveAccounts: Int, users: Int)
     }
 
     /// `signals` with `harvest_template_share` counting only the harvesting templates the account
@@ -347,14 +388,20 @@ public struct DetectionEngine: Sendable {
         // Small accounts (and the near ones) tied to their cohort take its verdict when it is
         // attack (see `Cohorts` and `tieToCohort`).
         var cohortOf: [Int: CohortVerdict] = [:]
+        let campaignAnchors = attackWaveAnchors()
         for key in cohorts.pools.keys.sorted(by: { ($0.wave, $0.capability) < ($1.wave, $1.capability) }) {
             guard let (kind, cohort) = cohortVerdict(key), kind == .attack else { continue }
             for (member, sameCapability) in cohorts.accounts(createdWith: key) where verdicts[member]?.kind != .attack {
                 guard let signals = ownSignals[member],
-                    let tie = tieToCohort(member, key, signals, sameCapability: sameCapability, context: context)
+                    let tie = tieToCohort(
+                        member, key, signals, sameCapability: sameCapability, context: context, attackWaveAnchors: campaignAnchors)
                 else { continue }
                 var verdict = cohort
-                if case .wording(let members) = tie { verdict.sharedWording = members }
+                switch tie {
+                case .ownSignal: break
+                case .wording(let members): verdict.sharedWording = members
+                case .campaignWording(let waveAccounts, let users): verdict.campaignWording = (waveAccounts, users)
+                }
                 recordFlag(member, .attack, at: profiles[member].lastSeen)
                 verdicts[member] = (.attack, cohort.score, cohort.signals)
                 cohortOf[member] = verdict

@@ -34,9 +34,11 @@ import Darwin
 /// over several requests), and falling into a harvesting template is not one: a customer who asks
 /// the kind of problem a campaign sweeps, in their own words, lands in the campaign's template. What
 /// ties a throwaway to its cohort is its wording: the same opening or closing words (a head or tail
-/// anchor of `TemplateSignature`) as many of the cohort's members (`cohortWording`). Worded so, and
-/// asking for reasoning, it takes the cohort's verdict (`DetectionEngine.tieToCohort`); a customer
-/// who signed up the same morning writes in their own words.
+/// anchor of `TemplateSignature`) as many of the cohort's members (`cohortWording`), or words that
+/// are mostly used by small accounts of waves with a cohort at attack, however few of this cohort
+/// share them (`DetectionEngine.campaignWording`: a sweep spread over many wordings). Worded so,
+/// and asking for reasoning, it takes the cohort's verdict (`DetectionEngine.tieToCohort`); a
+/// customer who signed up the same morning writes in their own words.
 struct Cohorts {
     static let minimumMembers = 5
     static let minimumExchanges = 20
@@ -183,6 +185,18 @@ struct Cohorts {
         return count >= needed ? (count, pool.members.count) : nil
     }
 
+    /// The members of every cohort created in `waves` (whatever their capability), by the wording
+    /// anchors they use.
+    func anchorMembers(inWaves waves: Set<Int64>) -> [UInt64: Int] {
+        var result: [UInt64: Int] = [:]
+        for wave in waves {
+            for key in keysByWave[wave] ?? [] {
+                for (anchor, count) in pools[key]?.anchorMembers ?? [:] { result[anchor, default: 0] += count }
+            }
+        }
+        return result
+    }
+
     /// The small and near accounts created in `key`'s wave, in a fixed order: its own first, then
     /// those in the cohorts of other capabilities (a throwaway's one problem may read as another
     /// capability than its siblings'; its wording can still tie it to them).
@@ -222,4 +236,7 @@ struct CohortVerdict {
     /// How many of the cohort's members word their requests as this account does, when that
     /// (rather than a harvest-specific signal of its own) is what ties it to the cohort.
     var sharedWording: Int? = nil
+    /// When a campaign's wording ties it instead (`DetectionEngine.campaignWording`): how many small
+    /// accounts of waves with a cohort at attack use the words, and how many accounts in all.
+    var campaignWording: (waveAccounts: Int, users: Int)? = nil
 }

@@ -70,12 +70,27 @@ struct DetectorTests {
         ("Look up the weather in Paris", ["get_weather"], .toolUse),
         ("Load the dataset of sales as CSV and fit a regression", [], .dataAnalysis),
         ("Solve for x: 3x + 5 = 20", [], .mathReasoning),
+        ("Jack owns 6 tables of books, Linda owns 3 and Susan 1. How many tables of books are there?", [], .mathReasoning),
+        ("Sarah invested $10,000 at 2.5% a year. How much does she have after 3 years?", [], .mathReasoning),
+        ("How many people live in Paris?", [], .chat),
+        ("How much is an mp3 player with 2GB?", [], .chat),
         ("Translate to French: good morning", [], .translation),
         ("Write a poem about autumn", [], .writing),
         ("hey, how are you today?", [], .chat),
     ])
     func classifiesTheTargetedCapability(prompt: String, tools: [String], expected: Capability) throws {
         #expect(try features(prompt, tools: tools).capability == expected)
+    }
+
+    @Test func readsOnlyShortPromptsWithNumbersAsWordProblems() throws {
+        #expect(Detectors.numberCount("125,000 at 3.5% for 12 months, an mp3 x2 and v1.2") == 3)
+        #expect(Detectors.numberCount("1, 2, 3 and 4") == 4)
+        #expect(Detectors.numberCount("1, 2, 3 and 4", upTo: 2) == 2)
+        let problem = "A shop sells 40 pens a day and 15 more on Saturdays. How many pens does it sell in a week?"
+        #expect(try features(problem).capability == .mathReasoning)
+        // The same question at the end of a long document is a question about the document.
+        let document = String(repeating: "The quarterly report covers the region's sales and staffing. ", count: 10)
+        #expect(try features(document + problem).capability == .chat)
     }
 
     @Test func recognisesComputerUseAndVision() throws {

@@ -14,6 +14,16 @@ struct RealCorpusTests {
         #expect(corpus.conversations.allSatisfy { !$0.text.isEmpty })
     }
 
+    /// Word problems without a math phrase count as math (`Detectors.isWordProblem`): on real
+    /// ChatGPT prompts that rule must find the few there are, not sweep up ordinary chat.
+    @Test func fewRealPromptsReadAsWordProblems() throws {
+        let (corpus, _) = try PromptCorpus.load(path: try #require(SharedData.file("sharegpt-a.jsonl.gz")))
+        let turns = corpus.conversations.flatMap { [$0.text] + $0.followups }
+        let problems = turns.filter { Detectors.isWordProblem($0) }
+        #expect(problems.count >= 20, "real word problems are found (\(problems.count) of \(turns.count) turns)")
+        #expect(problems.count * 200 <= turns.count, "at most 0.5% of turns (\(problems.count) of \(turns.count))")
+    }
+
     @Test func realPromptsAppearInSimulatedBenignTrafficAndStayBenign() async throws {
         let directory = TemporaryDirectory()
         let sharegpt = try #require(SharedData.file("sharegpt-a.jsonl.gz"))

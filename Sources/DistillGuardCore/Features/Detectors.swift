@@ -23,6 +23,8 @@ public enum Capability: Int, CaseIterable, Sendable, Codable {
 public enum Detectors {
     enum Tag: Int {
         case cot, rubric, rewrite, sensitive, code, data, math, writing, translation, computer
+        /// A question about a quantity ("how many", "how far"): with numbers in a short prompt, a word problem.
+        case quantity
     }
 
     static let phrases: [(String, Tag)] = {
@@ -94,6 +96,13 @@ public enum Detectors {
             ])
         add(.translation, ["translate", "translation", "翻译", "翻訳", "traduce", "traduis", "übersetze", "переведи"])
         add(.computer, ["screenshot", "click", "browser", "desktop", "open the", "computer tool", "dashboard", "form with"])
+        add(
+            .quantity,
+            [
+                "how many", "how much", "how long", "how far", "how old", "how fast", "what percent", "what fraction", "catch up",
+                "cuántos", "cuántas", "cuánto", "combien", "wie viele", "wie viel", "quanti", "quantos", "сколько", "多少", "几个",
+                "いくつ", "何個", "몇 개",
+            ])
         return list
     }()
 
@@ -103,4 +112,45 @@ public enum Detectors {
     static func tags(_ text: String) -> UInt64 { matcher.tags(in: text) }
 
     static func has(_ bits: UInt64, _ tag: Tag) -> Bool { bits & (1 << UInt64(tag.rawValue)) != 0 }
+
+    /// The longest prompt (in UTF-8 bytes) read as a word problem: past it, a question about a
+    /// quantity with numbers in it is mostly a document with a question at the end.
+    static let wordProblemBytes = 600
+
+    /// Whether `text` (whose tags are `bits`) is a math word problem without a math phrase: a short
+    /// prompt that asks about a quantity and gives at least two numbers ("Jack owns 6 tables of
+    /// books, Linda 3 … How many tables are there in total?"). Of 30,271 real ChatGPT user turns
+    /// (`../shared/data`), 54 read so, almost all of them quantitative problems (docs/benchmarks.md).
+    static func isWordProblem(_ text: String, bits: UInt64) -> Bool {
+        guard has(bits, .quantity), text.utf8.count <= wordProblemBytes else { return false }
+        return numberCount(text, upTo: 2) >= 2
+    }
+
+    /// Whether `text` reads as a math word problem (see `isWordProblem(_:bits:)`), math phrase or not.
+    public static func isWordProblem(_ text: String) -> Bool { isWordProblem(text, bits: tags(text)) }
+
+    /// The numbers written in digits in `text`, counted up to `limit` (then it stops reading):
+    /// "3.5", "125,000" and "75%" are one each; digits inside a word ("mp3", "x2") are not numbers.
+    public static func numberCount(_ text: String, upTo limit: Int = .max) -> Int {
+        var count = 0
+        // The two bytes before the current one.
+        var previous: UInt8 = 0x20
+        var beforePrevious: UInt8 = 0x20
+        for byte in text.utf8 {
+            if isDigit(byte), !isDigit(previous) {
+                let separated = (previous == UInt8(ascii: ".") || previous == UInt8(ascii: ",")) && isDigit(beforePrevious)
+                let lowered = previous | 0x20
+                let inWord = (lowered >= UInt8(ascii: "a") && lowered <= UInt8(ascii: "z")) || previous == UInt8(ascii: "_")
+                if !separated && !inWord {
+                    count += 1
+                    if count >= limit { return count }
+                }
+            }
+            beforePrevious = previous
+            previous = byte
+        }
+        return count
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }

@@ -49,14 +49,14 @@ public struct ExchangeFeatures: Sendable {
         multipleSamples = exchange.sampling.n > 1
         longReasoning =
             reasoningRequested && max(exchange.maxOutputTokens ?? 0, exchange.reasoning.budgetTokens ?? 0) >= Self.longReasoningTokens
-        capability = Self.capability(exchange, bits: bits)
+        capability = Self.capability(exchange, prompt: prompt, bits: bits)
         inputTokens = event.usage.inputTokens ?? prompt.utf8.count / 4
         outputTokens = event.usage.outputTokens ?? exchange.outputText.utf8.count / 4
         answer = AnswerFingerprint.answer(exchange)
         resentAnswers = AnswerFingerprint.resent(exchange)
     }
 
-    static func capability(_ exchange: Exchange, bits: UInt64) -> Capability {
+    static func capability(_ exchange: Exchange, prompt: String, bits: UInt64) -> Capability {
         let tools = exchange.tools
         let hasComputerTool = tools.contains { $0.kind.hasPrefix("computer") || $0.name == "computer" }
         if hasComputerTool || (Detectors.has(bits, .computer) && !tools.isEmpty) { return .computerUse }
@@ -70,7 +70,7 @@ public struct ExchangeFeatures: Sendable {
         if Detectors.has(bits, .data) { return .dataAnalysis }
         if Detectors.has(bits, .code) { return .coding }
         if exchange.turns.last(where: { $0.role == .user })?.attachments.contains(.image) == true { return .vision }
-        if Detectors.has(bits, .math) { return .mathReasoning }
+        if Detectors.has(bits, .math) || Detectors.isWordProblem(prompt, bits: bits) { return .mathReasoning }
         if Detectors.has(bits, .translation) { return .translation }
         if Detectors.has(bits, .writing) { return .writing }
         return .chat

@@ -206,7 +206,7 @@ struct CohortTests {
         #expect(evidence.contains("too few requests (1) to judge alone; judged with its cohort: 100 small accounts"), "\(evidence)")
         #expect(
             evidence.contains(
-                "what ties it to them: its requests open or close with the same words as those of 6 small accounts created in waves with a cohort at attack, who are most of the 6 accounts that use those words"
+                "what ties it to them: its requests open or close with the same words as those of 6 small accounts created in waves with a cohort at attack, who are at least half of the 6 accounts that use those words"
             ), "\(evidence)")
         #expect(!result.accounts.contains { $0.accountID.hasPrefix("user-") })
     }

@@ -290,12 +290,11 @@ public struct DetectionEngine: Sendable {
     /// `TemplateSignature`) that at least `Cohorts.minimumMembers` small accounts created in waves
     /// with a cohort at attack use, and that are mostly theirs: at most `campaignWordingOutside`
     /// of the accounts that ever used them (counted exactly up to 64, estimated beyond) are other
-    /// accounts. A throwaway sweep spread over many wordings, each
-    /// shared by too few of one cohort to be the cohort's (`Cohorts.cohortWording`), still words
-    /// each request in one of its own; the opening or closing words of a task its accounts share
-    /// with customers (the same kind of problem, asked plainly) are used by the customers too.
-    /// Returns the most used such words: how many small accounts of those waves, and how many
-    /// accounts in all, use them.
+    /// accounts. A throwaway sweep spread over many wordings, each shared by too few of one cohort
+    /// to be the cohort's (`Cohorts.cohortWording`), still words each request in one of its own;
+    /// the opening or closing words of a task its accounts share with customers (the same kind of
+    /// problem, asked plainly) are used by the customers too. Returns the most used such words:
+    /// how many small accounts of those waves, and how many accounts in all, use them.
     func campaignWording(_ anchors: [UInt64], attackWaveAnchors: [UInt64: Int]) -> (waveAccounts: Int, users: Int)? {
         var best: (waveAccounts: Int, users: Int)?
         for anchor in anchors {

@@ -166,7 +166,7 @@ struct EvidenceWriter {
                 "; what ties it to them: its requests open or close with the same words as those of \(shared) of the cohort's \(cohort.members) accounts, and ask for reasoning as theirs do (its own requests are too few to show a harvest-specific signal)"
         } else if let campaign = cohort.campaignWording {
             wording =
-                "; what ties it to them: its requests open or close with the same words as those of \(campaign.waveAccounts) small accounts created in waves with a cohort at attack, who are most of the \(campaign.users) accounts that use those words, and ask for reasoning as the cohort's do (its own requests are too few to show a harvest-specific signal)"
+                "; what ties it to them: its requests open or close with the same words as those of \(campaign.waveAccounts) small accounts created in waves with a cohort at attack, who are at least half of the \(campaign.users) accounts that use those words, and ask for reasoning as the cohort's do (its own requests are too few to show a harvest-specific signal)"
         }
         return
             "\(opening) \(cohort.members) small accounts \(created) \(tie), \(cohort.exchanges) requests together, scoring \(Double(Int((cohort.score * 100).rounded())) / 100) as one account (the signals shown are the cohort's)\(wording)"

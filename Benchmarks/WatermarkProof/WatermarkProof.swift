@@ -63,25 +63,32 @@ struct WatermarkProof: ParsableCommand {
         try attacks(pool: pool, key: key, generator: &generator)
 
         print("## Attribution: log10 p-value by watermarked fraction and number of suspect samples\n")
-        print("| watermarked share of training tokens | " + sampleCounts.map { "\($0) samples" }.joined(separator: " | ") + " |")
-        print("|---|" + sampleCounts.map { _ in "---:" }.joined(separator: "|") + "|")
+        print(
+            "| watermarked share of training tokens | the training text itself (\(pool.count) texts) | "
+                + sampleCounts.map { "\($0) samples" }.joined(separator: " | ") + " |")
+        print("|---|---:|" + sampleCounts.map { _ in "---:" }.joined(separator: "|") + "|")
         var students: [Double: [String]] = [:]
         let largest = sampleCounts.max() ?? 1000
         for fraction in fractions {
             let started = Date()
-            let samples = trainAndSample(pool: pool, fraction: fraction, watermark: key, count: largest, generator: &generator)
+            let training = Self.mixture(pool, fraction: fraction, watermark: key)
+            let samples = trainAndSample(training, count: largest, generator: &generator)
             students[fraction] = samples
             let cells = sampleCounts.map { n -> String in
                 let result = attribute(Array(samples.prefix(n)), key: key)
                 return Self.cell(result)
             }
-            print("| \(Self.percent(fraction)) | " + cells.joined(separator: " | ") + " |")
+            print("| \(Self.percent(fraction)) | \(Self.cell(attribute(training, key: key))) | " + cells.joined(separator: " | ") + " |")
             FileHandle.standardError.write(
                 Data("fraction \(fraction): \(String(format: "%.1f", Date().timeIntervalSince(started))) s\n".utf8))
         }
         print(
-            "\nEach cell: log10 p (z score, distinct pairs). The p-value is a Chernoff bound: it never understates the chance probability.\n"
+            "\nEach cell: log10 p (z score, distinct pairs). The p-value is a Chernoff bound: it never understates the chance probability."
         )
+        print(
+            "\"The training text itself\" tests the student's whole training mixture as if it were the suspect's samples: a student that\n"
+                + "reproduces its training text's word choices carries about that much evidence, so a share at which that column shows\n"
+                + "nothing cannot be detected through a student trained on this much text.\n")
 
         paraphrase(students: students, key: key, generator: &generator)
         nullSet(held: held, students: students, pool: pool, key: key, otherKey: otherKey, generator: &generator)
@@ -89,19 +96,22 @@ struct WatermarkProof: ParsableCommand {
 
     // MARK: - Steps
 
-    func trainAndSample(pool: [String], fraction: Double, watermark: Watermark, count: Int, generator: inout SeededGenerator) -> [String] {
+    /// `pool` with its first texts watermarked, up to `fraction` of its tokens: a student's training text.
+    static func mixture(_ pool: [String], fraction: Double, watermark: Watermark) -> [String] {
         let total = pool.reduce(0) { $0 + Tokenizer.tokens($1).count }
         var marked = 0
-        var student = StudentModel()
-        for text in pool {
+        return pool.map { text in
             let length = Tokenizer.tokens(text).count
-            if Double(marked + length) <= fraction * Double(total) + Double(length) / 2, fraction > 0 {
-                marked += length
-                student.train(watermark.apply(to: text))
-            } else {
-                student.train(text)
-            }
+            guard fraction > 0, Double(marked + length) <= fraction * Double(total) + Double(length) / 2 else { return text }
+            marked += length
+            return watermark.apply(to: text)
         }
+    }
+
+    /// Trains a student on `training` and draws `count` samples from it.
+    func trainAndSample(_ training: [String], count: Int, generator: inout SeededGenerator) -> [String] {
+        var student = StudentModel()
+        for text in training { student.train(text) }
         student.freeze()
         return (0..<count).map { _ in student.sample(limit: sampleLength, using: &generator) }
     }
@@ -254,7 +264,8 @@ struct WatermarkProof: ParsableCommand {
         let rates = [0.0, 0.1, 0.2, 0.3]
         print("| watermarked share | " + rates.map { "\(Int($0 * 100))% swapped" }.joined(separator: " | ") + " |")
         print("|---|" + rates.map { _ in "---:" }.joined(separator: "|") + "|")
-        let vocabulary = Self.topWords(students.values.first ?? [], count: 2000)
+        // The samples of the smallest fraction (not `students.values.first`, whose order changes from run to run).
+        let vocabulary = Self.topWords(students.keys.min().flatMap { students[$0] } ?? [], count: 2000)
         for fraction in fractions {
             let samples = students[fraction]!
             let cells = rates.map { rate in
@@ -284,7 +295,7 @@ struct WatermarkProof: ParsableCommand {
             print("| student trained on no watermarked text | \(clean.count) | \(Self.cell(attribute(clean, key: key))) |")
         }
         let foreign = trainAndSample(
-            pool: pool, fraction: 0.5, watermark: otherKey, count: sampleCounts.max() ?? 1000, generator: &generator)
+            Self.mixture(pool, fraction: 0.5, watermark: otherKey), count: sampleCounts.max() ?? 1000, generator: &generator)
         print(
             "| student trained on 50% text watermarked with another key | \(foreign.count) | \(Self.cell(attribute(foreign, key: key))) |")
         print("")

@@ -114,20 +114,21 @@ struct CohortTests {
     /// A throwaway wave worded the way an attacker who read detection.md would word it: no
     /// chain-of-thought phrase, thinking on, a new /24 for each request. Forty accounts send three
     /// requests each (rotation shows on them); `quiet` more send one request in the same words
-    /// from one address, which shows nothing harvest-specific on its own.
-    func quietWave(quiet: Int, thinking: Bool = true) -> CraftedLog {
+    /// from one address, which shows nothing harvest-specific on its own, with a thinking budget
+    /// of `quietThinking` tokens (nil: thinking off and a short answer).
+    func quietWave(quiet: Int, quietThinking: Int? = 12000) -> CraftedLog {
         var log = CraftedLog.harvestingCampaign(start: start).keepingOrdinaryUsers()
-        func request(_ account: String, _ number: Int, _ i: Int, ip: String, thinking: Bool) {
+        func request(_ account: String, _ number: Int, _ i: Int, ip: String, thinking: Int?) {
             log.add(
                 account: account, at: start.adding(seconds: Double(3_600 + number * 90 + i * 20)),
                 prompt: "Give a fully worked solution to this problem.\n\n\(CraftedLog.problems[(number + i) % CraftedLog.problems.count])",
-                maxTokens: thinking ? 16000 : 1024, thinkingBudget: thinking ? 12000 : nil, payment: "pm_\(account)", ip: ip, asn: 5089,
-                tier: "free", verified: false, createdAt: start.adding(seconds: Double(number * 60)))
+                maxTokens: thinking.map { $0 >= 4000 ? 16000 : 2 * $0 } ?? 1024, thinkingBudget: thinking, payment: "pm_\(account)", ip: ip,
+                asn: 5089, tier: "free", verified: false, createdAt: start.adding(seconds: Double(number * 60)))
         }
         for account in 0..<40 {
-            for i in 0..<3 { request("throwaway-\(account)", account, i, ip: "81.\(10 + i).\(account).1", thinking: true) }
+            for i in 0..<3 { request("throwaway-\(account)", account, i, ip: "81.\(10 + i).\(account).1", thinking: 12000) }
         }
-        for account in 0..<quiet { request("quiet-\(account)", 40 + account, 0, ip: "82.2.\(account).1", thinking: thinking) }
+        for account in 0..<quiet { request("quiet-\(account)", 40 + account, 0, ip: "82.2.\(account).1", thinking: quietThinking) }
         return log
     }
 
@@ -223,9 +224,20 @@ struct CohortTests {
         #expect(!result.accounts.contains { $0.accountID.hasPrefix("customer") })
     }
 
+    @Test func aOneRequestAccountInItsCohortsWordsWithASmallThinkingBudgetIsTiedToIt() throws {
+        // Thinking on with 1,024 tokens: under the 4,000 from which `reasoning_request_rate` counts
+        // heavy use of reasoning, but it still asks for the model's reasoning, as its cohort does.
+        let result = quietWave(quiet: 8, quietThinking: 1024).analyze()
+        let quiet = result.accounts.filter { $0.accountID.hasPrefix("quiet-") }
+        #expect(quiet.count == 8 && quiet.allSatisfy { $0.verdict == .attack }, "\(quiet.map { ($0.accountID, $0.verdict) })")
+        let evidence = try #require(quiet.first?.evidence.first)
+        #expect(evidence.contains("what ties it to them: its requests open or close with the same words as those of"), "\(evidence)")
+        #expect(!result.accounts.contains { $0.accountID.hasPrefix("user-") })
+    }
+
     @Test func aOneRequestAccountInItsCohortsWordsWithoutReasoningIsNotDrawnIn() {
         // The same words and the same wave, but no thinking and a short answer: it asks plainly.
-        let result = quietWave(quiet: 8, thinking: false).analyze()
+        let result = quietWave(quiet: 8, quietThinking: nil).analyze()
         #expect(result.accounts.filter { $0.accountID.hasPrefix("throwaway-") && $0.verdict == .attack }.count == 40)
         #expect(!result.accounts.contains { $0.accountID.hasPrefix("quiet-") && $0.verdict == .attack })
     }
@@ -247,6 +259,35 @@ struct CohortTests {
         #expect(result.accounts.filter { $0.accountID.hasPrefix("throwaway-") && $0.verdict == .attack }.count == 40)
         let drawnIn = result.accounts.filter { $0.accountID.hasPrefix("newcomer-") && $0.verdict == .attack }
         #expect(drawnIn.isEmpty, "\(drawnIn.map { ($0.accountID, $0.exchanges, $0.signals.map { ($0.name, $0.value) }, $0.evidence) })")
+    }
+
+    @Test func aNewcomerWhoPastesAProblemThatManyCustomersAskIsNotDrawnIn() {
+        // Forty older customers ask the campaign's four problems step by step, in the problems'
+        // own words: a problem's closing words are then shared by 30 of the cohort's 40
+        // throwaways (more than a fifth) but mostly used by others. Newcomers of the wave who
+        // paste one of them, thinking on, are tied by nothing: the campaign's frame is not in
+        // their requests.
+        var log = quietWave(quiet: 0)
+        for customer in 0..<40 {
+            for (number, problem) in CraftedLog.problems.enumerated() {
+                log.add(
+                    account: "customer-\(customer)", at: start.adding(seconds: Double(100 + customer * 60 + number * 10)),
+                    prompt: "Can you explain this step by step? \(problem)",
+                    payment: "pm_customer\(customer)", ip: "73.60.\(customer).1", tier: "standard", verified: true,
+                    createdAt: start.adding(seconds: -Double(86_400 * (90 + customer))))
+            }
+        }
+        for newcomer in 0..<6 {
+            log.add(
+                account: "newcomer-\(newcomer)", at: start.adding(seconds: Double(6_000 + newcomer * 300)),
+                prompt: CraftedLog.problems[newcomer % CraftedLog.problems.count], maxTokens: 16000, thinkingBudget: 12000,
+                payment: "pm_newcomer\(newcomer)", ip: "73.41.\(newcomer).2", tier: "free", verified: false,
+                createdAt: start.adding(seconds: Double(newcomer * 120)))
+        }
+        let result = log.analyze()
+        #expect(result.accounts.filter { $0.accountID.hasPrefix("throwaway-") && $0.verdict == .attack }.count == 40)
+        let drawnIn = result.accounts.filter { !$0.accountID.hasPrefix("throwaway-") && $0.verdict == .attack }
+        #expect(drawnIn.isEmpty, "\(drawnIn.map { ($0.accountID, $0.evidence.first ?? "") })")
     }
 
     @Test func aSignUpWaveOfCodingAgentUsersIsNotACampaign() throws {

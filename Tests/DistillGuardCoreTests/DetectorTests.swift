@@ -59,9 +59,14 @@ struct DetectorTests {
         #expect(try features("hi", maxTokens: 20000, thinking: 16000).maximalBudget)
         #expect(try !features("hi", maxTokens: 4096, thinking: 2000).maximalBudget)
         #expect(try features("hi", maxTokens: 8000, thinking: 6000).reasoningRequested)
+        // Thinking on with a small budget asks for reasoning, though not for heavy use of it.
+        let small = try features("hi", maxTokens: 2048, thinking: 1024)
+        #expect(small.thinkingRequested && !small.reasoningRequested)
+        #expect(try !features("hi", maxTokens: 2048).thinkingRequested)
         let chat = try EventDecoder.decode(line: EventFixtures.openAIChat)
         #expect(ExchangeFeatures(chat).multipleSamples, "n = 4")
         #expect(ExchangeFeatures(chat).reasoningRequested, "reasoning_effort high")
+        #expect(ExchangeFeatures(chat).thinkingRequested, "reasoning_effort high")
     }
 
     @Test(arguments: [

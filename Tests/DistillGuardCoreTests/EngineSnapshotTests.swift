@@ -9,19 +9,29 @@ struct EngineSnapshotTests {
 
     func sortedEvents() -> [Event] { log.events.sorted { $0.timestamp < $1.timestamp } }
 
-    @Test func aRestoredEngineContinuesAsIfItNeverStopped() throws {
-        let events = sortedEvents()
-        var continuous = DetectionEngine()
-        for event in events { continuous.ingest(event, ExchangeFeatures(event)) }
-        let expected = continuous.finish()
+    /// The analysis of the whole log in one go.
+    func uninterrupted() -> AnalysisResult {
+        var engine = DetectionEngine()
+        for event in sortedEvents() { engine.ingest(event, ExchangeFeatures(event)) }
+        return engine.finish()
+    }
 
+    /// The analysis of the log by an engine that stops halfway, is snapshotted (the bytes passed
+    /// through `edit`) and restored, and goes on.
+    func restoredHalfway(edit: ([UInt8]) throws -> [UInt8] = { $0 }) throws -> AnalysisResult {
+        let events = sortedEvents()
         var first = DetectionEngine()
         let half = events.count / 2
         for event in events[..<half] { first.ingest(event, ExchangeFeatures(event)) }
         _ = first.finish()  // a refresh before the checkpoint, as the service does
-        var restored = try DetectionEngine(snapshot: try first.snapshot())
+        var restored = try DetectionEngine(snapshot: try edit(try first.snapshot()))
         for event in events[half...] { restored.ingest(event, ExchangeFeatures(event)) }
-        let result = restored.finish()
+        return restored.finish()
+    }
+
+    @Test func aRestoredEngineContinuesAsIfItNeverStopped() throws {
+        let expected = uninterrupted()
+        let result = try restoredHalfway()
 
         #expect(result.eventsAnalyzed == expected.eventsAnalyzed)
         #expect(result.accountsAnalyzed == expected.accountsAnalyzed)
@@ -33,6 +43,24 @@ struct EngineSnapshotTests {
         #expect(result.clusters.map(\.accounts) == expected.clusters.map(\.accounts))
         #expect(result.templates.map(\.label) == expected.templates.map(\.label))
         #expect(result.accounts.count >= 12, "the campaign is still found")
+    }
+
+    /// Checkpoints written before profiles counted requests with thinking at any budget have no
+    /// `thinking` member: they are read, and the accounts restored from them go on without it.
+    @Test func readsASnapshotWrittenBeforeThinkingWasCounted() throws {
+        var hadThinking = false
+        let result = try restoredHalfway { bytes in
+            var object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+            var profiles = try #require(object["profiles"] as? [[String: Any]])
+            hadThinking = profiles.contains { $0["thinking"] != nil }
+            for index in profiles.indices { profiles[index].removeValue(forKey: "thinking") }
+            object["profiles"] = profiles
+            return Array(try JSONSerialization.data(withJSONObject: object))
+        }
+        #expect(hadThinking)
+        let expected = uninterrupted()
+        #expect(result.accounts.map(\.accountID) == expected.accounts.map(\.accountID))
+        #expect(result.accounts.map(\.verdict) == expected.accounts.map(\.verdict))
     }
 
     @Test func refusesASnapshotItCannotRead() throws {

@@ -271,8 +271,12 @@ public struct DetectionEngine: Sendable {
         if sameCapability, model.isCorroborated(Self.withoutPlainTemplates(signals, profiles[index], context: context)) {
             return .ownSignal
         }
-        guard asksForReasoning(signals) else { return nil }
-        let anchors = profiles[index].wordingAnchors ?? []
+        guard asksForReasoning(signals, profiles[index]) else { return nil }
+        // Only words that are mostly the campaign's tie: the words of a task that customers ask
+        // too (a kind of problem, put plainly) are shared by many of a large cohort as well.
+        let anchors = (profiles[index].wordingAnchors ?? []).filter {
+            campaignsOwn($0, waveAccounts: attackWaveAnchors[$0] ?? 0) != nil
+        }
         if let shared = cohorts.cohortWording(anchors, of: key) { return .wording(members: shared.members) }
         if let campaign = campaignWording(anchors, attackWaveAnchors: attackWaveAnchors) {
             return .campaignWording(waveAccounts: campaign.waveAccounts, users: campaign.users)
@@ -299,13 +303,21 @@ public struct DetectionEngine: Sendable {
         var best: (waveAccounts: Int, users: Int)?
         for anchor in anchors {
             guard let waveAccounts = attackWaveAnchors[anchor], waveAccounts >= Cohorts.minimumMembers,
-                waveAccounts > best?.waveAccounts ?? 0
+                waveAccounts > best?.waveAccounts ?? 0, let users = campaignsOwn(anchor, waveAccounts: waveAccounts)
             else { continue }
-            let key = ArtefactKey.anchor(anchor)
-            let users = max(anchorFirstUser[key] != nil ? 1 : artefactUse[key]?.count ?? 0, waveAccounts)
-            if Double(users - waveAccounts) <= Self.campaignWordingOutside * Double(users) { best = (waveAccounts, users) }
+            best = (waveAccounts, users)
         }
         return best
+    }
+
+    /// How many accounts ever used the words `anchor` (counted exactly up to 64, estimated beyond),
+    /// when `waveAccounts` small accounts of waves with a cohort at attack are at least the share
+    /// `1 - campaignWordingOutside` of them; nil when more of their users are other accounts.
+    func campaignsOwn(_ anchor: UInt64, waveAccounts: Int) -> Int? {
+        guard waveAccounts > 0 else { return nil }
+        let key = ArtefactKey.anchor(anchor)
+        let users = max(anchorFirstUser[key] != nil ? 1 : artefactUse[key]?.count ?? 0, waveAccounts)
+        return Double(users - waveAccounts) <= Self.campaignWordingOutside * Double(users) ? users : nil
     }
 
     /// The share of a wording's users that may be other accounts than small accounts of waves
@@ -335,9 +347,14 @@ public struct DetectionEngine: Sendable {
     static let harvestTemplateShare = AccountSignals.names.firstIndex(of: "harvest_template_share")!
 
     /// Whether at least half of an account's requests elicit reasoning, turn on extended thinking
-    /// or high effort, or ask for maximal budgets (the last two among stand-alone requests).
-    func asksForReasoning(_ signals: AccountSignals) -> Bool {
-        Self.reasoningSignals.contains { signals.values[$0] >= 0.5 }
+    /// (at any budget) or high effort, or ask for maximal budgets. The rates of `signals` count
+    /// thinking only from a 4,000-token budget (heavy use of reasoning), and thinking and maximal
+    /// budgets only among stand-alone requests; a throwaway that keeps its thinking budget small
+    /// still asks for the model's reasoning.
+    func asksForReasoning(_ signals: AccountSignals, _ profile: AccountProfile) -> Bool {
+        if Self.reasoningSignals.contains(where: { signals.values[$0] >= 0.5 }) { return true }
+        guard let thinking = profile.thinking, profile.exchanges > 0 else { return false }
+        return 2 * thinking >= profile.exchanges
     }
 
     static let reasoningSignals = ["cot_elicitation_rate", "reasoning_request_rate", "maximal_budget_rate"].map {

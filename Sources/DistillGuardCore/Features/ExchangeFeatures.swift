@@ -6,8 +6,12 @@ public struct ExchangeFeatures: Sendable {
     public var cotElicitation: Bool
     public var rubricGrading: Bool
     public var sensitiveRewrite: Bool
-    /// Extended thinking or high reasoning effort requested.
+    /// Extended thinking (with a thinking budget of at least 4,000 tokens, or none given) or high
+    /// reasoning effort requested: what a heavy user of reasoning asks for (`reasoning_request_rate`).
     public var reasoningRequested: Bool
+    /// Extended thinking at any budget, or high reasoning effort: the request asks for the model's
+    /// reasoning, however little of it (what ties a small account to its cohort, `DetectionEngine.tieToCohort`).
+    public var thinkingRequested: Bool
     /// A maximal output or thinking budget requested (≥ 32k output tokens or ≥ 16k thinking tokens).
     public var maximalBudget: Bool
     /// More than one completion requested (`n` > 1).
@@ -41,8 +45,9 @@ public struct ExchangeFeatures: Sendable {
         rubricGrading = Detectors.has(bits | systemBits, .rubric)
         sensitiveRewrite = Detectors.has(bits, .sensitive) && (Detectors.has(bits, .rewrite) || Detectors.has(bits, .cot))
         let effort = exchange.reasoning.effort ?? ""
-        reasoningRequested =
-            (exchange.reasoning.enabled && (exchange.reasoning.budgetTokens ?? 8000) >= 4000) || effort == "high" || effort == "xhigh"
+        let highEffort = effort == "high" || effort == "xhigh"
+        reasoningRequested = (exchange.reasoning.enabled && (exchange.reasoning.budgetTokens ?? 8000) >= 4000) || highEffort
+        thinkingRequested = exchange.reasoning.enabled || highEffort
         maximalBudget =
             (exchange.maxOutputTokens ?? 0) >= Self.maximalOutputTokens
             || (exchange.reasoning.budgetTokens ?? 0) >= Self.maximalThinkingTokens

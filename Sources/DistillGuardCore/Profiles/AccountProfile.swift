@@ -12,6 +12,9 @@ public struct AccountProfile: Sendable, Codable {
     public private(set) var rubric = 0
     public private(set) var rewrite = 0
     public private(set) var reasoning = 0
+    /// Requests that turn on extended thinking at any budget, or high effort (`ExchangeFeatures.thinkingRequested`);
+    /// nil in a profile restored from a checkpoint written before it was counted.
+    public private(set) var thinking: Int? = 0
     public private(set) var maximalBudget = 0
     public private(set) var multipleSamples = 0
     public private(set) var repeatedPrompts = 0
@@ -134,6 +137,7 @@ public struct AccountProfile: Sendable, Codable {
         if features.rubricGrading { rubric += 1 }
         if features.sensitiveRewrite { rewrite += 1 }
         if features.reasoningRequested { reasoning += 1 }
+        if features.thinkingRequested, thinking != nil { thinking! += 1 }
         if features.maximalBudget { maximalBudget += 1 }
         if features.multipleSamples { multipleSamples += 1 }
         capabilities[features.capability.rawValue] += 1

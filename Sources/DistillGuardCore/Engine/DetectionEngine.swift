@@ -255,11 +255,13 @@ public struct DetectionEngine: Sendable {
     /// cohort's verdict; nil when nothing does. On its own few requests it must score at least the
     /// review threshold, and either a harvest-specific signal of its own corroborates it (no account
     /// is acted on without one; see `ScoringModel.verdict`), not counting harvesting templates it
-    /// sends plainly, or, while asking for reasoning, it words its requests as many of its cohort
-    /// do (`Cohorts.cohortWording`) or in words that are a campaign's own (`campaignWording`,
-    /// with `attackWaveAnchors` from `attackWaveAnchors()`). One or two requests rarely show a
-    /// harvest-specific signal; a customer who signed up the same morning and asks the same kind
-    /// of problem falls into the campaign's template, but in their own words.
+    /// sends plainly, or, while asking for reasoning (`asksForReasoning`), it words its requests
+    /// as many of its cohort do (`Cohorts.cohortWording`) or in words that are a campaign's own
+    /// (`campaignWording`, with `attackWaveAnchors` from `attackWaveAnchors()`); either way only
+    /// words that are mostly the campaign's count (`campaignsOwn`). One or two requests rarely
+    /// show a harvest-specific signal; a customer who signed up the same morning and asks the
+    /// same kind of problem falls into the campaign's template, but in their own words, and one
+    /// who pastes a problem the campaign also sends uses words that many others use too.
     ///
     /// An account of the same wave whose requests mostly target another capability
     /// (`sameCapability` false) is tied by its wording only.
@@ -321,7 +323,7 @@ public struct DetectionEngine: Sendable {
     }
 
     /// The share of a wording's users that may be other accounts than small accounts of waves
-    /// with a cohort at attack, for it to be a campaign's own (`campaignWording`).
+    /// with a cohort at attack, for it to be a campaign's own (`campaignsOwn`: both wording ties).
     static let campaignWordingOutside = 0.5
 
     /// What ties an account to its cohort (`tieToCohort`).

@@ -35,7 +35,7 @@ struct GatewayCommand: AsyncParsableCommand {
         try LoggingSystem.bootstrapStandardError(level: logLevel)
         let logger = Logger(label: "distillguard.gateway")
         let model = try ModelFile.load(configuration.analysis.modelFile)
-        let gateway = try Gateway.start(configuration: configuration, model: model, logger: logger)
+        let gateway = try await Gateway.start(configuration: configuration, model: model, logger: logger)
         let host = configuration.host
         let app = buildGatewayApplication(gateway, logger: logger) { port in
             StandardError.print("gateway listening on http://\(host):\(port)")

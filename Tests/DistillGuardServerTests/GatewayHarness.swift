@@ -51,7 +51,7 @@ struct GatewayHarness {
             config.analysis.eventLog = directory.file("events.jsonl")
             config.analysis.refreshSeconds = 0.2
             configure(&config)
-            let gateway = try Gateway.start(configuration: config, logger: logger)
+            let gateway = try await Gateway.start(configuration: config, logger: logger)
             do {
                 try await buildGatewayApplication(gateway, logger: logger).test(.live) { client in
                     try await body(

@@ -308,7 +308,7 @@ struct GatewayRouterTests {
         var config = GatewayConfiguration()
         config.upstreams = [.anthropic: .init(url: "http://127.0.0.1:9", apiKey: "k")]
         config.decisionAPIKey = "decide-0123456789"
-        let gateway = try Gateway.start(configuration: config, logger: Logger(label: "test"))
+        let gateway = try await Gateway.start(configuration: config, logger: Logger(label: "test"))
         try await buildGatewayApplication(gateway, logger: Logger(label: "test")).test(.router) { client in
             try await client.execute(uri: "/health", method: .get) { response in
                 #expect(response.status == .ok)

@@ -17,7 +17,7 @@ struct LiveAnalysisTests {
         // Refreshes run back to back while exchanges keep arriving, so many arrive during one. An
         // exchange that did used to stay out of the published verdicts until the next arrival.
         let analysis = try LiveAnalysis(configuration: .init(refreshSeconds: 0.001), logger: Self.logger)
-        analysis.start()
+        await analysis.start()
         var submitted = 0
         for round in 0..<40 {
             for index in 0..<25 {
@@ -38,7 +38,7 @@ struct LiveAnalysisTests {
         // A refresh interval far longer than the test: what is submitted is analyzed at once but
         // published only at the next refresh, and until then the analysis is not settled.
         let analysis = try LiveAnalysis(configuration: .init(refreshSeconds: 3600), logger: Self.logger)
-        analysis.start()
+        await analysis.start()
         #expect(analysis.isSettled, "nothing submitted, nothing to publish")
         let line = EventFixtures.minimal(id: "e-1")
         analysis.submit(try EventDecoder.decode(line: line), line: line)
@@ -56,7 +56,7 @@ struct LiveAnalysisTests {
         let analysis = try LiveAnalysis(configuration: .init(refreshSeconds: 3600), logger: Self.logger)
         try await Wait.on("analysis to drain") { await analysis.drain() }
         #expect(analysis.snapshot.eventsAnalyzed == 0, "before start, a drain returns at once")
-        analysis.start()
+        await analysis.start()
         try await Wait.on("analysis to drain") { await analysis.drain() }
         #expect(analysis.snapshot.eventsAnalyzed == 0, "nothing submitted, nothing published")
         for index in 0..<3 {

@@ -5,15 +5,15 @@ import NIOCore
 import NIOHTTP1
 
 /// The gateway working with `distillguard serve` over HTTP, for a deployment where they do not
-/// share an SQLite file (PostgreSQL, other hosts). Both run on the analysis thread, which may block.
+/// share an SQLite file (PostgreSQL, other hosts). All are called from the analysis loop.
 extension Gateway {
     /// Reads analysts' decisions from the service's admin API (`GET /v1/decisions`). A failure
     /// keeps the decisions read before (see `LiveAnalysis.reloadDecisions`).
     static func decisionsOverHTTP(_ link: GatewayConfiguration.ServiceLink, client: HTTPClient) -> LiveAnalysis.LoadDecisions {
         {
-            let response = try call(link, "/v1/decisions", method: .GET, client: client)
+            let response = try await call(link, "/v1/decisions", method: .GET, client: client)
             guard response.status == .ok else { throw ServiceUnavailable("\(link.url)/v1/decisions answered \(response.status.code)") }
-            let value = try JSONParser.parse(Array(buffer: response.body ?? ByteBuffer()))
+            let value = try JSONParser.parse(Array(buffer: response.body))
             guard let list = value["decisions"]?.arrayValue else {
                 throw ServiceUnavailable("\(link.url)/v1/decisions: no `decisions` array in the answer")
             }
@@ -44,10 +44,10 @@ extension Gateway {
         let query = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
         let path = "/v1/enforcement?" + query
         return {
-            let response = try call(link, path, method: .GET, client: client)
+            let response = try await call(link, path, method: .GET, client: client)
             guard response.status == .ok else { throw ServiceUnavailable("\(link.url)/v1/enforcement answered \(response.status.code)") }
             do {
-                return try EnforcementSnapshot(json: JSONParser.parse(Array(buffer: response.body ?? ByteBuffer())))
+                return try EnforcementSnapshot(json: JSONParser.parse(Array(buffer: response.body)))
             } catch {
                 throw ServiceUnavailable("\(link.url)/v1/enforcement: \(error)")
             }
@@ -71,31 +71,55 @@ extension Gateway {
                 }
                 var attempt = 0
                 while true {
-                    let response = try call(link, "/v1/events", method: .POST, body: body, client: client)
+                    let response = try await call(link, "/v1/events", method: .POST, body: body, client: client)
                     if response.status == .ok { break }
                     attempt += 1
                     guard response.status == .tooManyRequests, attempt < 5 else {
                         throw ServiceUnavailable("\(link.url)/v1/events answered \(response.status.code) (attempt \(attempt))")
                     }
                     let wait = response.headers.first(name: "retry-after").flatMap(Double.init) ?? 1
-                    Thread.sleep(forTimeInterval: min(wait, 30))
+                    try await Task.sleep(for: .milliseconds(Int64(min(wait, 30) * 1000)))
                 }
             }
         }
     }
 
+    /// An answer of the service: its status, headers and whole body.
+    struct ServiceResponse {
+        var status: HTTPResponseStatus
+        var headers: HTTPHeaders
+        var body: ByteBuffer
+    }
+
+    /// Calls the service; `link.timeoutSeconds` bounds the whole call, body included.
     static func call(
         _ link: GatewayConfiguration.ServiceLink, _ path: String, method: HTTPMethod, body: ByteBuffer? = nil, client: HTTPClient
-    ) throws -> HTTPClient.Response {
-        var request = try HTTPClient.Request(url: link.url + path, method: method)
+    ) async throws -> ServiceResponse {
+        var request = HTTPClientRequest(url: link.url + path)
+        request.method = method
         request.headers.add(name: "authorization", value: "Bearer \(link.token)")
         request.headers.add(name: "x-distillguard-analyst", value: "gateway")
         if let body {
             request.headers.add(name: "content-type", value: "application/x-ndjson")
-            request.body = .byteBuffer(body)
+            request.body = .bytes(body)
         }
-        return try client.execute(request: request, deadline: .now() + .milliseconds(Int64(link.timeoutSeconds * 1000))).wait()
+        let deadline = NIODeadline.now() + .milliseconds(Int64(link.timeoutSeconds * 1000))
+        let response = try await client.execute(request, deadline: deadline)
+        let received = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await response.body.collect(upTo: Self.largestServiceAnswer) }
+            group.addTask {
+                try await Task.sleep(for: .nanoseconds(max(0, (deadline - NIODeadline.now()).nanoseconds)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        guard let received else { throw ServiceUnavailable("\(link.url)\(path): no whole answer within \(link.timeoutSeconds) s") }
+        return ServiceResponse(status: response.status, headers: response.headers, body: received)
     }
+
+    /// The largest answer read from the service (an enforcement snapshot of many accounts).
+    static let largestServiceAnswer = 512 << 20
 }
 
 struct ServiceUnavailable: Error, CustomStringConvertible {

@@ -7,12 +7,12 @@ import ServiceLifecycle
 import Synchronization
 
 extension Gateway {
-    /// A gateway ready to serve: its analysis thread started (after replaying `analysis.replay`),
+    /// A gateway ready to serve: its analysis started (after replaying `analysis.replay`),
     /// its event store opened, its upstream client created. Call `shutdown()` when done.
     ///
     /// A store that cannot be opened does not stop the gateway: analysis reports storage as
     /// unavailable, and the failure mode decides whether traffic flows.
-    public static func start(configuration: GatewayConfiguration, model: ScoringModel = .default, logger: Logger) throws -> Gateway {
+    public static func start(configuration: GatewayConfiguration, model: ScoringModel = .default, logger: Logger) async throws -> Gateway {
         var persist: LiveAnalysis.Persist?
         var loadDecisions: LiveAnalysis.LoadDecisions?
         var storeError: (any Error)?
@@ -23,8 +23,8 @@ extension Gateway {
                 logger.error(
                     "event store unavailable; will try again with each batch", metadata: ["dg.error": "\(error)", "dg.store": "\(path)"])
             }
-            persist = { events in try store.insert(events.map { StoredEvent($0.event, line: $0.line) }) }
-            loadDecisions = { try store.decisions() }
+            persist = { events in try await store.insert(events.map { StoredEvent($0.event, line: $0.line) }) }
+            loadDecisions = { try await store.decisions() }
         }
         let client = makeHTTPClient(
             connectTimeout: min(5, configuration.upstreamTimeoutSeconds), idleTimeout: configuration.upstreamIdleTimeoutSeconds)
@@ -41,8 +41,8 @@ extension Gateway {
             let forward = forwarding(link, client: client)
             if let store = persist {
                 persist = { events in
-                    try store(events)
-                    try forward(events)
+                    try await store(events)
+                    try await forward(events)
                 }
             } else {
                 persist = forward
@@ -52,9 +52,9 @@ extension Gateway {
             configuration: .init(configuration.analysis), model: model, compliance: configuration.policy.compliance, persist: persist,
             loadDecisions: loadDecisions, loadSnapshot: loadSnapshot, logger: logger)
         if storeError != nil { analysis.markStoreUnavailable() }
-        let replayed = try analysis.replay(configuration.analysis.replay)
+        let replayed = try await analysis.replay(configuration.analysis.replay)
         if replayed > 0 { logger.info("replayed earlier exchanges", metadata: ["dg.events": "\(replayed)"]) }
-        analysis.start()
+        await analysis.start()
         return Gateway(
             configuration: configuration, analysis: analysis, client: client, logger: logger)
     }
@@ -107,31 +107,38 @@ final class ReopeningStore: Sendable {
         }
     }
 
-    func insert(_ events: [StoredEvent]) throws {
-        try withStore { _ = try $0.insertSynchronously(events) }
+    func insert(_ events: [StoredEvent]) async throws {
+        let store = try opened()
+        do { _ = try await store.insert(events) } catch let error as DatabaseFileReplaced { throw replaced(store, error) }
     }
 
-    func decisions() throws -> [AnalystDecision] {
-        try withStore { try $0.decisionsSynchronously() }
+    func decisions() async throws -> [AnalystDecision] {
+        let store = try opened()
+        do { return try await store.decisions() } catch let error as DatabaseFileReplaced { throw replaced(store, error) }
     }
 
-    private func withStore<T>(_ body: (SQLiteEventStore) throws -> T) throws -> T {
+    /// The store, opened now if it is not open.
+    private func opened() throws -> SQLiteEventStore {
         try store.withLock { current in
-            if current == nil {
-                // The journal of a file that is gone would be replayed into the new one: it goes too.
-                if !FileManager.default.fileExists(atPath: path) {
-                    for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-                }
-                current = try SQLiteEventStore(path: path)
+            if let current { return current }
+            // The journal of a file that is gone would be replayed into the new one: it goes too.
+            if !FileManager.default.fileExists(atPath: path) {
+                for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             }
-            do {
-                return try body(current!)
-            } catch let error as DatabaseFileReplaced {
-                logger.error("the event store's file was removed or replaced; opening a new one", metadata: ["dg.store": "\(path)"])
-                try? current?.close()
-                current = nil
-                throw error
-            }
+            let opened = try SQLiteEventStore(path: path)
+            current = opened
+            return opened
         }
+    }
+
+    /// Closes `replaced`, whose file was removed or replaced, so that the next use opens the path again.
+    private func replaced(_ replaced: SQLiteEventStore, _ error: DatabaseFileReplaced) -> DatabaseFileReplaced {
+        store.withLock { current in
+            guard current === replaced else { return }
+            logger.error("the event store's file was removed or replaced; opening a new one", metadata: ["dg.store": "\(path)"])
+            try? current?.close()
+            current = nil
+        }
+        return error
     }
 }

@@ -3,16 +3,17 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Runs the detection engine beside live traffic, on a thread of its own, so the hot path never
-/// waits for analysis.
+/// Runs the detection engine beside live traffic, so the hot path never waits for analysis.
 ///
 /// The gateway `submit`s each finished exchange; a full queue drops the exchange (counted in
-/// `health`) instead of growing without bound or slowing requests. The thread turns exchanges into
-/// contract events, appends them to the event log, stores them, feeds the engine, and every
+/// `health`) instead of growing without bound or slowing requests. A loop takes what is queued:
+/// on the engine's thread (`EngineThread`, below request handlers in priority) it turns exchanges
+/// into contract events, appends them to the event log and feeds the engine; then it stores them
+/// (the store's own async interface, or the service behind `forward_to`), and every
 /// `refreshSeconds` publishes a new `EnforcementSnapshot` that the policy reads.
 ///
 /// With `loadSnapshot` (the gateway's `analysis.verdicts_from`), the engine is not fed: every
-/// `refreshSeconds` the thread reads the snapshot to publish from `distillguard serve` instead, so
+/// `refreshSeconds` the loop reads the snapshot to publish from `distillguard serve` instead, so
 /// that all gateways enforce one service's verdicts over all traffic. A failed read keeps the
 /// snapshot read before; `staleAfterSeconds` without a successful read makes analysis unavailable.
 public final class LiveAnalysis: Sendable {
@@ -37,13 +38,13 @@ public final class LiveAnalysis: Sendable {
     }
 
     /// Stores a batch of events durably; throwing marks storage unavailable until a later batch succeeds.
-    public typealias Persist = @Sendable ([(event: Event, line: String)]) throws -> Void
+    public typealias Persist = @Sendable ([(event: Event, line: String)]) async throws -> Void
 
     /// Reads analysts' decisions (made in `distillguard serve`'s console on the same database).
-    public typealias LoadDecisions = @Sendable () throws -> [AnalystDecision]
+    public typealias LoadDecisions = @Sendable () async throws -> [AnalystDecision]
 
     /// Reads the snapshot to enforce from the service that analyses all gateways' traffic.
-    public typealias LoadSnapshot = @Sendable () throws -> EnforcementSnapshot
+    public typealias LoadSnapshot = @Sendable () async throws -> EnforcementSnapshot
 
     public struct Health: Sendable {
         public var running: Bool
@@ -100,12 +101,14 @@ public final class LiveAnalysis: Sendable {
     private let ledger = Mutex(DecisionLedger())
     private let lastDecisionLoad = Mutex(-Double.infinity)
     private let lastSnapshotLoad = Mutex(-Double.infinity)
-    private let engine: Mutex<DetectionEngine>
+    private let engine: EngineThread
+    /// The event log, written by jobs on the engine's thread.
     private let log: Mutex<BufferedFileWriter?>
-    /// Events analysed but not stored yet, retried with back-off; touched by the analysis thread only.
+    /// Events analysed but not stored yet, retried with back-off; touched by the loop only.
     private let retry = Mutex(StoreRetry())
-    private let wake = DispatchSemaphore(value: 0)
-    private let finished = DispatchSemaphore(value: 0)
+    private let wake = Wakeup()
+    /// The loop, from `start()` until it has stopped.
+    private let loop = Mutex<Task<Void, Never>?>(nil)
 
     public init(
         configuration: Configuration, model: ScoringModel = .default, compliance: ComplianceSettings? = nil, persist: Persist? = nil,
@@ -118,7 +121,7 @@ public final class LiveAnalysis: Sendable {
         self.logger = logger
         var engine = DetectionEngine(model: model)
         engine.compliance = compliance
-        self.engine = Mutex(engine)
+        self.engine = EngineThread(engine, background: true)
         self.log = Mutex(try configuration.eventLog.map { try BufferedFileWriter(path: $0, capacity: 1 << 20, append: true) })
     }
 
@@ -131,38 +134,28 @@ public final class LiveAnalysis: Sendable {
     public var snapshot: EnforcementSnapshot { published.withLock { $0 } }
 
     /// Replays earlier event logs into the engine before traffic starts, so verdicts survive a restart.
-    public func replay(_ paths: [String]) throws -> Int {
+    public func replay(_ paths: [String]) async throws -> Int {
         guard !paths.isEmpty else { return 0 }
-        var reader = EventLogReader()
-        let summary = try engine.withLock { engine in
-            try reader.readWithFeatures(paths) { event, features in engine.ingest(event, features) }
+        let summary = try await engine.run { engine in
+            var reader = EventLogReader()
+            return try reader.readWithFeatures(paths) { event, features in engine.ingest(event, features) }
         }
-        refresh()
+        await refresh()
         return summary.events
     }
 
-    /// Starts the analysis thread (with a large stack: the engine recurses in debug builds).
-    public func start() {
+    /// Reads analysts' decisions and starts the loop.
+    public func start() async {
         drains.open()
-        reloadDecisions()
+        await reloadDecisions()
         state.withLock { state in
             state.running = true
             state.lastRefresh = Self.now()
         }
-        let thread = Thread { [self] in
-            // Below the request handlers in CPU priority: analysis may lag, the hot path must not.
-            Self.lowerThreadPriority()
-            run()
-        }
-        thread.stackSize = 64 << 20
-        thread.name = "distillguard-analysis"
-        thread.start()
+        loop.withLock { $0 = Task { await run() } }
     }
 
-    /// Drains the queue, publishes a last snapshot, flushes the log and stops the thread.
-    ///
-    /// The drain can wait on other servers (`forward_to`), whose handlers may need the concurrency
-    /// pool's few threads: the wait for it blocks a thread of its own, never one of the pool's.
+    /// Drains the queue, publishes a last snapshot, flushes the log and stops the loop.
     public func stop() async {
         let wasRunning = state.withLock { state -> Bool in
             state.stopping = true
@@ -170,13 +163,7 @@ public final class LiveAnalysis: Sendable {
         }
         guard wasRunning else { return }
         wake.signal()
-        let finished = finished
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread {
-                finished.wait()
-                continuation.resume()
-            }.start()
-        }
+        await loop.withLock { $0 }?.value
     }
 
     /// Queues an exchange for analysis; false when the queue is full and it was dropped.
@@ -243,9 +230,9 @@ public final class LiveAnalysis: Sendable {
         }
     }
 
-    private func run() {
+    private func run() async {
         while true {
-            _ = wake.wait(timeout: .now() + min(configuration.refreshSeconds, Self.pollInterval))
+            await wake.wait(timeout: .milliseconds(Int64(min(configuration.refreshSeconds, Self.pollInterval) * 1000)))
             let (batch, stopping, lagging) = state.withLock { state in
                 let batch = state.queue
                 state.queue.removeAll(keepingCapacity: true)
@@ -257,30 +244,29 @@ public final class LiveAnalysis: Sendable {
             // Idle priority while analysis keeps up; ordinary (low) priority when a backlog builds
             // or the published verdicts fall two refreshes behind traffic, so that other work on the
             // host cannot starve it into dropping exchanges or enforcing stale verdicts.
-            Self.setIdlePriority(batch.count < configuration.queueCapacity / 4 && !lagging)
-            if !batch.isEmpty { process(batch) } else { storePending(force: false) }
+            let idle = batch.count < configuration.queueCapacity / 4 && !lagging
+            if !batch.isEmpty { await process(batch, idle: idle) } else { await storePending(force: false) }
             // A refresh is due every refreshSeconds while the engine has news, and at once for a drain.
             let due = state.withLock {
                 $0.unpublished && (drains.isWaiting || Self.now() - $0.lastRefresh >= configuration.refreshSeconds)
             }
-            if loadSnapshot == nil, due || stopping { refresh() }
+            if loadSnapshot == nil, due || stopping { await refresh(idle: idle) }
             state.withLock { $0.inFlight = 0 }
             resumeDrains()
-            if Self.now() - lastDecisionLoad.withLock({ $0 }) >= configuration.refreshSeconds { reloadDecisions() }
-            if Self.now() - lastSnapshotLoad.withLock({ $0 }) >= configuration.refreshSeconds, !stopping { reloadSnapshot() }
-            if !batch.isEmpty && !stopping { Thread.sleep(forTimeInterval: Self.gatherInterval) }
+            if Self.now() - lastDecisionLoad.withLock({ $0 }) >= configuration.refreshSeconds { await reloadDecisions() }
+            if Self.now() - lastSnapshotLoad.withLock({ $0 }) >= configuration.refreshSeconds, !stopping { await reloadSnapshot() }
+            if !batch.isEmpty && !stopping { try? await Task.sleep(for: .milliseconds(Int64(Self.gatherInterval * 1000))) }
             if stopping {
-                storePending(force: true)
+                await storePending(force: true)
                 let unstored = retry.withLock { $0.pending.count }
                 if unstored > 0 {
                     logger.error(
                         "stopping with exchanges the store never took (the event log has them, if one is configured)",
                         metadata: ["dg.events": "\(unstored)"])
                 }
-                flushLog()
+                await flushLog()
                 state.withLock { $0.running = false }
                 drains.close()
-                finished.signal()
                 return
             }
         }
@@ -293,42 +279,46 @@ public final class LiveAnalysis: Sendable {
         if let settled { drains.reach(Int64(settled)) }
     }
 
-    private func process(_ batch: [Item]) {
-        var events: [(event: Event, line: String)] = []
-        events.reserveCapacity(batch.count)
-        var rejected = 0
-        for item in batch {
-            guard case .exchange(let record) = item else {
-                if case .event(let event, let line) = item { events.append((event, line)) }
-                continue
+    /// Makes events of `batch`, logs them and feeds them to the engine (a job on its thread, in the
+    /// idle class when `idle`), then hands them to the store.
+    private func process(_ batch: [Item], idle: Bool) async {
+        let (logger, feed) = (logger, loadSnapshot == nil)
+        let (events, rejected) = await engine.run(idle: idle) { [self] engine in
+            var events: [(event: Event, line: String)] = []
+            events.reserveCapacity(batch.count)
+            var rejected = 0
+            for item in batch {
+                guard case .exchange(let record) = item else {
+                    if case .event(let event, let line) = item { events.append((event, line)) }
+                    continue
+                }
+                guard let decoded = Self.event(record) else {
+                    rejected += 1
+                    logger.error("gateway exchange could not be made into an event", metadata: ["dg.exchange.id": "\(record.id)"])
+                    continue
+                }
+                events.append(decoded)
             }
-            guard let decoded = Self.event(record) else {
-                rejected += 1
-                logger.error("gateway exchange could not be made into an event", metadata: ["dg.exchange.id": "\(record.id)"])
-                continue
-            }
-            events.append(decoded)
-        }
-        if loadSnapshot == nil {
-            engine.withLock { engine in
+            if feed {
                 for (event, _) in events { engine.ingest(event, ExchangeFeatures(event)) }
             }
-        }
-        log.withLock { log in
-            guard let log else { return }
-            do {
-                for (_, line) in events {
-                    try log.write(line.utf8)
-                    try log.write([UInt8(ascii: "\n")])
+            self.log.withLock { log in
+                guard let log else { return }
+                do {
+                    for (_, line) in events {
+                        try log.write(line.utf8)
+                        try log.write([UInt8(ascii: "\n")])
+                    }
+                    try log.flush()
+                } catch {
+                    logger.error("cannot write the gateway event log", metadata: ["dg.error": "\(error)"])
                 }
-                try log.flush()
-            } catch {
-                logger.error("cannot write the gateway event log", metadata: ["dg.error": "\(error)"])
             }
+            return (events, rejected)
         }
         if persist != nil, !events.isEmpty {
             retry.withLock { $0.pending.append(contentsOf: events) }
-            storePending(force: false)
+            await storePending(force: false)
         }
         state.withLock { state in
             state.analyzed += events.count
@@ -340,7 +330,7 @@ public final class LiveAnalysis: Sendable {
     /// Stores what is pending when a try is due. A failure keeps the events (up to the queue's
     /// capacity; beyond it the oldest are dropped and counted) and tries again after a back-off
     /// that doubles from 1 s to 30 s, so that a store or service that comes back gets all of them.
-    private func storePending(force: Bool) {
+    private func storePending(force: Bool) async {
         guard let persist else { return }
         let now = Self.now()
         let (events, due) = retry.withLock { retry -> ([(event: Event, line: String)], Bool) in
@@ -348,7 +338,7 @@ public final class LiveAnalysis: Sendable {
         }
         guard due else { return }
         do {
-            try persist(events)
+            try await persist(events)
             let (recovered, left) = retry.withLock { retry -> (Bool, Int) in
                 retry.pending.removeFirst(events.count)
                 defer { retry.failures = 0 }
@@ -401,9 +391,9 @@ public final class LiveAnalysis: Sendable {
     }
 
     /// Scores every account and publishes what the policy reads.
-    func refresh() {
+    func refresh(idle: Bool? = nil) async {
         state.withLock { $0.unpublished = false }
-        let snapshot = engine.withLock { engine in
+        let snapshot = await engine.run(idle: idle) { engine in
             let result = engine.finish()
             return EnforcementSnapshot(
                 result, matcher: engine.templateMatcher(for: result.templates), builtAt: Int64(Date().timeIntervalSince1970 * 1000))
@@ -416,11 +406,11 @@ public final class LiveAnalysis: Sendable {
 
     /// Reads analysts' decisions and, when they changed, publishes the verdicts with them applied.
     /// A failed read keeps the decisions known before (and is logged).
-    func reloadDecisions() {
+    func reloadDecisions() async {
         guard let loadDecisions else { return }
         lastDecisionLoad.withLock { $0 = Self.now() }
         let decisions: [AnalystDecision]
-        do { decisions = try loadDecisions() } catch {
+        do { decisions = try await loadDecisions() } catch {
             logger.error("cannot read analysts' decisions; enforcing with the ones read before", metadata: ["dg.error": "\(error)"])
             return
         }
@@ -438,11 +428,11 @@ public final class LiveAnalysis: Sendable {
 
     /// Reads the service's snapshot (`loadSnapshot`) and publishes it. A failed read keeps the
     /// snapshot read before (and is logged); the time since the last good one is `health`'s age.
-    func reloadSnapshot() {
+    func reloadSnapshot() async {
         guard let loadSnapshot else { return }
         lastSnapshotLoad.withLock { $0 = Self.now() }
         let snapshot: EnforcementSnapshot
-        do { snapshot = try loadSnapshot() } catch {
+        do { snapshot = try await loadSnapshot() } catch {
             logger.error("cannot read the service's verdicts; enforcing the ones read before", metadata: ["dg.error": "\(error)"])
             return
         }
@@ -452,39 +442,17 @@ public final class LiveAnalysis: Sendable {
     }
 
     /// The full analysis (verdicts, clusters, templates), e.g. for a report.
-    public func analysis() -> AnalysisResult {
-        engine.withLock { $0.finish() }
+    public func analysis() async -> AnalysisResult {
+        await engine.run { $0.finish() }
     }
 
-    private func flushLog() {
-        log.withLock { log in
-            do { try log?.flush() } catch { logger.error("cannot flush the gateway event log", metadata: ["dg.error": "\(error)"]) }
+    private func flushLog() async {
+        await engine.run { [self] _ in
+            self.log.withLock { log in
+                do { try log?.flush() } catch { logger.error("cannot flush the gateway event log", metadata: ["dg.error": "\(error)"]) }
+            }
         }
     }
 
     static func now() -> Double { ProcessInfo.processInfo.systemUptime }
-
-    /// Puts the calling thread in the idle scheduling class (it runs only when no request handler
-    /// wants the CPU, and any wake-up of one preempts it at once), or back in the ordinary class.
-    static func setIdlePriority(_ idle: Bool) {
-        #if os(Linux)
-        var parameter = sched_param()
-        parameter.sched_priority = 0
-        // SCHED_IDLE is 5 and SCHED_OTHER 0 in Linux's ABI.
-        pthread_setschedparam(pthread_self(), idle ? 5 : 0, &parameter)
-        #endif
-    }
-
-    /// Raises the calling thread's nice value by 10 (Linux schedules threads individually; the
-    /// thread id is read from `/proc/thread-self`, which links to `PID/task/TID`).
-    static func lowerThreadPriority() {
-        #if os(Linux)
-        var buffer = [CChar](repeating: 0, count: 64)
-        let count = readlink("/proc/thread-self", &buffer, buffer.count - 1)
-        guard count > 0 else { return }
-        let link = String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard let tid = link.split(separator: "/").last.flatMap({ id_t(String($0)) }) else { return }
-        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, 10)
-        #endif
-    }
 }

@@ -62,10 +62,9 @@ public final class AnalysisFollower: Service, Sendable {
     /// and with analysts' decisions applied.
     private let enforcement = Mutex((computed: EnforcementSnapshot(), applied: EnforcementSnapshot()))
     private let counters = Mutex(Counters())
-    /// The engine, touched only on `worker`: its work (decoding, scoring, linking, snapshots) runs
-    /// on a thread of its own, never on the threads that answer HTTP requests.
-    private let engine = Mutex(DetectionEngine())
-    private let worker = WorkerThread(name: "distillguard-analysis")
+    /// The engine on its own thread (`EngineThread`): decoding, scoring, linking and snapshots run
+    /// there, never on the threads that answer HTTP requests; `restore` replaces it.
+    private let engine = EngineThread(DetectionEngine())
     private let restored = Mutex(false)
     /// The analysis lease while this replica holds it (checkpoints are written under it).
     private let held = Mutex<AnalysisLease?>(nil)
@@ -146,13 +145,6 @@ public final class AnalysisFollower: Service, Sendable {
         try await restore()
         // With a lease, a replica leads only once it has claimed it (its first analysis round).
         if store is any AnalysisLeaseStore { published.withLock { $0.role = .standby } }
-    }
-
-    deinit { worker.stop() }
-
-    /// Runs `work` on the analysis thread.
-    func onAnalysisThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await worker.run(work)
     }
 
     public func run() async throws {
@@ -374,15 +366,14 @@ public final class AnalysisFollower: Service, Sendable {
     func restore(quietly: Bool = false) async throws {
         let checkpoint = try await store.checkpoint()
         let settings = settings
-        let (events, result, matcher) = try await onAnalysisThread { [self] in
+        let (events, result, matcher) = try await engine.run { engine in
             var loaded = DetectionEngine(model: settings.model)
             if let checkpoint { loaded = try DetectionEngine(snapshot: checkpoint.state, model: settings.model) }
             loaded.compliance = settings.compliance
             let result = loaded.events > 0 ? loaded.finish() : nil
             let matcher = result.map { loaded.templateMatcher(for: $0.templates) }
-            let events = loaded.events
-            engine.withLock { $0 = loaded }
-            return (events, result, matcher)
+            engine = loaded
+            return (loaded.events, result, matcher)
         }
         if let checkpoint {
             logger.log(
@@ -413,25 +404,23 @@ public final class AnalysisFollower: Service, Sendable {
     /// Feeds a batch to the engine; returns the last sequence number.
     func analyze(_ batch: [SequencedEvent]) async throws -> Int64 {
         let logger = logger
-        let unreadable = try await onAnalysisThread { [self] in
+        let unreadable = await engine.run { engine in
             var unreadable = 0
-            engine.withLock { engine in
-                for item in batch {
-                    var line = item.event.line
-                    let decoded = line.withUTF8 { EventBatch.decodeLine(UnsafeRawBufferPointer($0)) }
-                    switch decoded {
-                    case .success(let event)?:
-                        engine.ingest(event, ExchangeFeatures(event))
-                    case .failure(let rejection)?:
-                        unreadable += 1
-                        logger.error(
-                            "a stored event cannot be decoded", metadata: ["dg.event.id": "\(item.event.id)", "dg.error": "\(rejection)"])
-                    case nil:
-                        unreadable += 1
-                        logger.error(
-                            "a stored event has no text left to analyze (raw retention shorter than the analysis backlog?)",
-                            metadata: ["dg.event.id": "\(item.event.id)"])
-                    }
+            for item in batch {
+                var line = item.event.line
+                let decoded = line.withUTF8 { EventBatch.decodeLine(UnsafeRawBufferPointer($0)) }
+                switch decoded {
+                case .success(let event)?:
+                    engine.ingest(event, ExchangeFeatures(event))
+                case .failure(let rejection)?:
+                    unreadable += 1
+                    logger.error(
+                        "a stored event cannot be decoded", metadata: ["dg.event.id": "\(item.event.id)", "dg.error": "\(rejection)"])
+                case nil:
+                    unreadable += 1
+                    logger.error(
+                        "a stored event has no text left to analyze (raw retention shorter than the analysis backlog?)",
+                        metadata: ["dg.event.id": "\(item.event.id)"])
                 }
             }
             return unreadable
@@ -455,11 +444,9 @@ public final class AnalysisFollower: Service, Sendable {
         let rejected = counters.withLock { $0.rejected }
         // The loop that calls this is the only one that analyses: everything up to here is in the result.
         let through = published.withLock { $0.processedSequence }
-        let (result, matcher) = try await onAnalysisThread { [self] in
-            engine.withLock { engine in
-                let result = engine.finish(eventsRejected: rejected)
-                return (result, engine.templateMatcher(for: result.templates))
-            }
+        let (result, matcher) = await engine.run { engine in
+            let result = engine.finish(eventsRejected: rejected)
+            return (result, engine.templateMatcher(for: result.templates))
         }
         published.withLock { view in
             view.result = result
@@ -500,10 +487,10 @@ public final class AnalysisFollower: Service, Sendable {
     /// (made after the last event), then applies retention to what it covers.
     func checkpoint(sequence: Int64) async throws {
         guard let result = published.withLock({ $0.result }) else { return }
-        let (state, verdicts) = try await onAnalysisThread { [self] in
+        let (state, verdicts) = try await engine.run { engine in
             var writer = JSONWriter()
             writer.write(result.json)
-            return (try engine.withLock { try $0.snapshot() }, String(decoding: writer.bytes, as: UTF8.self))
+            return (try engine.snapshot(), String(decoding: writer.bytes, as: UTF8.self))
         }
         let saved = EngineCheckpoint(sequence: sequence, savedAt: Self.now(), state: state, verdicts: verdicts)
         if let leases = store as? any AnalysisLeaseStore {

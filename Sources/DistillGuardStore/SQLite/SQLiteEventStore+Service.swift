@@ -91,11 +91,6 @@ extension SQLiteEventStore: ServiceStore {
         try await writer.read(Self.decisions)
     }
 
-    /// Decisions read without suspending, for the gateway's analysis thread.
-    public func decisionsSynchronously() throws -> [AnalystDecision] {
-        try writer.read(Self.decisions)
-    }
-
     static func decisions(_ db: Database) throws -> [AnalystDecision] {
         try Row.fetchAll(
             db, sql: "SELECT id, subject, subject_id, ruling, analyst, note, decided_at_ms, accounts FROM analyst_decision ORDER BY id"

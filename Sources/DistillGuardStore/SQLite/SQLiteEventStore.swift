@@ -82,13 +82,6 @@ public final class SQLiteEventStore: EventStore {
         return inserted
     }
 
-    /// `insert`, for a caller on a thread of its own (the gateway's analysis thread).
-    public func insertSynchronously(_ events: [StoredEvent]) throws -> [Bool] {
-        let inserted = try writer.write { db in try Self.insert(events, into: db) }
-        try checkFile()
-        return inserted
-    }
-
     /// Inserts in one write transaction (SQLite has one writer at a time, so sequence numbers
     /// follow commit order), and counts new events in their hour's traffic.
     static func insert(_ events: [StoredEvent], into db: Database) throws -> [Bool] {

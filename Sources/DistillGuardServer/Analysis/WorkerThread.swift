@@ -2,8 +2,7 @@ import Foundation
 import Synchronization
 
 /// One thread of its own that runs submitted work in order, for CPU-heavy work that must not hold
-/// the threads answering requests. Its stack is large: the engine recurses deeply in debug builds
-/// (as `LiveAnalysis`'s thread does).
+/// the threads answering requests. Its stack is large: the engine recurses deeply in debug builds.
 final class WorkerThread: Sendable {
     /// What the thread and its submitters share (the thread holds this, not the `WorkerThread`).
     private final class Queue: Sendable {
@@ -14,9 +13,11 @@ final class WorkerThread: Sendable {
 
     private let queue = Queue()
 
-    init(name: String, stackSize: Int = 64 << 20) {
+    /// Starts the thread; `prepare` runs on it first (e.g. to lower its priority).
+    init(name: String, stackSize: Int = 64 << 20, prepare: @escaping @Sendable () -> Void = {}) {
         let queue = queue
         let thread = Thread {
+            prepare()
             while true {
                 queue.wake.wait()
                 let next = queue.jobs.withLock { jobs in jobs.isEmpty ? nil : jobs.removeFirst() }
@@ -29,11 +30,15 @@ final class WorkerThread: Sendable {
     }
 
     /// Runs `work` on the thread and returns its result.
-    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.jobs.withLock { $0.append { continuation.resume(with: Result { try work() }) } }
-            queue.wake.signal()
+    func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            submit { continuation.resume(returning: work()) }
         }
+    }
+
+    private func submit(_ job: @escaping @Sendable () -> Void) {
+        queue.jobs.withLock { $0.append(job) }
+        queue.wake.signal()
     }
 
     /// Ends the thread once the work already submitted is done.

@@ -45,17 +45,21 @@ struct EngineThreadTests {
     }
 
     @Test func aSignalGivenBeforeTheWaitIsKeptAndSeveralCountAsOne() async throws {
-        let wakeup = Wakeup()
+        let thread = EngineThread(DetectionEngine())
+        let wakeup = thread.wakeup
         wakeup.signal()
         wakeup.signal()
         // Kept: returns at once although the timeout is far longer than any test.
         try await Wait.on("the kept signal") { await wakeup.wait(timeout: .seconds(3600)) }
         // The second signal was not kept apart: this wait ends by its (short) timeout.
         try await Wait.on("the timeout") { await wakeup.wait(timeout: .milliseconds(1)) }
+        // The thread's own timers also end a sleep.
+        try await Wait.on("the sleep") { await thread.sleep(for: .milliseconds(1)) }
     }
 
     @Test func aSignalWakesTheWaitingTask() async throws {
-        let wakeup = Wakeup()
+        let thread = EngineThread(DetectionEngine())
+        let wakeup = thread.wakeup
         let woke = Shared(false)
         async let waiting: Void = {
             await wakeup.wait(timeout: .seconds(3600))
@@ -67,6 +71,7 @@ struct EngineThreadTests {
             return woke.lock.withLock { $0 }
         }
         await waiting
+        withExtendedLifetime(thread) {}
     }
 }
 

@@ -10,6 +10,8 @@ final class EngineThread: Sendable {
     /// Touched only by jobs on `worker` (the lock makes that checkable, it is never contended).
     private let engine: Mutex<DetectionEngine>
     private let worker: WorkerThread
+    /// What a loop on this thread waits on for work (its time limits kept by this thread).
+    let wakeup: Wakeup
 
     /// - Parameter background: below request handlers in CPU priority (the gateway's, which shares
     ///   its cores with the hot path): analysis may lag, requests must not. Each job can then
@@ -19,9 +21,18 @@ final class EngineThread: Sendable {
         worker = WorkerThread(name: name) {
             if background { EngineThread.lowerThreadPriority() }
         }
+        wakeup = Wakeup(timers: worker)
     }
 
     deinit { worker.stop() }
+
+    /// The thread as a task executor, for a loop that should run where its jobs run.
+    var executor: any TaskExecutor { worker }
+
+    /// Suspends the calling task for `delay`, kept by this thread's timers.
+    func sleep(for delay: Duration) async {
+        await worker.sleep(for: delay)
+    }
 
     /// Runs `work` with the engine on its thread and returns its result (or throws its error);
     /// `idle` puts the thread in the idle scheduling class for it, or back in the ordinary class

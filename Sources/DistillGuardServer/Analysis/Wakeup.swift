@@ -2,7 +2,7 @@ import Synchronization
 
 /// Wakes a task that waits for work, like a semaphore that counts to one: a signal given while
 /// nobody waits is kept for the next wait, and several signals before it count as one. One task
-/// waits at a time (a host's loop).
+/// waits at a time (a host's loop); the time limits of its waits are kept by `timers`.
 final class Wakeup: Sendable {
     private struct State {
         var signalled = false
@@ -13,6 +13,11 @@ final class Wakeup: Sendable {
     }
 
     private let state = Mutex(State())
+    private let timers: WorkerThread
+
+    init(timers: WorkerThread) {
+        self.timers = timers
+    }
 
     func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
@@ -38,10 +43,7 @@ final class Wakeup: Sendable {
             return state.latest
         }
         guard let id else { return }
-        let timer = Task { [self] in
-            try? await Task.sleep(for: timeout)
-            expire(id)
-        }
+        let timer = timers.schedule(after: timeout) { [self] in expire(id) }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { state -> Bool in
                 if state.signalled || state.expired {
@@ -53,7 +55,7 @@ final class Wakeup: Sendable {
             }
             if ready { continuation.resume() }
         }
-        timer.cancel()
+        timers.cancel(timer: timer)
     }
 
     private func expire(_ id: Int) {

@@ -102,11 +102,12 @@ public final class LiveAnalysis: Sendable {
     private let lastDecisionLoad = Mutex(-Double.infinity)
     private let lastSnapshotLoad = Mutex(-Double.infinity)
     private let engine: EngineThread
+    /// What the loop waits on: a submission to an empty queue, a drain, or stopping.
+    private let wake: Wakeup
     /// The event log, written by jobs on the engine's thread.
     private let log: Mutex<BufferedFileWriter?>
     /// Events analysed but not stored yet, retried with back-off; touched by the loop only.
     private let retry = Mutex(StoreRetry())
-    private let wake = Wakeup()
     /// The loop, from `start()` until it has stopped.
     private let loop = Mutex<Task<Void, Never>?>(nil)
 
@@ -122,6 +123,7 @@ public final class LiveAnalysis: Sendable {
         var engine = DetectionEngine(model: model)
         engine.compliance = compliance
         self.engine = EngineThread(engine, background: true)
+        wake = self.engine.wakeup
         self.log = Mutex(try configuration.eventLog.map { try BufferedFileWriter(path: $0, capacity: 1 << 20, append: true) })
     }
 
@@ -152,7 +154,9 @@ public final class LiveAnalysis: Sendable {
             state.running = true
             state.lastRefresh = Self.now()
         }
-        loop.withLock { $0 = Task { await run() } }
+        // The loop runs on the engine's thread between its waits, in its scheduling class: handing
+        // a round to the engine and taking its result back then costs no switch between threads.
+        loop.withLock { $0 = Task(executorPreference: engine.executor) { await self.run() } }
     }
 
     /// Drains the queue, publishes a last snapshot, flushes the log and stops the loop.
@@ -255,7 +259,7 @@ public final class LiveAnalysis: Sendable {
             resumeDrains()
             if Self.now() - lastDecisionLoad.withLock({ $0 }) >= configuration.refreshSeconds { await reloadDecisions() }
             if Self.now() - lastSnapshotLoad.withLock({ $0 }) >= configuration.refreshSeconds, !stopping { await reloadSnapshot() }
-            if !batch.isEmpty && !stopping { try? await Task.sleep(for: .milliseconds(Int64(Self.gatherInterval * 1000))) }
+            if !batch.isEmpty && !stopping { await engine.sleep(for: .milliseconds(Int64(Self.gatherInterval * 1000))) }
             if stopping {
                 await storePending(force: true)
                 let unstored = retry.withLock { $0.pending.count }

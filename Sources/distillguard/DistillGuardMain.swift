@@ -1,11 +1,13 @@
 import ArgumentParser
 import Dispatch
+import DistillGuardCore
 import Foundation
 import NIOCore
 import NIOPosix
 
-/// The process entry point: parses the command line, chooses where Swift concurrency runs, then
-/// runs the command.
+/// The process entry point: parses the command line, starts again with glibc's larger per-thread
+/// cache for the commands that decode event logs (`AllocatorTuning`), chooses where Swift
+/// concurrency runs, then runs the command.
 ///
 /// The servers (`gateway`, `serve`) run their tasks on NIO's event loops, the threads that already
 /// do their network I/O, instead of Swift's own thread pool: a proxied request then no longer hops
@@ -21,6 +23,14 @@ enum DistillGuardMain {
             command = try DistillGuardCommand.parseAsRoot()
         } catch {
             DistillGuardCommand.exit(withError: error)
+        }
+        do {
+            let environment = ProcessInfo.processInfo.environment
+            if let tunables = try AllocatorTuning.tunables(decodesEventLogs: decodesEventLogs(command), environment: environment) {
+                AllocatorTuning.restart(with: tunables)
+            }
+        } catch {
+            DistillGuardCommand.exit(withError: CommandFailure(error.description))
         }
         do {
             if try ConcurrencyExecutor.choose(for: command, environment: ProcessInfo.processInfo.environment) == .eventLoops {
@@ -40,6 +50,12 @@ enum DistillGuardMain {
         }
         dispatchMain()
     }
+}
+
+/// The commands whose decoding workers gain from glibc's larger per-thread cache (`AllocatorTuning`).
+private func decodesEventLogs(_ command: any ParsableCommand) -> Bool {
+    command is AnalyzeCommand || command is InspectCommand || command is EvalCommand || command is TrainCommand
+        || command is DemoCommand
 }
 
 /// Where Swift concurrency runs its tasks (see `DistillGuardMain`).

@@ -52,6 +52,33 @@ struct AnalyzeCommandTests {
         #expect(again.status == 0, "\(again.standardError)")
     }
 
+    /// `analyze` starts again with glibc's larger per-thread cache (`AllocatorTuning`): the restarted
+    /// process keeps its arguments and its standard input, and writes what an untuned run writes.
+    @Test func writesTheSameVerdictsWhetherItRestartsTunedOrNot() throws {
+        let (events, _) = try simulate()
+        let input = try #require(FileManager.default.contents(atPath: events))
+        var environment = ProcessInfo.processInfo.environment
+        environment["GLIBC_TUNABLES"] = nil
+        environment[AllocatorTuning.environmentVariable] = nil
+        let tuned = try CommandRunner.run(
+            ["analyze", "-", "--json", directory.file("tuned.json"), "--rejects", directory.file("rej.jsonl")], input: [UInt8](input),
+            environment: environment)
+        #expect(tuned.status == 0, "\(tuned.standardError)")
+        environment[AllocatorTuning.environmentVariable] = "off"
+        let untuned = try CommandRunner.run(
+            ["analyze", "-", "--json", directory.file("untuned.json"), "--rejects", directory.file("rej.jsonl")], input: [UInt8](input),
+            environment: environment)
+        #expect(untuned.status == 0, "\(untuned.standardError)")
+        let written = try #require(directory.read("tuned.json"))
+        #expect(try JSONParser.parse(written)["events_analyzed"]?.intValue == input.split(separator: UInt8(ascii: "\n")).count)
+        #expect(written == directory.read("untuned.json"))
+
+        environment[AllocatorTuning.environmentVariable] = "yes"
+        let refused = try CommandRunner.run(["analyze", events, "--json", directory.file("refused.json")], environment: environment)
+        #expect(refused.status != 0)
+        #expect(refused.standardError.contains("DISTILLGUARD_ALLOCATOR_TUNING must be 'on' or 'off' (it is 'yes')"))
+    }
+
     @Test func assessesRegionalComplianceFromThePolicyAndEvaluatesIt() throws {
         let (events, labels) = try simulate()
         let policy = directory.write("policy.json", text: #"{"compliance":{"restricted_regions":["CN","RU","IR","KP"]}}"#)

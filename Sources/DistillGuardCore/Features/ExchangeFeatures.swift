@@ -61,13 +61,17 @@ public struct ExchangeFeatures: Sendable {
         resentAnswers = AnswerFingerprint.resent(exchange)
     }
 
+    /// Tools that only a coding agent offers.
+    static let agenticToolNames: Set<String> = [
+        "bash", "run_tests", "write_file", "read_file", "str_replace_editor", "python", "shell",
+    ]
+
     static func capability(_ exchange: Exchange, prompt: String, bits: UInt64) -> Capability {
         let tools = exchange.tools
         let hasComputerTool = tools.contains { $0.kind.hasPrefix("computer") || $0.name == "computer" }
         if hasComputerTool || (Detectors.has(bits, .computer) && !tools.isEmpty) { return .computerUse }
-        let agenticToolNames: Set<String> = ["bash", "run_tests", "write_file", "read_file", "str_replace_editor", "python", "shell"]
         if !tools.isEmpty
-            && (Detectors.has(bits, .code) || tools.contains { agenticToolNames.contains($0.name) || $0.kind.hasPrefix("bash") })
+            && (Detectors.has(bits, .code) || tools.contains { Self.agenticToolNames.contains($0.name) || $0.kind.hasPrefix("bash") })
         {
             return Detectors.has(bits, .data) ? .dataAnalysis : .agenticCoding
         }

@@ -8,6 +8,8 @@ public struct PhraseMatcher: Sendable {
     private var fail: [Int32] = [0]
     private var outputs: [[Int32]] = [[]]
     /// The automaton as a dense table, 256 next states per state, failure links already followed.
+    /// Each entry is the next state's row (its number times 256), so that a step is one load and
+    /// one add: the scan is a chain of dependent loads, and this is its critical path.
     private var transitions: [Int32] = []
     /// The tags of the phrases that end at each state, as a bit set (failure outputs included).
     private var stateTags: [UInt64] = []
@@ -56,6 +58,7 @@ public struct PhraseMatcher: Sendable {
                 transitions[state * 256 + byte] = goto[state][UInt8(byte)] ?? transitions[Int(fail[state]) * 256 + byte]
             }
         }
+        transitions = transitions.map { $0 * 256 }
         goto = []
         stateTags = outputs.map { matches in matches.reduce(0) { $0 | 1 << UInt64(phrases[Int($1)].1) } }
     }
@@ -66,12 +69,13 @@ public struct PhraseMatcher: Sendable {
 
     /// Calls `found` with the index of every phrase occurrence in `text` (first `limit` bytes).
     public func scan(_ text: String, limit: Int = 8192, _ found: (Int) -> Void) {
-        var state = 0
+        var state = 0  // the current state's row
         Self.withPrefix(of: text, limit: limit) { bytes in
             transitions.withUnsafeBufferPointer { table in
                 for byte in bytes {
-                    state = Int(table[state &* 256 &+ Int(Self.fold(byte))])
-                    if !outputs[state].isEmpty { for match in outputs[state] { found(Int(match)) } }
+                    state = Int(table[state &+ Int(Self.fold(byte))])
+                    let matches = outputs[state >> 8]
+                    if !matches.isEmpty { for match in matches { found(Int(match)) } }
                 }
             }
         }
@@ -85,10 +89,10 @@ public struct PhraseMatcher: Sendable {
         Self.withPrefix(of: text, limit: limit) { bytes in
             transitions.withUnsafeBufferPointer { table in
                 stateTags.withUnsafeBufferPointer { tags in
-                    var state = 0
+                    var row = 0
                     for byte in bytes {
-                        state = Int(table[state &* 256 &+ Int(Self.fold(byte))])
-                        bits |= tags[state]
+                        row = Int(table[row &+ Int(Self.fold(byte))])
+                        bits |= tags[row &>> 8]
                     }
                 }
             }

@@ -28,15 +28,24 @@ public struct TemplateSignature: Sendable, Equatable {
             let only = tokens.reduce(0x51_7CC1_B727_220A) { StableHash.hash($1, seed: $0) }
             for i in 0..<Self.hashCount { minimums[i] = StableHash.hash(only, seed: UInt64(i)) }
         } else {
-            for position in 2..<tokens.count {
-                let shingle =
-                    (tokens[position - 2] &* 0x9E37_79B9_7F4A_7C15 ^ tokens[position - 1]) &* 0xC2B2_AE3D_27D4_EB4F ^ tokens[position]
-                // One multiply-xorshift per hash function keeps this linear and cheap.
-                for i in 0..<Self.hashCount {
-                    var h = shingle ^ Self.seeds[i]
-                    h = (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
-                    h ^= h >> 29
-                    if h < minimums[i] { minimums[i] = h }
+            // One multiply-xorshift per hash function keeps this linear and cheap; on raw buffers
+            // the inner loop has no bounds checks and is vectorized.
+            let seeds = Self.seeds
+            tokens.withUnsafeBufferPointer { tokens in
+                seeds.withUnsafeBufferPointer { seeds in
+                    minimums.withUnsafeMutableBufferPointer { minimums in
+                        for position in 2..<tokens.count {
+                            let shingle =
+                                (tokens[position - 2] &* 0x9E37_79B9_7F4A_7C15 ^ tokens[position - 1]) &* 0xC2B2_AE3D_27D4_EB4F
+                                ^ tokens[position]
+                            for i in 0..<Self.hashCount {
+                                var h = shingle ^ seeds[i]
+                                h = (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
+                                h ^= h >> 29
+                                minimums[i] = min(minimums[i], h)
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -102,9 +102,13 @@ public struct JSONObject: Sendable, Equatable, Sequence {
 
     public subscript(key: String) -> JSONValue? {
         get {
+            // Lengths first: most keys differ in length, and comparing those costs no call. (JSON
+            // names members by their exact characters; a key of another length is another key,
+            // even where Swift's `==` would find the two canonically equivalent.)
+            let length = key.utf8.count
             var index = members.count - 1
             while index >= 0 {
-                if members[index].key == key { return members[index].value }
+                if members[index].key.utf8.count == length, members[index].key == key { return members[index].value }
                 index -= 1
             }
             return nil

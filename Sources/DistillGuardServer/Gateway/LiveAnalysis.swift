@@ -95,10 +95,7 @@ public final class LiveAnalysis: Sendable {
     private let state = Mutex(State())
     /// Callers of `drain()`, and how far the published verdicts reach (exchanges taken off the queue).
     private let drains = DrainWaiters()
-    private let published = Mutex(EnforcementSnapshot())
-    /// The engine's own verdicts, before analysts' decisions are applied.
-    private let computed = Mutex(EnforcementSnapshot())
-    private let ledger = Mutex(DecisionLedger())
+    private let enforcement = EnforcementPublisher()
     private let lastDecisionLoad = Mutex(-Double.infinity)
     private let lastSnapshotLoad = Mutex(-Double.infinity)
     private let engine: EngineThread
@@ -133,7 +130,7 @@ public final class LiveAnalysis: Sendable {
     }
 
     /// The verdicts the policy reads; cheap to call on every request.
-    public var snapshot: EnforcementSnapshot { published.withLock { $0 } }
+    public var snapshot: EnforcementSnapshot { enforcement.snapshot }
 
     /// Replays earlier event logs into the engine before traffic starts, so verdicts survive a restart.
     public func replay(_ paths: [String]) async throws -> Int {
@@ -402,9 +399,7 @@ public final class LiveAnalysis: Sendable {
             return EnforcementSnapshot(
                 result, matcher: engine.templateMatcher(for: result.templates), builtAt: Int64(Date().timeIntervalSince1970 * 1000))
         }
-        computed.withLock { $0 = snapshot }
-        let applied = snapshot.applying(ledger.withLock { $0 })
-        published.withLock { $0 = applied }
+        enforcement.publish(computed: snapshot)
         state.withLock { $0.lastRefresh = Self.now() }
     }
 
@@ -419,14 +414,7 @@ public final class LiveAnalysis: Sendable {
             return
         }
         let next = DecisionLedger(decisions)
-        let changed = ledger.withLock { current in
-            guard current.accounts != next.accounts else { return false }
-            current = next
-            return true
-        }
-        guard changed else { return }
-        let applied = computed.withLock { $0 }.applying(next)
-        published.withLock { $0 = applied }
+        guard enforcement.publish(ledger: next) else { return }
         logger.info("analysts' decisions applied", metadata: ["dg.decisions": "\(next.count)", "dg.accounts": "\(next.accounts.count)"])
     }
 
@@ -440,8 +428,8 @@ public final class LiveAnalysis: Sendable {
             logger.error("cannot read the service's verdicts; enforcing the ones read before", metadata: ["dg.error": "\(error)"])
             return
         }
-        computed.withLock { $0 = snapshot }
-        published.withLock { $0 = snapshot }
+        // It carries analysts' decisions already: this mode reads no ledger (`loadDecisions` is nil).
+        enforcement.publish(computed: snapshot)
         state.withLock { $0.lastRefresh = Self.now() }
     }
 

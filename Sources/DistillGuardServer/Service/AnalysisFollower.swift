@@ -58,9 +58,9 @@ public final class AnalysisFollower: Service, Sendable {
     let metrics: MetricsRegistry
     let logger: Logger
     private let published = Mutex(View())
-    /// What `POST /v1/decide` reads: the last refresh's verdicts and flagged templates, as computed
-    /// and with analysts' decisions applied.
-    private let enforcement = Mutex((computed: EnforcementSnapshot(), applied: EnforcementSnapshot()))
+    /// What `POST /v1/decide` reads: the last refresh's verdicts and flagged templates, with
+    /// analysts' decisions applied.
+    private let enforcement = EnforcementPublisher()
     private let counters = Mutex(Counters())
     /// The engine on its own thread (`EngineThread`): decoding, scoring, linking and snapshots run
     /// there, never on the threads that answer HTTP requests; `restore` replaces it.
@@ -91,7 +91,7 @@ public final class AnalysisFollower: Service, Sendable {
     public var view: View { published.withLock { $0 } }
 
     /// The verdicts and flagged templates the policy reads, analysts' decisions applied.
-    public var snapshot: EnforcementSnapshot { enforcement.withLock { $0.applied } }
+    public var snapshot: EnforcementSnapshot { enforcement.snapshot }
 
     /// Stored events waiting for analysis.
     public var backlog: Int { counters.withLock { $0.backlog } }
@@ -463,14 +463,11 @@ public final class AnalysisFollower: Service, Sendable {
         }
     }
 
-    /// Publishes `computed` (nil: the one published before) with the analysts' decisions known now.
-    /// The decisions are read under the same lock, so that a decision recorded during a refresh is
-    /// never lost from what is enforced.
+    /// Publishes `computed` (nil: the verdicts published before) with the analysts' decisions on
+    /// the view now (`EnforcementPublisher` keeps the newest of both).
     private func publishEnforcement(_ computed: EnforcementSnapshot?) {
-        enforcement.withLock { current in
-            if let computed { current.computed = computed }
-            current.applied = current.computed.applying(published.withLock { $0.ledger })
-        }
+        enforcement.publish(ledger: published.withLock { $0.ledger })
+        if let computed { enforcement.publish(computed: computed) }
     }
 
     /// Sets `dg_flagged_accounts` from `result`; returns the counts (review, attack).

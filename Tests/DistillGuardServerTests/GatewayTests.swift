@@ -231,6 +231,14 @@ struct GatewayTests {
         }
         let store = try SQLiteEventStore(path: directory.file("gateway.sqlite"))
         #expect(try await store.eventCount() == 3)
+        // With the feature rows `distillguard serve` reads when it analyses this database.
+        let stored = try await store.events(after: 0, limit: 10)
+        #expect(stored.count == 3 && stored.allSatisfy { $0.event.features != nil })
+        for item in stored {
+            let row = try #require(item.event.features)
+            let decoded = try row.withUnsafeBytes { try FeatureRow.decode($0) }
+            #expect(decoded.event.id == item.event.id && decoded.event.accountID == item.event.accountID)
+        }
     }
 
     @Test func decisionAPIAnswersForOtherGateways() async throws {

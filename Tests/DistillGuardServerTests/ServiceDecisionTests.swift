@@ -154,9 +154,11 @@ struct ServiceDecisionTests {
             #expect(unrecorded.json["recorded"] == false)
             try await harness.waitForAnalysis(events: 1)
             #expect(try await harness.store.eventCount() == 1)
-            let stored = try #require(try await harness.store.events(after: 0, limit: 5).first)
-            #expect(stored.event.id == "r1" && !stored.event.line.contains("\n"))
-            #expect(try EventDecoder.decode(line: stored.event.line).exchange.lastUserText == "Summarise this memo for me")
+            let stored = try #require(try await harness.store.recentEvents(account: "acct_r", limit: 5).first)
+            #expect(stored.id == "r1" && !stored.line.contains("\n"))
+            #expect(try EventDecoder.decode(line: stored.line).exchange.lastUserText == "Summarise this memo for me")
+            let row = try #require(try await harness.store.events(after: 0, limit: 5).first?.event.features, "a feature row for analysis")
+            #expect(try row.withUnsafeBytes { try FeatureRow.decode($0) }.event.exchange.lastUserText == "Summarise this memo for me")
         }
     }
 

@@ -36,8 +36,11 @@ struct ServiceTests {
                 #expect(json["accepted"] == .int(Int64(valid.count - 2)) && json["duplicates"] == 2)
             }
             #expect(try await harness.store.eventCount() == valid.count)
+            let firstAccount = try EventDecoder.decode(line: valid[0]).accountID
+            let kept = try await harness.store.recentEvents(account: firstAccount, limit: 100).map(\.line)
+            #expect(kept.contains(valid[0]), "the line is kept exactly as received")
             let stored = try await harness.store.events(after: 0, limit: 1)
-            #expect(stored.first?.event.line == valid[0], "the line is kept exactly as received")
+            #expect(stored.first?.event.features != nil, "with the feature row made at ingest, which analysis reads")
             try await harness.waitForAnalysis(events: valid.count)
             let result = try #require(harness.follower.view.result)
             #expect(result.eventsAnalyzed == valid.count, "each event is analyzed once")

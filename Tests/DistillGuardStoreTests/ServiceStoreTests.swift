@@ -32,6 +32,33 @@ struct ServiceStoreTests {
         }
     }
 
+    /// Events stored with their feature row are read back for analysis as the row alone (no line);
+    /// events without one (a gateway's) with their line; retention prunes rows with the raw text.
+    @Test(arguments: Backend.allCases)
+    func featureRowsAreReadInsteadOfLinesAndPrunedWithTheText(backend: Backend) async throws {
+        try await stores.withStore(backend) { store in
+            let line = EventFixtures.minimal(id: "with-row", account: "acct_1", timestamp: "2026-02-01T00:00:00Z")
+            let event = try EventDecoder.decode(line: line)
+            let withRow = StoredEvent(event, line: line, features: ExchangeFeatures(event))
+            let row = try #require(withRow.features)
+            _ = try await store.insert([withRow, Self.stored("plain", at: "2026-02-01T00:00:01Z")])
+            let read = try await store.events(after: 0, limit: 10)
+            #expect(read.map(\.event.id) == ["with-row", "plain"])
+            #expect(read[0].event.features == row, "the row comes back byte for byte")
+            #expect(read[0].event.line.isEmpty, "and the line stays in the database")
+            #expect(read[1].event.features == nil && !read[1].event.line.isEmpty)
+            let decoded = try row.withUnsafeBytes { try FeatureRow.decode($0) }
+            #expect(decoded.event.accountID == "acct_1" && decoded.event.id == "with-row")
+            #expect(try await store.samples(account: "acct_1", limit: 5).map(\.line).contains(line), "evidence still shows the line")
+
+            let pruned = try await store.applyRetention(
+                evidenceAccounts: [], perAccount: 0, throughSequence: read[1].sequence, before: Timestamp(rfc3339: "2026-03-01T00:00:00Z")!)
+            #expect(pruned == 2)
+            let after = try await store.events(after: 0, limit: 10)
+            #expect(after.allSatisfy { $0.event.features == nil && $0.event.line.isEmpty }, "no raw text is left in rows either")
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func aCheckpointIsReplacedWhole(backend: Backend) async throws {
         try await stores.withStore(backend) { store in

@@ -34,6 +34,29 @@ public struct ExchangeFeatures: Sendable {
     /// Budgets (output or thinking tokens) at or above this leave room for a long reasoned answer.
     public static let longReasoningTokens = 16_000
 
+    /// Features as stored (`FeatureRow`).
+    init(
+        signature: TemplateSignature, promptHash: UInt64, cotElicitation: Bool, rubricGrading: Bool, sensitiveRewrite: Bool,
+        reasoningRequested: Bool, thinkingRequested: Bool, maximalBudget: Bool, multipleSamples: Bool, longReasoning: Bool,
+        capability: Capability, inputTokens: Int, outputTokens: Int, answer: UInt64?, resentAnswers: [UInt64]
+    ) {
+        self.signature = signature
+        self.promptHash = promptHash
+        self.cotElicitation = cotElicitation
+        self.rubricGrading = rubricGrading
+        self.sensitiveRewrite = sensitiveRewrite
+        self.reasoningRequested = reasoningRequested
+        self.thinkingRequested = thinkingRequested
+        self.maximalBudget = maximalBudget
+        self.multipleSamples = multipleSamples
+        self.longReasoning = longReasoning
+        self.capability = capability
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.answer = answer
+        self.resentAnswers = resentAnswers
+    }
+
     public init(_ event: Event) {
         let exchange = event.exchange
         let prompt = exchange.lastUserText

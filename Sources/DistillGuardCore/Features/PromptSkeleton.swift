@@ -9,6 +9,8 @@ public struct PromptSkeleton: Sendable, Equatable {
 
     public static let maximumTokens = 400
     static let displayTokens = 60
+    /// Scalars of a prompt that `text(of:)` reads.
+    static let displayScalars = 2_000
 
     public init(_ prompt: String) {
         var tokens: [UInt64] = []
@@ -24,7 +26,7 @@ public struct PromptSkeleton: Sendable, Equatable {
     /// when needed (a template's first prompt), not for every exchange.
     public static func text(of prompt: String) -> String {
         var display: [String] = []
-        var tokenizer = SkeletonTokenizer(prompt, limit: 2_000)
+        var tokenizer = SkeletonTokenizer(prompt, limit: displayScalars)
         while display.count < displayTokens, let token = tokenizer.next() { display.append(tokenizer.text(of: token)) }
         return display.joined(separator: " ")
     }

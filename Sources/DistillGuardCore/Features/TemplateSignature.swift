@@ -21,6 +21,14 @@ public struct TemplateSignature: Sendable, Equatable {
 
     public static let anchorTokens = 8
 
+    /// A signature as stored (`FeatureRow`).
+    init(bands: [UInt64], exact: UInt64, head: UInt64?, tail: UInt64?) {
+        self.bands = bands
+        self.exact = exact
+        self.head = head
+        self.tail = tail
+    }
+
     public init(_ skeleton: PromptSkeleton) {
         let tokens = skeleton.tokenHashes
         var minimums = [UInt64](repeating: .max, count: Self.hashCount)

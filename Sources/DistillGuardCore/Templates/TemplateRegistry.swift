@@ -63,6 +63,9 @@ public struct TemplateStats: Sendable, Codable {
 /// the previous one and the oldest generation is dropped, so templates still in use survive and
 /// one-off prompts age out. Statistics of small, idle templates are pruned the same way.
 public struct TemplateRegistry: Sendable, Codable {
+    /// Characters of a template's first prompt kept, redacted, as its example.
+    static let exampleCharacters = 600
+
     private var current: [UInt64: Int32] = [:]
     private var previous: [UInt64: Int32] = [:]
     public private(set) var stats: [Int: TemplateStats] = [:]
@@ -130,7 +133,7 @@ public struct TemplateRegistry: Sendable, Codable {
             let text = prompt()
             stats[id] = TemplateStats(
                 id: id, firstSeen: time, lastSeen: time, skeleton: PromptSkeleton.text(of: text),
-                example: Redaction.redact(String(text.prefix(600))),
+                example: Redaction.redact(String(text.prefix(Self.exampleCharacters))),
                 anchors: [features.signature.head, features.signature.tail].compactMap { $0 })
         }
         stats[id]!.record(features, account: account, at: time)

@@ -23,7 +23,8 @@ extension Gateway {
                 logger.error(
                     "event store unavailable; will try again with each batch", metadata: ["dg.error": "\(error)", "dg.store": "\(path)"])
             }
-            persist = { events in try await store.insert(events.map { StoredEvent($0.event, line: $0.line) }) }
+            // With feature rows (`Configuration.featureRows`): `serve` analysing this database reads those.
+            persist = { events in try await store.insert(events.map { StoredEvent($0.event, line: $0.line, features: $0.features) }) }
             loadDecisions = { try await store.decisions() }
         }
         let client = makeHTTPClient(

@@ -22,23 +22,34 @@ public final class LiveAnalysis: Sendable {
         public var queueCapacity: Int
         public var staleAfterSeconds: Double
         public var eventLog: String?
+        /// Hand `persist` each exchange's features too (a store that keeps feature rows for
+        /// `distillguard serve`'s analysis), made even when this gateway's engine is not fed.
+        public var featureRows: Bool
 
-        public init(refreshSeconds: Double = 5, queueCapacity: Int = 50_000, staleAfterSeconds: Double = 120, eventLog: String? = nil) {
+        public init(
+            refreshSeconds: Double = 5, queueCapacity: Int = 50_000, staleAfterSeconds: Double = 120, eventLog: String? = nil,
+            featureRows: Bool = false
+        ) {
             self.refreshSeconds = refreshSeconds
             self.queueCapacity = queueCapacity
             self.staleAfterSeconds = staleAfterSeconds
             self.eventLog = eventLog
+            self.featureRows = featureRows
         }
 
         public init(_ analysis: GatewayConfiguration.Analysis) {
             self.init(
                 refreshSeconds: analysis.refreshSeconds, queueCapacity: analysis.queueCapacity,
-                staleAfterSeconds: analysis.staleAfterSeconds, eventLog: analysis.eventLog)
+                staleAfterSeconds: analysis.staleAfterSeconds, eventLog: analysis.eventLog, featureRows: analysis.store != nil)
         }
     }
 
+    /// An analysed exchange on its way to the store: the event, its line, and its features when
+    /// they were made (the engine was fed, or `Configuration.featureRows`).
+    public typealias Analysed = (event: Event, line: String, features: ExchangeFeatures?)
+
     /// Stores a batch of events durably; throwing marks storage unavailable until a later batch succeeds.
-    public typealias Persist = @Sendable ([(event: Event, line: String)]) async throws -> Void
+    public typealias Persist = @Sendable ([Analysed]) async throws -> Void
 
     /// Reads analysts' decisions (made in `distillguard serve`'s console on the same database).
     public typealias LoadDecisions = @Sendable () async throws -> [AnalystDecision]
@@ -283,14 +294,14 @@ public final class LiveAnalysis: Sendable {
     /// Makes events of `batch`, logs them and feeds them to the engine (a job on its thread, in the
     /// idle class when `idle`), then hands them to the store.
     private func process(_ batch: [Item], idle: Bool) async {
-        let (logger, feed) = (logger, loadSnapshot == nil)
+        let (logger, feed, featureRows) = (logger, loadSnapshot == nil, configuration.featureRows)
         let (events, rejected) = await engine.run(idle: idle) { [self] engine in
-            var events: [(event: Event, line: String)] = []
+            var events: [Analysed] = []
             events.reserveCapacity(batch.count)
             var rejected = 0
             for item in batch {
                 guard case .exchange(let record) = item else {
-                    if case .event(let event, let line) = item { events.append((event, line)) }
+                    if case .event(let event, let line) = item { events.append((event, line, nil)) }
                     continue
                 }
                 guard let decoded = Self.event(record) else {
@@ -298,15 +309,18 @@ public final class LiveAnalysis: Sendable {
                     logger.error("gateway exchange could not be made into an event", metadata: ["dg.exchange.id": "\(record.id)"])
                     continue
                 }
-                events.append(decoded)
+                events.append((decoded.event, decoded.line, nil))
+            }
+            if feed || featureRows {
+                for index in events.indices { events[index].features = ExchangeFeatures(events[index].event) }
             }
             if feed {
-                for (event, _) in events { engine.ingest(event, ExchangeFeatures(event)) }
+                for (event, _, features) in events { engine.ingest(event, features!) }
             }
             self.log.withLock { log in
                 guard let log else { return }
                 do {
-                    for (_, line) in events {
+                    for (_, line, _) in events {
                         try log.write(line.utf8)
                         try log.write([UInt8(ascii: "\n")])
                     }
@@ -334,7 +348,7 @@ public final class LiveAnalysis: Sendable {
     private func storePending(force: Bool) async {
         guard let persist else { return }
         let now = Self.now()
-        let (events, due) = retry.withLock { retry -> ([(event: Event, line: String)], Bool) in
+        let (events, due) = retry.withLock { retry -> ([Analysed], Bool) in
             (retry.pending, !retry.pending.isEmpty && (force || now >= retry.nextTry))
         }
         guard due else { return }
@@ -372,7 +386,7 @@ public final class LiveAnalysis: Sendable {
     }
 
     struct StoreRetry {
-        var pending: [(event: Event, line: String)] = []
+        var pending: [Analysed] = []
         var failures = 0
         var nextTry: Double = 0
     }

@@ -85,7 +85,7 @@ final class IngestRoutes: Sendable {
         }
         follower.stored(1)
         let new: Bool
-        do { new = try await store.insert([StoredEvent(event, line: line)]).first == true } catch {
+        do { new = try await store.insert([StoredEvent(event, line: line, features: ExchangeFeatures(event))]).first == true } catch {
             follower.stored(-1)
             follower.ingestFailed(error)
             metrics.increment("dg_ingest_store_failures_total")
@@ -106,7 +106,9 @@ final class IngestRoutes: Sendable {
                 switch result {
                 case .success(let event)?:
                     let content = EventLine.content(of: raw) ?? raw
-                    events.append(StoredEvent(event, line: String(decoding: content, as: UTF8.self)))
+                    // The per-exchange work of analysis runs here, on the replica that takes the
+                    // batch: the analysing replica reads the feature row instead of the line.
+                    events.append(StoredEvent(event, line: String(decoding: content, as: UTF8.self), features: ExchangeFeatures(event)))
                     eventLines.append(results.count)
                     results.append((number, .accepted(id: event.id)))
                 case .failure(let rejection)?:

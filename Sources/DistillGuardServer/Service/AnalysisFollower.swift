@@ -407,6 +407,18 @@ public final class AnalysisFollower: Service, Sendable {
         let unreadable = await engine.run { engine in
             var unreadable = 0
             for item in batch {
+                if let row = item.event.features {
+                    // Made at ingest (`FeatureRow`): no line to decode again.
+                    do {
+                        let (event, features) = try row.withUnsafeBytes { bytes throws(FeatureRowError) in try FeatureRow.decode(bytes) }
+                        engine.ingest(event, features)
+                    } catch {
+                        unreadable += 1
+                        logger.error(
+                            "a stored feature row cannot be read", metadata: ["dg.event.id": "\(item.event.id)", "dg.error": "\(error)"])
+                    }
+                    continue
+                }
                 var line = item.event.line
                 let decoded = line.withUTF8 { EventBatch.decodeLine(UnsafeRawBufferPointer($0)) }
                 switch decoded {

@@ -22,22 +22,29 @@ public struct StoredEvent: Sendable, Equatable {
     public var accountID: String
     public var api: String
     public var model: String?
-    /// The event exactly as received (one JSON Lines record).
+    /// The event exactly as received (one JSON Lines record). Read back for analysis (`events(after:limit:)`)
+    /// only when the event has no `features`.
     public var line: String
+    /// What analysis reads of the event (`FeatureRow`), made at ingest; nil for events stored
+    /// without (by a gateway, or before migration `v6-event-features`). Pruned with the raw text.
+    public var features: [UInt8]?
 
-    public init(id: String, timestamp: Timestamp, accountID: String, api: String, model: String?, line: String) {
+    public init(
+        id: String, timestamp: Timestamp, accountID: String, api: String, model: String?, line: String, features: [UInt8]? = nil
+    ) {
         self.id = id
         self.timestamp = timestamp
         self.accountID = accountID
         self.api = api
         self.model = model
         self.line = line
+        self.features = features
     }
 
-    /// The stored form of a decoded event and the line it came from.
-    public init(_ event: Event, line: String) {
+    /// The stored form of a decoded event and the line it came from; `features` makes its feature row.
+    public init(_ event: Event, line: String, features: ExchangeFeatures? = nil) {
         self.init(
             id: event.id, timestamp: event.timestamp, accountID: event.accountID, api: event.api.rawValue,
-            model: event.exchange.model, line: line)
+            model: event.exchange.model, line: line, features: features.map { FeatureRow.encode(event, $0) })
     }
 }

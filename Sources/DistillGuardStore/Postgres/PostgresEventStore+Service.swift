@@ -3,19 +3,24 @@ import PostgresNIO
 
 extension PostgresEventStore: ServiceStore {
     public func events(after sequence: Int64, limit: Int) async throws -> [SequencedEvent] {
+        // The line only for events without a feature row: analysis reads one or the other.
         let rows = try await client.query(
             PostgresQuery(
-                unsafeSQL:
-                    "SELECT seq, id, timestamp_ms, account_id, api, model, line FROM \(schema).event WHERE seq > $1 ORDER BY seq LIMIT $2",
+                unsafeSQL: """
+                    SELECT seq, id, timestamp_ms, account_id, api, model, CASE WHEN features IS NULL THEN line ELSE '' END, features
+                    FROM \(schema).event WHERE seq > $1 ORDER BY seq LIMIT $2
+                    """,
                 binds: try Self.binds(sequence, Int64(limit))), logger: logger)
         var events: [SequencedEvent] = []
-        for try await (seq, id, ms, account, api, model, line) in rows.decode((Int64, String, Int64, String, String, String?, String).self)
+        for try await (seq, id, ms, account, api, model, line, features) in rows.decode(
+            (Int64, String, Int64, String, String, String?, String, ByteBuffer?).self)
         {
             events.append(
                 SequencedEvent(
                     sequence: seq,
                     event: StoredEvent(
-                        id: id, timestamp: Timestamp(milliseconds: ms), accountID: account, api: api, model: model, line: line)
+                        id: id, timestamp: Timestamp(milliseconds: ms), accountID: account, api: api, model: model, line: line,
+                        features: features.map { Array(buffer: $0) })
                 ))
         }
         return events
@@ -87,7 +92,7 @@ extension PostgresEventStore: ServiceStore {
                 PostgresQuery(
                     unsafeSQL: """
                         WITH pruned AS (
-                            UPDATE \(schema).event SET line = '' WHERE seq <= $1 AND timestamp_ms < $2 AND line <> '' AND NOT evidence
+                            UPDATE \(schema).event SET line = '', features = NULL WHERE seq <= $1 AND timestamp_ms < $2 AND line <> '' AND NOT evidence
                             RETURNING 1)
                         SELECT COUNT(*)::BIGINT FROM pruned
                         """,

@@ -81,6 +81,12 @@ public final class PostgresEventStore: EventStore {
                 "CREATE TABLE \(schema).enforcement_point (id TEXT PRIMARY KEY, live_until TIMESTAMPTZ NOT NULL)"
             }
         ),
+        (
+            // What analysis reads of each event, made at ingest on the replica that stored it
+            // (`FeatureRow`): the leader reads these instead of decoding every line again.
+            "v6-event-features",
+            { schema in "ALTER TABLE \(schema).event ADD COLUMN features BYTEA" }
+        ),
     ]
 
     /// The statements of a migration's SQL: each ends with a semicolon at the end of a line (a
@@ -167,15 +173,17 @@ public final class PostgresEventStore: EventStore {
             let rows = try await connection.query(
                 PostgresQuery(
                     unsafeSQL: """
-                        INSERT INTO \(schema).event (id, timestamp_ms, account_id, api, model, line, seq)
-                        SELECT id, ts, account, api, NULLIF(model, ''), line, $7 + n FROM unnest($1::TEXT[], $2::BIGINT[], $3::TEXT[],
-                            $4::TEXT[], $5::TEXT[], $6::TEXT[]) WITH ORDINALITY AS batch (id, ts, account, api, model, line, n)
+                        INSERT INTO \(schema).event (id, timestamp_ms, account_id, api, model, line, seq, features)
+                        SELECT id, ts, account, api, NULLIF(model, ''), line, $7 + n, NULLIF(features, ''::BYTEA)
+                        FROM unnest($1::TEXT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $8::BYTEA[])
+                            WITH ORDINALITY AS batch (id, ts, account, api, model, line, features, n)
                         ORDER BY n
                         ON CONFLICT (id) DO NOTHING RETURNING id, timestamp_ms
                         """,
                     binds: try Self.binds(
                         unique.map(\.id), unique.map(\.timestamp.milliseconds), unique.map(\.accountID), unique.map(\.api),
-                        unique.map { $0.model ?? "" }, unique.map(\.line), start)),
+                        unique.map { $0.model ?? "" }, unique.map(\.line), start,
+                        unique.map { ByteBuffer(bytes: $0.features ?? []) })),
                 logger: logger)
             var ids = Set<String>()
             var hours: [Int64: Int64] = [:]

@@ -7,7 +7,11 @@ extension SQLiteEventStore: ServiceStore {
         try checkFile()
         return try await writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT seq, id, timestamp_ms, account_id, api, model, line FROM event WHERE seq > ? ORDER BY seq LIMIT ?",
+                db,
+                sql: """
+                    SELECT seq, id, timestamp_ms, account_id, api, model, CASE WHEN features IS NULL THEN line ELSE '' END AS line, features
+                    FROM event WHERE seq > ? ORDER BY seq LIMIT ?
+                    """,
                 arguments: [sequence, limit]
             ).map { SequencedEvent(sequence: $0["seq"], event: Self.event($0)) }
         }
@@ -58,7 +62,7 @@ extension SQLiteEventStore: ServiceStore {
                     """)
             for account in evidenceAccounts { try mark.execute(arguments: [account, perAccount, account]) }
             try db.execute(
-                sql: "UPDATE event SET line = '' WHERE seq <= ? AND timestamp_ms < ? AND line <> '' AND evidence = 0",
+                sql: "UPDATE event SET line = '', features = NULL WHERE seq <= ? AND timestamp_ms < ? AND line <> '' AND evidence = 0",
                 arguments: [sequence, before.milliseconds])
             return db.changesCount
         }

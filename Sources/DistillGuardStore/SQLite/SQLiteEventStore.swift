@@ -1,4 +1,5 @@
 import DistillGuardCore
+import Foundation
 import GRDB
 
 /// Events in an embedded SQLite database (GRDB, WAL journal).
@@ -73,6 +74,10 @@ public final class SQLiteEventStore: EventStore {
         migrator.registerMigration("v3-enforcement-points") { db in
             try db.execute(sql: "CREATE TABLE enforcement_point (id TEXT PRIMARY KEY, live_until_ms INTEGER NOT NULL)")
         }
+        // What analysis reads of each event, made at ingest (`FeatureRow`), as on PostgreSQL.
+        migrator.registerMigration("v4-event-features") { db in
+            try db.execute(sql: "ALTER TABLE event ADD COLUMN features BLOB")
+        }
         return migrator
     }
 
@@ -87,11 +92,14 @@ public final class SQLiteEventStore: EventStore {
     static func insert(_ events: [StoredEvent], into db: Database) throws -> [Bool] {
         var sequence = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM event") ?? 0
         let statement = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO event (id, timestamp_ms, account_id, api, model, line, seq) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            sql:
+                "INSERT OR IGNORE INTO event (id, timestamp_ms, account_id, api, model, line, seq, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        )
         var hours: [Int64: Int] = [:]
         let results = try events.map { event in
             try statement.execute(arguments: [
                 event.id, event.timestamp.milliseconds, event.accountID, event.api, event.model, event.line, sequence + 1,
+                event.features.map { Data($0) },
             ])
             guard db.changesCount == 1 else { return false }
             sequence += 1
@@ -126,6 +134,6 @@ public final class SQLiteEventStore: EventStore {
     static func event(_ row: Row) -> StoredEvent {
         StoredEvent(
             id: row["id"], timestamp: Timestamp(milliseconds: row["timestamp_ms"]), accountID: row["account_id"], api: row["api"],
-            model: row["model"], line: row["line"])
+            model: row["model"], line: row["line"], features: (row["features"] as Data?).map { [UInt8]($0) })
     }
 }

@@ -48,6 +48,27 @@ struct ServiceTests {
         }
     }
 
+    /// Analysis reads feature rows; a row of another layout (a replica of another version) by its
+    /// line instead; a damaged row with no line to fall back on is counted as unreadable.
+    @Test(arguments: Backend.allCases)
+    func analysisReadsFeatureRowsAndFallsBackToTheLine(backend: Backend) async throws {
+        try await ServiceHarness.run(backend) { harness, _ in
+            let lines = Array(campaign.timeOrderedLines.prefix(3))
+            var stored: [StoredEvent] = []
+            for line in lines {
+                let event = try EventDecoder.decode(line: line)
+                stored.append(StoredEvent(event, line: line, features: ExchangeFeatures(event)))
+            }
+            stored[1].features![0] = FeatureRow.version &+ 1
+            stored[2].features!.removeLast(4)
+            _ = try await harness.store.insert(stored)
+            try await harness.follower.drain()
+            let result = try #require(harness.follower.view.result)
+            #expect(result.eventsAnalyzed == 2, "the row, and the line of the row of another layout")
+            #expect(result.eventsRejected == 1, "the damaged row")
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func drainPublishesAtOnceWhatWasStoredBeforeIt(backend: Backend) async throws {
         // A refresh interval far longer than the test: only the drain's own refresh can publish.

@@ -49,11 +49,19 @@ struct ServiceStoreTests {
             #expect(read[1].event.features == nil && !read[1].event.line.isEmpty)
             let decoded = try row.withUnsafeBytes { try FeatureRow.decode($0) }
             #expect(decoded.event.accountID == "acct_1" && decoded.event.id == "with-row")
+            // A row of another layout (written by another version during a rolling upgrade) comes
+            // with its line, which analysis reads instead.
+            var otherLayout = withRow
+            otherLayout.id = "other-layout"
+            otherLayout.features = [FeatureRow.version &+ 1] + row.dropFirst()
+            _ = try await store.insert([otherLayout])
+            let other = try #require(try await store.events(after: read[1].sequence, limit: 1).first)
+            #expect(other.event.id == "other-layout" && other.event.line == line && other.event.features == otherLayout.features)
             #expect(try await store.samples(account: "acct_1", limit: 5).map(\.line).contains(line), "evidence still shows the line")
 
             let pruned = try await store.applyRetention(
-                evidenceAccounts: [], perAccount: 0, throughSequence: read[1].sequence, before: Timestamp(rfc3339: "2026-03-01T00:00:00Z")!)
-            #expect(pruned == 2)
+                evidenceAccounts: [], perAccount: 0, throughSequence: other.sequence, before: Timestamp(rfc3339: "2026-03-01T00:00:00Z")!)
+            #expect(pruned == 3)
             let after = try await store.events(after: 0, limit: 10)
             #expect(after.allSatisfy { $0.event.features == nil && $0.event.line.isEmpty }, "no raw text is left in rows either")
         }

@@ -408,16 +408,21 @@ public final class AnalysisFollower: Service, Sendable {
             var unreadable = 0
             for item in batch {
                 if let row = item.event.features {
-                    // Made at ingest (`FeatureRow`): no line to decode again.
+                    // Made at ingest (`FeatureRow`): no line to decode again. A row of another
+                    // layout comes with its line (the store's query), which is read instead.
                     do {
                         let (event, features) = try row.withUnsafeBytes { bytes throws(FeatureRowError) in try FeatureRow.decode(bytes) }
                         engine.ingest(event, features)
+                        continue
                     } catch {
-                        unreadable += 1
-                        logger.error(
-                            "a stored feature row cannot be read", metadata: ["dg.event.id": "\(item.event.id)", "dg.error": "\(error)"])
+                        if item.event.line.isEmpty {
+                            unreadable += 1
+                            logger.error(
+                                "a stored feature row cannot be read, and its event has no line",
+                                metadata: ["dg.event.id": "\(item.event.id)", "dg.error": "\(error)"])
+                            continue
+                        }
                     }
-                    continue
                 }
                 var line = item.event.line
                 let decoded = line.withUTF8 { EventBatch.decodeLine(UnsafeRawBufferPointer($0)) }

@@ -3,11 +3,13 @@ import PostgresNIO
 
 extension PostgresEventStore: ServiceStore {
     public func events(after sequence: Int64, limit: Int) async throws -> [SequencedEvent] {
-        // The line only for events without a feature row: analysis reads one or the other.
+        // The line only for events without a feature row this build reads (one written by another
+        // version's layout, during a rolling upgrade): analysis reads one or the other.
         let rows = try await client.query(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT seq, id, timestamp_ms, account_id, api, model, CASE WHEN features IS NULL THEN line ELSE '' END, features
+                    SELECT seq, id, timestamp_ms, account_id, api, model,
+                        CASE WHEN features IS NULL OR get_byte(features, 0) <> \(FeatureRow.version) THEN line ELSE '' END, features
                     FROM \(schema).event WHERE seq > $1 ORDER BY seq LIMIT $2
                     """,
                 binds: try Self.binds(sequence, Int64(limit))), logger: logger)

@@ -9,13 +9,21 @@ extension SQLiteEventStore: ServiceStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT seq, id, timestamp_ms, account_id, api, model, CASE WHEN features IS NULL THEN line ELSE '' END AS line, features
+                    SELECT seq, id, timestamp_ms, account_id, api, model,
+                        CASE WHEN features IS NULL OR hex(substr(features, 1, 1)) <> '\(Self.featureRowVersionHex)'
+                            THEN line ELSE '' END AS line, features
                     FROM event WHERE seq > ? ORDER BY seq LIMIT ?
                     """,
                 arguments: [sequence, limit]
             ).map { SequencedEvent(sequence: $0["seq"], event: Self.event($0)) }
         }
     }
+
+    /// `FeatureRow.version` as SQLite's `hex()` writes a byte.
+    static let featureRowVersionHex: String = {
+        let digits = Array("0123456789ABCDEF")
+        return String([digits[Int(FeatureRow.version >> 4)], digits[Int(FeatureRow.version & 15)]])
+    }()
 
     public func eventCount(after sequence: Int64) async throws -> Int {
         try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event WHERE seq > ?", arguments: [sequence]) ?? 0 }

@@ -7,6 +7,9 @@ import DistillGuardCore
 /// - A decoded event's features can be computed, and an engine can ingest and score it; a batch
 ///   of the line twice gives it twice.
 /// - A rejection always names a code and a message.
+/// - An accepted event's feature row (`FeatureRow`, what `serve` stores at ingest) decodes to the
+///   same envelope and features, and an engine ingests it; any bytes read as a row are refused
+///   with a reason or decoded, never a crash.
 enum EventTarget {
     static let ordinary = try! EventDecoder.decode(
         line:
@@ -14,6 +17,7 @@ enum EventTarget {
     )
 
     static func run(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { try? FeatureRow.decode($0) }
         bytes.withUnsafeBytes { raw in
             let full = EventBatch.decodeLine(raw)
             let light = EventBatch.decodeLine(raw, responseText: false)
@@ -30,8 +34,29 @@ enum EventTarget {
                 // crashed the engine; schemathesis found it through the gateway, not this target.)
                 var engine = DetectionEngine()
                 engine.ingest(Self.ordinary, ExchangeFeatures(Self.ordinary))
-                engine.ingest(a, ExchangeFeatures(a))
+                let features = ExchangeFeatures(a)
+                engine.ingest(a, features)
                 _ = engine.finish()
+                let row = FeatureRow.encode(a, features)
+                guard let (event, read) = row.withUnsafeBytes({ try? FeatureRow.decode($0) }) else {
+                    return require(false, "a feature row made at ingest cannot be read back")
+                }
+                require(
+                    event.id == a.id && event.accountID == a.accountID && event.timestamp == a.timestamp && event.api == a.api
+                        && event.client == a.client && event.account == a.account && event.endUserID == a.endUserID
+                        && event.exchange.model == a.exchange.model
+                        && event.exchange.lastUserText == FeatureRow.promptOpening(a.exchange.lastUserText),
+                    "a feature row decodes to another envelope")
+                require(
+                    read.signature == features.signature && read.promptHash == features.promptHash && read.capability == features.capability
+                        && read.answer == features.answer && read.resentAnswers == features.resentAnswers
+                        && read.inputTokens == features.inputTokens && read.outputTokens == features.outputTokens
+                        && read.longReasoning == features.longReasoning && read.thinkingRequested == features.thinkingRequested,
+                    "a feature row decodes to other features")
+                var fromRow = DetectionEngine()
+                fromRow.ingest(Self.ordinary, ExchangeFeatures(Self.ordinary))
+                fromRow.ingest(event, read)
+                _ = fromRow.finish()
             case (.failure(let a)?, .failure(let b)?):
                 require(a.code == b.code && a.field == b.field, "the analyze path rejects differently: \(a) / \(b)")
                 require(!a.message.isEmpty, "a rejection without a message")

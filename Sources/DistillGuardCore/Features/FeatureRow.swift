@@ -113,27 +113,28 @@ public enum FeatureRow {
         let prompt = try reader.string()
         if !prompt.isEmpty { exchange.turns = [Turn(role: .user, text: prompt)] }
 
-        let bandCount = Int(try reader.unsigned())
+        let bandCount = try reader.unsigned()
         guard bandCount == TemplateSignature.bandCount else {
             throw FeatureRowError("the feature row has \(bandCount) signature bands; this build uses \(TemplateSignature.bandCount)")
         }
         var bands: [UInt64] = []
-        bands.reserveCapacity(bandCount)
-        for _ in 0..<bandCount { bands.append(try reader.hash()) }
+        bands.reserveCapacity(TemplateSignature.bandCount)
+        for _ in 0..<TemplateSignature.bandCount { bands.append(try reader.hash()) }
         let signature = TemplateSignature(
             bands: bands, exact: try reader.hash(), head: try reader.optional { try $0.hash() }, tail: try reader.optional { try $0.hash() }
         )
         let promptHash = try reader.hash()
         let flags = try reader.unsigned()
-        let capabilityValue = Int(try reader.unsigned())
-        guard let capability = Capability(rawValue: capabilityValue) else {
+        let capabilityValue = try reader.unsigned()
+        guard let capability = Int(exactly: capabilityValue).flatMap(Capability.init(rawValue:)) else {
             throw FeatureRowError("the feature row names an unknown capability \(capabilityValue)")
         }
         let inputTokens = Int(try reader.signed())
         let outputTokens = Int(try reader.signed())
         let answer = try reader.optional { try $0.hash() }
-        let resentCount = Int(try reader.unsigned())
-        guard resentCount <= reader.remaining / 8 else { throw FeatureRowError("the feature row ends early") }
+        let resentValue = try reader.unsigned()
+        guard resentValue <= UInt64(reader.remaining / 8) else { throw FeatureRowError("the feature row ends early") }
+        let resentCount = Int(resentValue)
         var resent: [UInt64] = []
         resent.reserveCapacity(resentCount)
         for _ in 0..<resentCount { resent.append(try reader.hash()) }

@@ -25,8 +25,9 @@ public struct StoredEvent: Sendable, Equatable {
     /// The event exactly as received (one JSON Lines record). Read back for analysis (`events(after:limit:)`)
     /// only when the event has no `features`.
     public var line: String
-    /// What analysis reads of the event (`FeatureRow`), made at ingest; nil for events stored
-    /// without (by a gateway, or before migration `v6-event-features`). Pruned with the raw text.
+    /// What analysis reads of the event (`FeatureRow`), made at ingest (by `serve`, or a gateway
+    /// with `analysis.store`); nil for events stored before migration `v6-event-features` or by an
+    /// older version. Emptied with the raw text.
     public var features: [UInt8]?
 
     public init(

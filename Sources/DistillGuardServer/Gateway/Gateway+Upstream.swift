@@ -217,7 +217,7 @@ extension Gateway {
     /// Queues the exchange for analysis and charges token buckets with its usage.
     func finish(_ record: ExchangeRecord, plan: ExchangePlan) {
         analysis.submit(record)
-        guard !plan.decision.tokenCharges.isEmpty, let event = LiveAnalysis.event(record)?.event else { return }
+        guard !plan.decision.tokenCharges.isEmpty, let event = EngineInput.event(record)?.event else { return }
         let tokens = Double((event.usage.inputTokens ?? 0) + (event.usage.outputTokens ?? 0))
         let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
         buckets.withLock { buckets in

@@ -71,14 +71,9 @@ public final class LiveAnalysis: Sendable {
         public var available: Bool
     }
 
-    /// A queued exchange: from the proxy (still bytes), or an event already decoded (`/v1/decide?record=true`).
-    enum Item: Sendable {
-        case exchange(ExchangeRecord)
-        case event(Event, line: String)
-    }
-
     struct State {
-        var queue: [Item] = []
+        /// Exchanges from the proxy (still bytes), or events already decoded (`/v1/decide?record=true`).
+        var queue: [EngineInput] = []
         var running = false
         var stopping = false
         var storeAvailable = true
@@ -186,7 +181,7 @@ public final class LiveAnalysis: Sendable {
     @discardableResult
     public func submit(_ event: Event, line: String) -> Bool { submit(.event(event, line: line)) }
 
-    private func submit(_ item: Item) -> Bool {
+    private func submit(_ item: EngineInput) -> Bool {
         let (accepted, wakeNow) = state.withLock { state -> (Bool, Bool) in
             guard state.queue.count < configuration.queueCapacity, !state.stopping else {
                 state.dropped += 1
@@ -293,26 +288,18 @@ public final class LiveAnalysis: Sendable {
 
     /// Makes events of `batch`, logs them and feeds them to the engine (a job on its thread, in the
     /// idle class when `idle`), then hands them to the store.
-    private func process(_ batch: [Item], idle: Bool) async {
+    private func process(_ batch: [EngineInput], idle: Bool) async {
         let (logger, feed, featureRows) = (logger, loadSnapshot == nil, configuration.featureRows)
         let (events, rejected) = await engine.run(idle: idle) { [self] engine in
             var events: [Analysed] = []
             events.reserveCapacity(batch.count)
             var rejected = 0
             for item in batch {
-                guard case .exchange(let record) = item else {
-                    if case .event(let event, let line) = item { events.append((event, line, nil)) }
-                    continue
-                }
-                guard let decoded = Self.event(record) else {
+                guard let input = item.prepare(features: feed || featureRows, logger: logger) else {
                     rejected += 1
-                    logger.error("gateway exchange could not be made into an event", metadata: ["dg.exchange.id": "\(record.id)"])
                     continue
                 }
-                events.append((decoded.event, decoded.line, nil))
-            }
-            if feed || featureRows {
-                for index in events.indices { events[index].features = ExchangeFeatures(events[index].event) }
+                events.append((input.event, input.line, input.features))
             }
             if feed {
                 for (event, _, features) in events { engine.ingest(event, features!) }
@@ -389,20 +376,6 @@ public final class LiveAnalysis: Sendable {
         var pending: [Analysed] = []
         var failures = 0
         var nextTry: Double = 0
-    }
-
-    /// The contract event of an exchange; a response the contract cannot take is left out rather
-    /// than losing the exchange.
-    static func event(_ record: ExchangeRecord) -> (event: Event, line: String)? {
-        var record = record
-        for attempt in 0..<2 {
-            if attempt == 1 { record.response = .none }
-            guard let value = try? record.json(), let event = try? EventDecoder.decode(value) else { continue }
-            var writer = JSONWriter(reservingCapacity: record.request.count + 1024)
-            writer.write(value)
-            return (event, String(decoding: writer.bytes, as: UTF8.self))
-        }
-        return nil
     }
 
     /// Scores every account and publishes what the policy reads.

@@ -407,38 +407,12 @@ public final class AnalysisFollower: Service, Sendable {
         let unreadable = await engine.run { engine in
             var unreadable = 0
             for item in batch {
-                if let row = item.event.features {
-                    // Made at ingest (`FeatureRow`): no line to decode again. A row of another
-                    // layout comes with its line (the store's query), which is read instead.
-                    do {
-                        let (event, features) = try row.withUnsafeBytes { bytes throws(FeatureRowError) in try FeatureRow.decode(bytes) }
-                        engine.ingest(event, features)
-                        continue
-                    } catch {
-                        if item.event.line.isEmpty {
-                            unreadable += 1
-                            logger.error(
-                                "a stored feature row cannot be read, and its event has no line",
-                                metadata: ["dg.event.id": "\(item.event.id)", "dg.error": "\(error)"])
-                            continue
-                        }
-                    }
-                }
-                var line = item.event.line
-                let decoded = line.withUTF8 { EventBatch.decodeLine(UnsafeRawBufferPointer($0)) }
-                switch decoded {
-                case .success(let event)?:
-                    engine.ingest(event, ExchangeFeatures(event))
-                case .failure(let rejection)?:
+                guard let input = EngineInput.stored(item.event).prepare(features: true, logger: logger), let features = input.features
+                else {
                     unreadable += 1
-                    logger.error(
-                        "a stored event cannot be decoded", metadata: ["dg.event.id": "\(item.event.id)", "dg.error": "\(rejection)"])
-                case nil:
-                    unreadable += 1
-                    logger.error(
-                        "a stored event has no text left to analyze (raw retention shorter than the analysis backlog?)",
-                        metadata: ["dg.event.id": "\(item.event.id)"])
+                    continue
                 }
+                engine.ingest(input.event, features)
             }
             return unreadable
         }

@@ -1,4 +1,7 @@
 /// Everything the engine needs from one exchange, computed once, purely, from the event.
+///
+/// `serve` stores these at ingest as feature rows (`FeatureRow`): a new field goes into the row's
+/// layout too, with a new `FeatureRow.version`.
 public struct ExchangeFeatures: Sendable {
     public var signature: TemplateSignature
     /// Hash of the exact prompt text: the same prompt sampled again.

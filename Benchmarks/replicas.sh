@@ -51,12 +51,16 @@ for count in 1 3; do
     # The leader's CPU counts only once it has analysed everything stored (its share of the split).
     accepted=$(echo "$result" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accepted"])')
     caught_up_after=$(date +%s.%N)
-    while :; do
+    for _ in $(seq 6000); do
         lead=$(leader)
         reached=$(field "${lead:-1}" /v1/status processed_sequence)
         [ "${reached:-0}" -ge "$accepted" ] && break
         sleep 0.1
     done
+    [ "${reached:-0}" -ge "$accepted" ] || {
+        echo "analysis reached sequence ${reached:-0} of $accepted within 10 minutes; the replicas' logs: $out/r*.err" >&2
+        exit 1
+    }
     echo "analysis caught up $(python3 -c "print(round($(date +%s.%N) - $caught_up_after, 2))") s after the client finished" >&2
     serve_cpu=$(minus "$(cpu "${pids[@]}")" "$serve_before")
     postgres_cpu=$(minus "$(cpu $(pgrep -x postgres))" "$postgres_before")

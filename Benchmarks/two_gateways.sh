@@ -75,7 +75,7 @@ JSON
     }
 done
 
-python3 "$root/Benchmarks/gateways_client.py" "$log" "$decide" "http://127.0.0.1:9341,http://127.0.0.1:9342" "$threads" \
+python3 "$root/scripts/testing/gateways_client.py" "$log" "$decide" "http://127.0.0.1:9341,http://127.0.0.1:9342" "$threads" \
     >"$out/client.json" &
 client=$!
 sleep "$kill_after"

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// `distillguard serve` or `distillguard gateway` started as an operator starts it, on a free port,
 /// for tests that need a real process: SIGKILL and SIGTERM, a browser, restarts on the same database.
@@ -55,7 +56,7 @@ public final class ServiceProcess {
         environment["DISTILLGUARD_INGEST_KEY"] = Self.ingestKey
         process.environment = environment
         process.standardOutput = output ?? FileHandle.nullDevice
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         try process.run()
         return process
@@ -114,7 +115,7 @@ public enum Curl {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["curl", "-s", "--max-time", String(timeout), "-w", "\n%{http_code}"] + arguments
         let output = Pipe()
-        process.standardOutput = output ?? FileHandle.nullDevice
+        process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
@@ -162,28 +163,60 @@ public enum ExternalCommand {
 /// Runs blocking test code (processes, sleeps, curl) on a thread of its own, so that it does not
 /// hold one of the few threads that in-process servers of other tests run on.
 ///
-/// `body`, and what it captured (often the test's `TemporaryDirectory`), is released before the
-/// caller resumes, not whenever Foundation lets the finished `Thread` go: after a run's last test
-/// the process may exit first, and a directory still held then is never removed.
+/// The calling task runs `body` there (the thread is its preferred executor), so its task-local
+/// values come along: an expectation that fails in `body` is reported against the test that called
+/// this, not as an issue of an unknown test while the test itself shows as passed.
 public func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    let work = ThreadWork(body)
-    return try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: work.run()) }
-        thread.stackSize = 8 << 20
-        thread.start()
-    }
+    let thread = BlockingThread()
+    defer { thread.stop() }
+    return try await withTaskExecutorPreference(thread) { try body() }
 }
 
-/// The closure a thread of `offCooperativePool` runs, let go as soon as it has run.
-private final class ThreadWork<T: Sendable>: @unchecked Sendable {
-    // Only the one thread that runs it touches `body`.
-    private var body: (@Sendable () throws -> T)?
+/// A thread of its own as a task executor: it runs the jobs of the tasks that prefer it, one at a
+/// time, until stopped. Its stack is large (debug builds of the engine recurse deeply).
+final class BlockingThread: TaskExecutor, Sendable {
+    private struct Jobs {
+        var ready: [UnownedJob] = []
+        var stopping = false
+    }
 
-    init(_ body: @escaping @Sendable () throws -> T) { self.body = body }
+    /// What the thread and its submitters share (the thread holds this, not the executor).
+    private final class Queue: Sendable {
+        let jobs = Mutex(Jobs())
+        let wake = DispatchSemaphore(value: 0)
+    }
 
-    func run() -> Result<T, any Error> {
-        let result = Result { try body!() }
-        body = nil
-        return result
+    private let queue = Queue()
+
+    init() {
+        let queue = queue
+        // The thread holds the executor until it ends (after `stop()`).
+        let thread = Thread { [self] in
+            let executor = asUnownedTaskExecutor()
+            while true {
+                queue.wake.wait()
+                let (job, stop) = queue.jobs.withLock { jobs -> (UnownedJob?, Bool) in
+                    let job = jobs.ready.isEmpty ? nil : jobs.ready.removeFirst()
+                    return (job, jobs.stopping && jobs.ready.isEmpty && job == nil)
+                }
+                job?.runSynchronously(on: executor)
+                if stop { return }
+            }
+        }
+        thread.stackSize = 8 << 20
+        thread.name = "test-blocking"
+        thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.jobs.withLock { $0.ready.append(job) }
+        queue.wake.signal()
+    }
+
+    /// Ends the thread once the jobs already enqueued have run.
+    func stop() {
+        queue.jobs.withLock { $0.stopping = true }
+        queue.wake.signal()
     }
 }

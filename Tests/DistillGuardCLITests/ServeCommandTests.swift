@@ -73,6 +73,24 @@ struct ServeCommandTests {
         return (accepted, duplicates)
     }
 
+    /// Starts POSTing `file` to `service`'s ingest API and returns once the whole batch has been
+    /// sent (curl reports it), so that the service is taking it when the caller kills it; the
+    /// answer is not awaited. Returns the running curl.
+    func sendWhole(_ file: String, to service: ServiceProcess) throws -> Process {
+        let trace = "in-flight-\(UUID().uuidString).txt"
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        curl.arguments =
+            ["curl", "-s", "-v", "-o", "/dev/null", "--stderr", directory.file(trace)] + ingest + [
+                "--data-binary", "@\(file)", service.url + "/v1/events",
+            ]
+        try curl.run()
+        try Wait.blockingUntil("curl to have sent the whole batch") {
+            directory.read(trace)?.contains("completely uploaded") == true || !curl.isRunning
+        }
+        return curl
+    }
+
     @Test func refusesToStartWithoutSecretsOrWithWeakOnes() async throws {
         try await offCooperativePool { try refusesToStart() }
     }
@@ -119,11 +137,7 @@ struct ServeCommandTests {
             acknowledged += try json(reply)["accepted"]?.intValue ?? 0
         }
         // A batch in flight when the process is killed: it is stored whole or not at all.
-        let inFlight = Process()
-        inFlight.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        inFlight.arguments = ["curl", "-s", "-o", "/dev/null"] + ingest + ["--data-binary", "@\(files[8])", service.url + "/v1/events"]
-        try inFlight.run()
-        Thread.sleep(forTimeInterval: 0.05)
+        let inFlight = try sendWhole(files[8], to: service)
         service.kill()
         inFlight.waitUntilExit()
 
@@ -198,12 +212,7 @@ struct ServeCommandTests {
         #expect(followed["events_analyzed"]?.intValue == acknowledged, "\(logs)")
 
         // SIGKILL the leader with a batch in flight to it.
-        let inFlight = Process()
-        inFlight.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        inFlight.arguments =
-            ["curl", "-s", "-o", "/dev/null"] + ingest + ["--data-binary", "@\(files[half])", replicas[leader].url + "/v1/events"]
-        try inFlight.run()
-        Thread.sleep(forTimeInterval: 0.05)
+        let inFlight = try sendWhole(files[half], to: replicas[leader])
         replicas[leader].kill()
         inFlight.waitUntilExit()
         let survivor = replicas[standby]

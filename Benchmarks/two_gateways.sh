@@ -8,7 +8,9 @@
 # id, so every campaign is split between them. KILL_AFTER seconds in (default 10) the analysis
 # leader is killed with SIGKILL and started again. At the end:
 # - events sent, stored by the service, analysed by the last leader (0 lost, 0 counted twice);
-# - the accounts at `attack` against single-process `analyze` of the same log;
+# - the accounts at `attack` against single-process `analyze` of the same events in the order the
+#   service stored them (exact), and of the log in its own order (verdicts depend on arrival order
+#   at the margin: docs/deployment.md, "Arrival order");
 # - every one of them asked of both gateways (`/v1/decide`, not recorded): how many each blocks, and
 #   how many of the campaigns' clusters had members behind both gateways;
 # - every benign-labelled account asked of both gateways: how many each blocks (0 expected) and
@@ -112,6 +114,15 @@ for replica in "${standbys[@]}"; do
 done
 curl -s -H "Authorization: Bearer $admin" "http://127.0.0.1:$((9330 + final))/v1/verdicts" >"$out/service-verdicts.json"
 "$bin" analyze "$log" --json "$out/single-verdicts.json" >/dev/null
+# The log in the order the service numbered its events.
+psql "$postgres_url" -tAc "SELECT id FROM $schema.event ORDER BY seq" >"$out/stored-ids.txt"
+python3 - "$log" "$out/stored-ids.txt" >"$out/stored-order.jsonl" <<'PY'
+import json, sys
+lines = {json.loads(line)["id"]: line for line in open(sys.argv[1]) if line.strip()}
+for event_id in open(sys.argv[2]):
+    sys.stdout.write(lines[event_id.strip()])
+PY
+"$bin" analyze "$out/stored-order.jsonl" --json "$out/stored-order-verdicts.json" >/dev/null
 
 python3 - "$total" "$stored" "$analyzed" "$takeover" "$decide" "$out" "$labels" "$verdicts" <<'PY' | tee "$out/results-$verdicts.json"
 import hashlib, http.client, json, sys, time
@@ -120,8 +131,10 @@ takeover, key, out, labels_path, verdicts = float(sys.argv[4]), sys.argv[5], sys
 client = json.load(open(f"{out}/client.json"))
 service = json.load(open(f"{out}/service-verdicts.json"))
 single = json.load(open(f"{out}/single-verdicts.json"))
+stored_order = json.load(open(f"{out}/stored-order-verdicts.json"))
 attack = sorted(a["account_id"] for a in service["accounts"] if a["verdict"] == "attack")
 single_attack = sorted(a["account_id"] for a in single["accounts"] if a["verdict"] == "attack")
+stored_attack = sorted(a["account_id"] for a in stored_order["accounts"] if a["verdict"] == "attack")
 labels = [json.loads(line) for line in open(labels_path)]
 benign = sorted(l["account_id"] for l in labels if l["label"] == "benign")
 
@@ -155,7 +168,8 @@ print(json.dumps({
     "gateway_verdicts": verdicts, "events": total, "sent": client["sent"], "recorded": client["recorded"], "refused_by_gateways": len(client["refused"]),
     "resent_after_errors": client["errors_retried"], "per_gateway": client["per_gateway"],
     "stored": stored, "lost": total - stored, "analyzed": analyzed, "counted_twice": analyzed - stored,
-    "takeover_s": takeover, "attack_accounts": len(attack), "same_attack_accounts_as_analyze": attack == single_attack,
+    "takeover_s": takeover, "attack_accounts": len(attack), "same_attack_accounts_as_analyze_in_stored_order": attack == stored_attack,
+    "attack_accounts_unlike_analyze_in_log_order": len(set(attack) ^ set(single_attack)),
     "attack_clusters": len(clusters), "attack_clusters_split_between_gateways": split,
     "blocked_by_gateway_1": blocked[0], "blocked_by_gateway_2": blocked[1],
     "benign_accounts": len(benign),

@@ -163,13 +163,14 @@ public enum ExternalCommand {
 /// Runs blocking test code (processes, sleeps, curl) on a thread of its own, so that it does not
 /// hold one of the few threads that in-process servers of other tests run on.
 ///
-/// The calling task runs `body` there (the thread is its preferred executor), so its task-local
-/// values come along: an expectation that fails in `body` is reported against the test that called
-/// this, not as an issue of an unknown test while the test itself shows as passed.
+/// `body` runs in a task that prefers that thread as its executor and, like every task made with
+/// `Task {}`, carries the caller's task-local values: an expectation that fails in `body` is
+/// reported against the test that called this, not as an issue of an unknown test while the test
+/// itself shows as passed. Nothing of `body` stays with the thread once it has run.
 public func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     let thread = BlockingThread()
     defer { thread.stop() }
-    return try await withTaskExecutorPreference(thread) { try body() }
+    return try await Task(executorPreference: thread) { try body() }.value
 }
 
 /// A thread of its own as a task executor: it runs the jobs of the tasks that prefer it, one at a
@@ -192,6 +193,8 @@ final class BlockingThread: TaskExecutor, Sendable {
         let queue = queue
         // The thread holds the executor until it ends (after `stop()`).
         let thread = Thread { [self] in
+            // Named from the thread itself: on Linux a new thread otherwise shows its creator's name.
+            Thread.current.name = "test-blocking"
             let executor = asUnownedTaskExecutor()
             while true {
                 queue.wake.wait()
@@ -204,7 +207,6 @@ final class BlockingThread: TaskExecutor, Sendable {
             }
         }
         thread.stackSize = 8 << 20
-        thread.name = "test-blocking"
         thread.start()
     }
 

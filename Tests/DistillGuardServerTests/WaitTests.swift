@@ -1,4 +1,5 @@
 import DistillGuardTesting
+import Foundation
 import Testing
 
 /// The suite's hang guard for operations that wait by themselves (`Wait.on`).
@@ -16,5 +17,21 @@ struct WaitTests {
             }
         }
         #expect(error?.description == "waited 0.05 seconds for an operation that never returns; it never happened")
+    }
+}
+
+/// Blocking test code (`offCooperativePool`): off the threads that in-process servers run on, and
+/// its failures reported against the test that ran it.
+struct OffCooperativePoolTests {
+    @Test func blockingCodeRunsOnAThreadOfItsOwn() async throws {
+        #expect(try await offCooperativePool { Thread.current.name } == "test-blocking")
+    }
+
+    @Test func anExpectationThatFailsInsideIsThisTestsIssue() async {
+        // Reported for an unknown test instead, the issue would not be this test's known issue, and
+        // `withKnownIssue` would fail this test for recording none.
+        await withKnownIssue("a failing expectation inside blocking code") {
+            try await offCooperativePool { #expect(Bool(false), "deliberately false") }
+        }
     }
 }

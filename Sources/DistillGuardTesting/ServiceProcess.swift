@@ -173,9 +173,15 @@ public func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throw
     return try await Task(executorPreference: thread) { try body() }.value
 }
 
+/// Whether the calling code runs on a thread of `offCooperativePool`.
+public var isOffCooperativePool: Bool { Thread.current.threadDictionary[BlockingThread.marker] != nil }
+
 /// A thread of its own as a task executor: it runs the jobs of the tasks that prefer it, one at a
 /// time, until stopped. Its stack is large (debug builds of the engine recurse deeply).
 final class BlockingThread: TaskExecutor, Sendable {
+    /// The key of its `threadDictionary` that marks such a thread.
+    static let marker = "distillguard.off-cooperative-pool"
+
     private struct Jobs {
         var ready: [UnownedJob] = []
         var stopping = false
@@ -193,8 +199,10 @@ final class BlockingThread: TaskExecutor, Sendable {
         let queue = queue
         // The thread holds the executor until it ends (after `stop()`).
         let thread = Thread { [self] in
-            // Named from the thread itself: on Linux a new thread otherwise shows its creator's name.
-            Thread.current.name = "test-blocking"
+            // Marked from the thread itself, in its own Thread object (which Foundation makes
+            // current before this block runs). Not by name: on Linux, naming a thread from inside
+            // races with `start()` (the name is dropped when the block runs first).
+            Thread.current.threadDictionary[Self.marker] = true
             let executor = asUnownedTaskExecutor()
             while true {
                 queue.wake.wait()
